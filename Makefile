@@ -1,0 +1,28 @@
+# The two set-up commands of the README: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test neo4j-start neo4j-stop clean
+
+$(BIN)/tongxin: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(BIN)/tongxin
+	$(BIN)/tongxin demo
+
+# The Neo4j half of the suite starts the project's local Neo4j when NEO4J_URI is unset.
+test: $(BIN)/tongxin
+	$(BIN)/pytest
+
+neo4j-start: $(BIN)/tongxin
+	$(BIN)/tongxin neo4j start
+
+neo4j-stop: $(BIN)/tongxin
+	$(BIN)/tongxin neo4j stop
+
+clean:
+	rm -rf $(VENV) .tongxin .pytest_cache

@@ -1,0 +1,1 @@
+"""The HTTP API, the page and the ``tongxin`` command line."""

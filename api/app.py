@@ -1,0 +1,57 @@
+"""The FastAPI application: the API under ``/api``, health probes and the page at ``/``."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api import problems
+from api.deps import StoreDep
+from graph.settings import Settings, open_store
+from graph.ontology import describe, load
+from queries.stats import stats
+
+WEB_DIR = Path(__file__).resolve().parents[1] / "web"
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the app for one store; the store opens with the app and closes with it."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.store = open_store(settings)
+        try:
+            yield
+        finally:
+            app.state.store.close()
+
+    app = FastAPI(
+        title="同心图谱 Tongxin Graph",
+        description="新的社会阶层人士统战工作知识图谱 API / knowledge graph of people, bases and liaisons.",
+        lifespan=lifespan,
+    )
+    problems.install(app)
+
+    @app.get("/health", tags=["health"], summary="进程存活 / process is up")
+    def health() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/ready", tags=["health"], summary="图库可用 / store reachable",
+             responses={503: {"description": "图库不可用 / store unavailable"}})
+    def ready(store: StoreDep) -> dict:
+        store.ping()
+        return {"status": "ready"}
+
+    @app.get("/api/stats", tags=["graph"], summary="节点与关系计数 / counts by label and type")
+    def get_stats(store: StoreDep) -> dict[str, dict[str, int]]:
+        return stats(store)
+
+    @app.get("/api/ontology", tags=["graph"], summary="本体：类别、关系与属性 / the ontology")
+    def get_ontology() -> dict:
+        return describe(load())
+
+    app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
+    return app

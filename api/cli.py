@@ -1,0 +1,181 @@
+"""The ``tongxin`` command line: the same query functions as the HTTP API.
+
+Exit codes: 0 success, 2 invalid input, 1 anything else.  ``--json`` prints the answer
+as the API would return it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from graph import local_neo4j
+from graph.errors import TongxinError
+from graph.ontology import load
+from graph.settings import Settings, open_store, settings_from_env
+from ingest.pipeline import ingest as run_ingest
+from ingest.synthetic import generate as generate_rows, write_dataset
+from queries.stats import stats as count_graph
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = PROJECT_DIR / "data" / "sample"
+
+app = typer.Typer(help="同心图谱：新的社会阶层人士统战工作知识图谱。", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+neo4j_app = typer.Typer(help="本项目自带的本地 Neo4j（开发、测试与 CI 用）。", no_args_is_help=True)
+app.add_typer(neo4j_app, name="neo4j")
+out = Console()
+err = Console(stderr=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出 / answer as JSON")]
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    store: Annotated[Optional[str], typer.Option(
+        help="Neo4j 地址（bolt://、neo4j://、neo4j+s://）或嵌入式图库文件夹；默认 $TONGXIN_STORE，否则 ./.tongxin")] = None,
+) -> None:
+    ctx.obj = settings_from_env(store)
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    return ctx.obj
+
+
+def _print_json(data) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _fail(exc: TongxinError) -> None:
+    err.print(f"[red]错误：[/red]{exc}")
+    raise typer.Exit(exc.exit_code)
+
+
+@app.command()
+def ingest(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="名册文件或文件夹（CSV、JSON）")],
+    skip_invalid: Annotated[bool, typer.Option(help="写入有效行，报告其余 / write valid rows, report the rest")] = False,
+    dry_run: Annotated[bool, typer.Option(help="只校验不写入 / validate only")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """导入名册 / ingest rosters into the store."""
+    try:
+        with open_store(_settings(ctx)) as store:
+            report = run_ingest(store, paths, skip_invalid=skip_invalid, dry_run=dry_run)
+    except TongxinError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(report.as_dict())
+    else:
+        for error in report.errors:
+            err.print(f"[red]✗[/red] {error}")
+        verb = "已写入" if report.written else "未写入"
+        out.print(f"{verb}：读取 {report.rows} 行；新建节点 {report.nodes_created}，更新节点 {report.nodes_updated}；"
+                  f"新建关系 {report.relationships_created}，更新关系 {report.relationships_updated}；"
+                  f"错误 {len(report.errors)} 处。")
+    if report.errors:
+        raise typer.Exit(2)
+
+
+@app.command()
+def stats(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """节点与关系计数 / counts of nodes per label and relationships per type."""
+    try:
+        with open_store(_settings(ctx)) as store:
+            counts = count_graph(store)
+    except TongxinError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(counts)
+        return
+    onto = load()
+    for part, names in (("nodes", onto.labels), ("relationships", onto.relationships)):
+        table = Table("类别" if part == "nodes" else "关系", "数量")
+        for name, count in counts[part].items():
+            table.add_row(f"{names[name].zh}（{name}）", str(count))
+        out.print(table)
+
+
+@app.command()
+def generate(
+    people: Annotated[int, typer.Option(min=10, help="人数")] = 400,
+    seed: Annotated[int, typer.Option(help="随机种子：同一种子生成同样的文件")] = 2024,
+    out_dir: Annotated[Path, typer.Option("--out", help="输出文件夹")] = Path("generated"),
+) -> None:
+    """生成鹿城风格的合成名册 / write a synthetic dataset in the standard templates."""
+    written = write_dataset(load(), generate_rows(people, seed), out_dir)
+    out.print(f"已生成 {len(written)} 个名册文件于 {out_dir}")
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口")] = 8000,
+) -> None:
+    """启动 API 与网页 / serve the API and the page."""
+    import uvicorn
+
+    from api.app import create_app
+
+    out.print(f"同心图谱：http://{host}:{port}/ （API 文档 /docs）")
+    uvicorn.run(create_app(_settings(ctx)), host=host, port=port)
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口")] = 8000,
+) -> None:
+    """导入鹿城示例数据并启动 / load the Lucheng sample, then serve."""
+    try:
+        with open_store(_settings(ctx)) as store:
+            report = run_ingest(store, [SAMPLE_DIR])
+    except TongxinError as exc:
+        _fail(exc)
+    if report.errors:
+        for error in report.errors:
+            err.print(f"[red]✗[/red] {error}")
+        raise typer.Exit(2)
+    out.print(f"示例数据已导入 {_settings(ctx).store}：新建节点 {report.nodes_created}，"
+              f"新建关系 {report.relationships_created}")
+    serve(ctx, host, port)
+
+
+PortOption = Annotated[Optional[int], typer.Option(help="Bolt 端口，默认 7687 或 $TONGXIN_NEO4J_PORT")]
+
+
+@neo4j_app.command("start")
+def neo4j_start(port: PortOption = None) -> None:
+    """下载（首次）并启动本地 Neo4j，就绪后输出其地址。"""
+    try:
+        typer.echo(local_neo4j.start(local_neo4j.local_server(port)))
+    except TongxinError as exc:
+        _fail(exc)
+
+
+@neo4j_app.command("stop")
+def neo4j_stop(port: PortOption = None) -> None:
+    """停止本地 Neo4j。"""
+    stopped = local_neo4j.stop(local_neo4j.local_server(port))
+    out.print("本地 Neo4j 已停止" if stopped else "本地 Neo4j 未在运行")
+
+
+@neo4j_app.command("status")
+def neo4j_status(port: PortOption = None, as_json: JsonOption = False) -> None:
+    """本地 Neo4j 的状态。"""
+    status = local_neo4j.status(local_neo4j.local_server(port))
+    if as_json:
+        _print_json(status)
+    else:
+        out.print(f"{'运行中' if status['running'] else '未运行'}：{status['uri']}（{status['home']}）")
+    if not status["running"]:
+        raise typer.Exit(1)

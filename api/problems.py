@@ -1,0 +1,25 @@
+"""Errors as ``application/problem+json`` (RFC 9457), mapped in one place."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from graph.errors import NotFound, StoreUnavailable, TongxinError, ValidationFailed
+
+STATUS = {ValidationFailed: 422, NotFound: 404, StoreUnavailable: 503}
+TITLES = {422: "输入无效", 404: "未找到", 503: "图库不可用", 500: "内部错误"}
+
+
+def problem(status: int, detail: str, **extra) -> JSONResponse:
+    body = {"type": "about:blank", "title": TITLES.get(status, "错误"), "status": status,
+            "detail": detail, **extra}
+    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(TongxinError)
+    async def tongxin_error(request: Request, exc: TongxinError) -> JSONResponse:
+        status = next((s for kind, s in STATUS.items() if isinstance(exc, kind)), 500)
+        extra = {"errors": [e.as_dict() for e in exc.errors]} if isinstance(exc, ValidationFailed) else {}
+        return problem(status, str(exc), **extra)

@@ -1,0 +1,1 @@
+"""The ontology and the two stores that hold it."""

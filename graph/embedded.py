@@ -1,0 +1,184 @@
+"""The zero-setup store: a networkx multigraph kept as one JSON file in a folder.
+
+Saves are atomic (write a temporary file, fsync, rename), so a crash leaves the last
+complete state; a file lock serialises writers across processes, and each writer
+re-reads the file under the lock so no other process's write is lost.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import networkx as nx
+from filelock import FileLock, Timeout
+
+from graph.errors import StoreUnavailable
+from graph.ontology import Ontology
+from graph.records import Node, Relationship, WriteResult
+from graph.store import Store
+
+FORMAT_VERSION = 1
+GRAPH_FILE = "graph.json"
+LOCK_FILE = "graph.lock"
+
+
+class EmbeddedStore(Store):
+    """Nodes are keyed by id with ``labels`` and ``properties``; edges by relationship key."""
+
+    def __init__(self, folder: str | os.PathLike, ontology: Ontology | None = None,
+                 lock_timeout: float = 60):
+        super().__init__(ontology)
+        self.folder = Path(folder)
+        self.path = self.folder / GRAPH_FILE
+        self._lock = FileLock(self.folder / LOCK_FILE, timeout=lock_timeout)
+        self._stamp: tuple[int, int] | None = None
+        self._graph = nx.MultiDiGraph()
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The current graph, re-read when another process has saved since."""
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            return self._graph
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if stamp != self._stamp:
+            self._graph = self._read()
+            self._stamp = stamp
+        return self._graph
+
+    def ensure_schema(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def write(self, nodes: Sequence[Node], relationships: Sequence[Relationship]) -> WriteResult:
+        self.ensure_schema()
+        try:
+            with self._lock:
+                graph = self.graph.copy()
+                result = WriteResult()
+                for node in nodes:
+                    self._merge_node(graph, node, result)
+                for rel in relationships:
+                    self._merge_relationship(graph, rel, result)
+                if any(vars(result).values()):
+                    self._save(graph)
+                    self._graph = graph
+        except Timeout:
+            raise StoreUnavailable(f"嵌入式图库 {self.folder} 正被其他进程写入，请稍后重试") from None
+        return result
+
+    @staticmethod
+    def _merge_node(graph: nx.MultiDiGraph, node: Node, result: WriteResult) -> None:
+        if node.id not in graph:
+            graph.add_node(node.id, labels=set(node.labels), properties=dict(node.properties))
+            result.nodes_created += 1
+            return
+        data = graph.nodes[node.id]
+        old_labels, old_props = data["labels"], data["properties"]
+        if node.labels <= old_labels and all(
+            old_props.get(k) == v for k, v in node.properties.items()
+        ):
+            return
+        data["labels"] = old_labels | node.labels
+        data["properties"] = {**old_props, **node.properties}
+        result.nodes_updated += 1
+
+    @staticmethod
+    def _merge_relationship(graph: nx.MultiDiGraph, rel: Relationship, result: WriteResult) -> None:
+        if not graph.has_edge(rel.source, rel.target, rel.key):
+            graph.add_edge(rel.source, rel.target, key=rel.key, type=rel.type,
+                           properties=dict(rel.properties))
+            result.relationships_created += 1
+            return
+        data = graph.edges[rel.source, rel.target, rel.key]
+        if all(data["properties"].get(k) == v for k, v in rel.properties.items()):
+            return
+        data["properties"] = {**data["properties"], **rel.properties}
+        result.relationships_updated += 1
+
+    def brief(self, ids: Iterable[str]) -> dict[str, Node]:
+        graph = self.graph
+        return {
+            i: Node(i, frozenset(graph.nodes[i]["labels"]), {"name": graph.nodes[i]["properties"].get("name")})
+            for i in ids if i in graph
+        }
+
+    def ids_by_name(self, label: str, names: Iterable[str]) -> dict[str, list[str]]:
+        wanted, found = set(names), {}
+        for node, data in self.graph.nodes(data=True):
+            name = data["properties"].get("name")
+            if name in wanted and label in data["labels"]:
+                found.setdefault(name, []).append(node)
+        return {name: sorted(ids) for name, ids in found.items()}
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        counts = self._zero_counts()
+        graph = self.graph
+        for _, labels in graph.nodes(data="labels"):
+            for label in labels:
+                counts["nodes"][label] += 1
+        for *_, type_ in graph.edges(data="type"):
+            counts["relationships"][type_] += 1
+        return counts
+
+    def ping(self) -> None:
+        if self.path.exists() and not os.access(self.path, os.R_OK):
+            raise StoreUnavailable(f"无法读取嵌入式图库文件 {self.path}")
+
+    def clear(self) -> None:
+        self.ensure_schema()
+        with self._lock:
+            self._graph = nx.MultiDiGraph()
+            self._save(self._graph)
+
+    def _read(self) -> nx.MultiDiGraph:
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                document = json.load(handle)
+        except (OSError, ValueError) as exc:
+            raise StoreUnavailable(f"无法打开嵌入式图库 {self.path}：{exc}") from None
+        if document.get("version") != FORMAT_VERSION:
+            raise StoreUnavailable(f"嵌入式图库 {self.path} 的格式版本不受支持")
+        graph = nx.MultiDiGraph()
+        for node in document["nodes"]:
+            graph.add_node(node["id"], labels=set(node["labels"]), properties=node["properties"])
+        for rel in document["relationships"]:
+            graph.add_edge(rel["from"], rel["to"], key=rel["key"], type=rel["type"],
+                           properties=rel["properties"])
+        return graph
+
+    def _save(self, graph: nx.MultiDiGraph) -> None:
+        document = {
+            "version": FORMAT_VERSION,
+            "nodes": [
+                {"id": n, "labels": sorted(d["labels"]), "properties": d["properties"]}
+                for n, d in graph.nodes(data=True)
+            ],
+            "relationships": [
+                {"type": d["type"], "from": u, "to": v, "key": k, "properties": d["properties"]}
+                for u, v, k, d in graph.edges(keys=True, data=True)
+            ],
+        }
+        handle = tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=self.folder, prefix=".graph-", suffix=".tmp", delete=False
+        )
+        try:
+            with handle:
+                json.dump(document, handle, ensure_ascii=False, separators=(",", ":"))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(handle.name, self.path)
+        except BaseException:
+            Path(handle.name).unlink(missing_ok=True)
+            raise
+        directory = os.open(self.folder, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+        stat = self.path.stat()
+        self._stamp = (stat.st_mtime_ns, stat.st_size)

@@ -1,0 +1,201 @@
+"""Neo4j, the system of record, over Bolt with the official driver.
+
+Any URI scheme works (``bolt://``, ``neo4j://``, ``neo4j+s://``), so a cluster or Aura
+can serve; reads go with READ routing.  Values always travel as parameters; the only
+names spliced into Cypher are labels and types taken from the ontology.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from itertools import islice
+
+from neo4j import GraphDatabase, RoutingControl
+from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
+
+from graph.errors import StoreUnavailable
+from graph.ontology import ROOT_LABEL, Ontology
+from graph.records import Node, Relationship, WriteResult
+from graph.store import Store
+
+BATCH_SIZE = 5000
+FULLTEXT_INDEX = "entity_name_fulltext"
+
+_MERGE_NODES = """
+UNWIND $rows AS row
+OPTIONAL MATCH (old:{root} {{id: row.id}})
+WITH row, old IS NULL AS created,
+     old IS NOT NULL AND (
+       any(k IN keys(row.props) WHERE old[k] IS NULL OR old[k] <> row.props[k])
+       OR any(l IN $labels WHERE NOT l IN labels(old))) AS updated
+MERGE (n:{root} {{id: row.id}})
+SET n += row.props, n{labels}
+RETURN sum(toInteger(created)) AS created, sum(toInteger(updated)) AS updated
+"""
+
+_MERGE_RELATIONSHIPS = """
+UNWIND $rows AS row
+MATCH (a:{root} {{id: row.from}})
+MATCH (b:{root} {{id: row.to}})
+OPTIONAL MATCH ()-[old:{type} {{key: row.key}}]->()
+WITH row, a, b, old IS NULL AS created,
+     old IS NOT NULL AND any(k IN keys(row.props) WHERE old[k] IS NULL OR old[k] <> row.props[k])
+       AS updated
+MERGE (a)-[r:{type} {{key: row.key}}]->(b)
+SET r += row.props
+RETURN sum(toInteger(created)) AS created, sum(toInteger(updated)) AS updated
+"""
+
+
+def _batches(rows: Sequence, size: int = BATCH_SIZE):
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+class Neo4jStore(Store):
+    def __init__(self, uri: str, user: str | None = None, password: str | None = None,
+                 database: str | None = None, ontology: Ontology | None = None):
+        super().__init__(ontology)
+        self.uri = uri
+        self.database = database
+        auth = (user, password or "") if user else None
+        try:
+            self.driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
+        except (ValueError, Neo4jError) as exc:
+            raise StoreUnavailable(f"Neo4j 地址 {uri} 无效：{exc}") from None
+
+    def close(self) -> None:
+        self.driver.close()
+
+    # -- running Cypher -------------------------------------------------------------
+
+    def read(self, query: str, **params) -> list[dict]:
+        """Run a read query, routed to a reader in a cluster, and return its records."""
+        return self._execute(query, params, RoutingControl.READ)
+
+    def _execute(self, query: str, params: dict, routing=RoutingControl.WRITE) -> list[dict]:
+        try:
+            records, _, _ = self.driver.execute_query(
+                query, params, routing_=routing, database_=self.database
+            )
+        except (ServiceUnavailable, SessionExpired, AuthError, OSError) as exc:
+            raise StoreUnavailable(f"无法连接 Neo4j（{self.uri}）：{exc}") from None
+        return [record.data() for record in records]
+
+    def _write_batches(self, query: str, rows: list[dict], **params) -> tuple[int, int]:
+        def work(tx, batch):
+            record = tx.run(query, rows=batch, **params).single()
+            return record["created"] or 0, record["updated"] or 0
+
+        created = updated = 0
+        try:
+            with self.driver.session(database=self.database) as session:
+                for batch in _batches(rows):
+                    c, u = session.execute_write(work, batch)
+                    created, updated = created + c, updated + u
+        except (ServiceUnavailable, SessionExpired, AuthError, OSError) as exc:
+            raise StoreUnavailable(f"无法连接 Neo4j（{self.uri}）：{exc}") from None
+        return created, updated
+
+    # -- the Store interface ----------------------------------------------------------
+
+    def ensure_schema(self) -> None:
+        statements = [
+            f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ROOT_LABEL}) REQUIRE n.id IS UNIQUE",
+            f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{ROOT_LABEL}) "
+            "ON EACH [n.name] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
+        ]
+        for label in self.ontology.concrete_labels:
+            statements.append(
+                f"CREATE INDEX {label.lower()}_id IF NOT EXISTS FOR (n:{label}) ON (n.id)"
+            )
+        for label, prop in self.ontology.indexed_properties():
+            statements.append(
+                f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
+            )
+        for type_ in self.ontology.relationships:
+            statements.append(
+                f"CREATE CONSTRAINT {type_.lower()}_key IF NOT EXISTS "
+                f"FOR ()-[r:{type_}]-() REQUIRE r.key IS UNIQUE"
+            )
+        for statement in statements:
+            self._execute(statement, {})
+        self._execute("CALL db.awaitIndexes(300)", {})
+
+    def write(self, nodes: Sequence[Node], relationships: Sequence[Relationship]) -> WriteResult:
+        result = WriteResult()
+        by_labels: dict[tuple[str, ...], list[dict]] = defaultdict(list)
+        for node in nodes:
+            by_labels[tuple(sorted(node.labels))].append({"id": node.id, "props": node.properties})
+        for labels, rows in by_labels.items():
+            self._check_names(labels, self.ontology.labels)
+            query = _MERGE_NODES.format(root=ROOT_LABEL, labels="".join(f":{l}" for l in labels))
+            created, updated = self._write_batches(query, rows, labels=list(labels))
+            result.nodes_created += created
+            result.nodes_updated += updated
+        by_type: dict[str, list[dict]] = defaultdict(list)
+        for rel in relationships:
+            by_type[rel.type].append(
+                {"from": rel.source, "to": rel.target, "key": rel.key, "props": rel.properties}
+            )
+        for type_, rows in by_type.items():
+            self._check_names([type_], self.ontology.relationships)
+            query = _MERGE_RELATIONSHIPS.format(root=ROOT_LABEL, type=type_)
+            created, updated = self._write_batches(query, rows)
+            result.relationships_created += created
+            result.relationships_updated += updated
+        return result
+
+    @staticmethod
+    def _check_names(names: Iterable[str], declared) -> None:
+        unknown = [name for name in names if name not in declared]
+        if unknown:
+            raise ValueError(f"not in the ontology: {unknown}")
+
+    def brief(self, ids: Iterable[str]) -> dict[str, Node]:
+        rows = self.read(
+            f"UNWIND $ids AS id MATCH (n:{ROOT_LABEL} {{id: id}}) "
+            "RETURN n.id AS id, labels(n) AS labels, n.name AS name",
+            ids=list(set(ids)),
+        )
+        return {
+            row["id"]: Node(row["id"], frozenset(row["labels"]) - {ROOT_LABEL}, {"name": row["name"]})
+            for row in rows
+        }
+
+    def ids_by_name(self, label: str, names: Iterable[str]) -> dict[str, list[str]]:
+        self._check_names([label], self.ontology.labels)
+        rows = self.read(
+            f"UNWIND $names AS name MATCH (n:{label} {{name: name}}) "
+            "RETURN name, collect(n.id) AS ids",
+            names=list(set(names)),
+        )
+        return {row["name"]: sorted(row["ids"]) for row in rows}
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        counts = self._zero_counts()
+        for label in counts["nodes"]:
+            counts["nodes"][label] = self.read(f"MATCH (n:{label}) RETURN count(n) AS n")[0]["n"]
+        for type_ in counts["relationships"]:
+            counts["relationships"][type_] = self.read(
+                f"MATCH ()-[r:{type_}]->() RETURN count(r) AS n"
+            )[0]["n"]
+        return counts
+
+    def ping(self) -> None:
+        try:
+            self.driver.verify_connectivity()
+        except Exception as exc:  # the driver raises several kinds; all mean "not ready"
+            raise StoreUnavailable(f"无法连接 Neo4j（{self.uri}）：{exc}") from None
+
+    def clear(self) -> None:
+        # CALL … IN TRANSACTIONS needs an auto-commit transaction, hence session.run.
+        try:
+            with self.driver.session(database=self.database) as session:
+                session.run(
+                    f"MATCH (n:{ROOT_LABEL}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS"
+                ).consume()
+        except (ServiceUnavailable, SessionExpired, AuthError, OSError) as exc:
+            raise StoreUnavailable(f"无法连接 Neo4j（{self.uri}）：{exc}") from None

@@ -1,0 +1,248 @@
+"""Load the ontology declared in ``ontology.yaml`` and refuse one that contradicts itself.
+
+Everything that knows about labels, relationship types, properties or templates asks
+this module, so changing the model means changing one YAML file.
+
+>>> onto = load()
+>>> onto.labels["Member"].zh
+'新的社会阶层人士'
+>>> sorted(onto.labels["Member"].lineage)
+['Entity', 'Member', 'Person']
+>>> onto.relationship("列名联系").name
+'LIAISES_WITH'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from graph.errors import OntologyError
+from graph.values import VALUE_TYPES
+
+ONTOLOGY_FILE = Path(__file__).with_name("ontology.yaml")
+ROOT_LABEL = "Entity"
+RELATIONSHIP_PROVENANCE = ("key", "source_file", "source_sheet", "source_row")
+
+
+@dataclass(frozen=True)
+class Property:
+    name: str
+    type: str
+    zh: str
+    required: bool = False
+    sensitive: bool = False
+    index: bool = False
+    values: tuple[str, ...] = ()
+    link: str | None = None
+    column: str | None = None
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    zh: str
+    own: dict[str, Property]
+    extends: str | None = None
+    abstract: bool = False
+    role_zh: str | None = None
+    lineage: tuple[str, ...] = ()
+    properties: dict[str, Property] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RelationshipType:
+    name: str
+    zh: str
+    from_labels: tuple[str, ...]
+    to_labels: tuple[str, ...]
+    properties: dict[str, Property]
+    key: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class Template:
+    name: str
+    zh: str
+    label: str | None = None
+    roles: dict | None = None
+    relationship: str | None = None
+    columns: dict[str, dict] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, eq=False)
+class Ontology:
+    labels: dict[str, Label]
+    relationships: dict[str, RelationshipType]
+    templates: dict[str, Template]
+
+    @property
+    def concrete_labels(self) -> list[str]:
+        return [name for name, label in self.labels.items() if not label.abstract]
+
+    def relationship(self, name: str) -> RelationshipType | None:
+        """Find a relationship type by its English or Chinese name."""
+        name = name.strip()
+        if name.upper() in self.relationships:
+            return self.relationships[name.upper()]
+        return next((r for r in self.relationships.values() if r.zh == name), None)
+
+    def accepts(self, rel: RelationshipType, from_labels, to_labels) -> bool:
+        """Whether nodes carrying these labels may be joined by ``rel``."""
+        return bool(set(rel.from_labels) & set(from_labels)) and bool(
+            set(rel.to_labels) & set(to_labels)
+        )
+
+    def sensitive_properties(self) -> set[str]:
+        return {p.name for lab in self.labels.values() for p in lab.own.values() if p.sensitive}
+
+    def indexed_properties(self) -> list[tuple[str, str]]:
+        """(label, property) pairs that deserve a database index."""
+        return [(lab.name, p.name) for lab in self.labels.values() for p in lab.own.values() if p.index]
+
+
+def _property(name: str, spec: dict, where: str) -> Property:
+    if not isinstance(spec, dict) or "type" not in spec or "zh" not in spec:
+        raise OntologyError(f"{where}.{name}: a property needs `type` and `zh`")
+    if spec["type"] not in VALUE_TYPES:
+        raise OntologyError(f"{where}.{name}: unknown value type {spec['type']!r}")
+    if spec["type"] == "enum" and not spec.get("values"):
+        raise OntologyError(f"{where}.{name}: an enum needs `values`")
+    return Property(
+        name=name,
+        type=spec["type"],
+        zh=spec["zh"],
+        required=bool(spec.get("required", False)),
+        sensitive=bool(spec.get("sensitive", False)),
+        index=bool(spec.get("index", False)),
+        values=tuple(spec.get("values") or ()),
+        link=spec.get("link"),
+        column=spec.get("column"),
+    )
+
+
+def _properties(specs: dict | None, where: str) -> dict[str, Property]:
+    return {name: _property(name, spec, where) for name, spec in (specs or {}).items()}
+
+
+def _lineage(name: str, raw: dict) -> tuple[str, ...]:
+    chain: list[str] = []
+    current: str | None = name
+    while current is not None:
+        if current in chain:
+            raise OntologyError(f"labels.{name}: `extends` forms a cycle through {current}")
+        if current not in raw:
+            raise OntologyError(f"labels.{chain[-1]}: extends unknown label {current!r}")
+        chain.append(current)
+        current = raw[current].get("extends")
+    if chain[-1] != ROOT_LABEL:
+        raise OntologyError(f"labels.{name}: every label must extend {ROOT_LABEL}")
+    return tuple(chain)
+
+
+def _labels(raw: dict) -> dict[str, Label]:
+    labels = {}
+    for name, spec in raw.items():
+        lineage = _lineage(name, raw)
+        merged: dict[str, Property] = {}
+        for ancestor in reversed(lineage):
+            merged.update(_properties(raw[ancestor].get("properties"), f"labels.{ancestor}"))
+        labels[name] = Label(
+            name=name,
+            zh=spec["zh"],
+            own=_properties(spec.get("properties"), f"labels.{name}"),
+            extends=spec.get("extends"),
+            abstract=bool(spec.get("abstract", False)),
+            role_zh=spec.get("role_zh"),
+            lineage=lineage,
+            properties=merged,
+        )
+    return labels
+
+
+def _relationships(raw: dict, labels: dict[str, Label]) -> dict[str, RelationshipType]:
+    rels = {}
+    for name, spec in raw.items():
+        where = f"relationships.{name}"
+        for end in ("from", "to"):
+            unknown = [lab for lab in spec.get(end, []) if lab not in labels]
+            if unknown or not spec.get(end):
+                raise OntologyError(f"{where}.{end}: unknown or missing labels {unknown}")
+        props = _properties(spec.get("properties"), where)
+        clash = set(props) & set(RELATIONSHIP_PROVENANCE)
+        if clash:
+            raise OntologyError(f"{where}: reserved property names {sorted(clash)}")
+        key = tuple(spec.get("key", ()))
+        if set(key) - set(props):
+            raise OntologyError(f"{where}.key: names properties it does not have")
+        rels[name] = RelationshipType(
+            name, spec["zh"], tuple(spec["from"]), tuple(spec["to"]), props, key
+        )
+    return rels
+
+
+def _check_links(labels: dict[str, Label], rels: dict[str, RelationshipType]) -> None:
+    for label in labels.values():
+        for prop in label.own.values():
+            if prop.link is None:
+                continue
+            rel = rels.get(prop.link)
+            if rel is None or not set(label.lineage) & set(rel.from_labels):
+                raise OntologyError(
+                    f"labels.{label.name}.{prop.name}: link {prop.link!r} cannot start at {label.name}"
+                )
+
+
+def _templates(raw: dict, labels: dict[str, Label], rels) -> dict[str, Template]:
+    templates = {}
+    for name, spec in raw.items():
+        where = f"templates.{name}"
+        label, roles, rel = spec.get("label"), spec.get("roles"), spec.get("relationship")
+        if label is not None and label not in labels:
+            raise OntologyError(f"{where}: unknown label {label!r}")
+        for role in (roles or {}).get("labels", []):
+            if role not in labels or label not in labels[role].lineage:
+                raise OntologyError(f"{where}.roles: {role!r} does not extend {label}")
+        if rel is not None and rel not in rels:
+            raise OntologyError(f"{where}: unknown relationship {rel!r}")
+        if label is None and not spec.get("columns"):
+            raise OntologyError(f"{where}: a template needs a label or columns")
+        templates[name] = Template(name, spec["zh"], label, roles, rel, spec.get("columns") or {})
+    return templates
+
+
+def parse(document: dict) -> Ontology:
+    """Build an :class:`Ontology` from the parsed YAML, checking every reference."""
+    if not isinstance(document, dict) or not {"labels", "relationships"} <= set(document):
+        raise OntologyError("the ontology needs `labels` and `relationships`")
+    if ROOT_LABEL not in document["labels"]:
+        raise OntologyError(f"the ontology needs the root label {ROOT_LABEL}")
+    labels = _labels(document["labels"])
+    rels = _relationships(document["relationships"], labels)
+    _check_links(labels, rels)
+    return Ontology(labels, rels, _templates(document.get("templates") or {}, labels, rels))
+
+
+def describe(onto: Ontology) -> dict:
+    """The ontology as plain JSON for the API and the page."""
+
+    def props(properties: dict[str, Property]) -> dict:
+        return {p.name: {"type": p.type, "zh": p.zh, "required": p.required,
+                         "sensitive": p.sensitive, "values": list(p.values)} for p in properties.values()}
+
+    return {
+        "labels": {l.name: {"zh": l.zh, "extends": l.extends, "abstract": l.abstract,
+                            "properties": props(l.properties)} for l in onto.labels.values()},
+        "relationships": {r.name: {"zh": r.zh, "from": list(r.from_labels), "to": list(r.to_labels),
+                                   "properties": props(r.properties)} for r in onto.relationships.values()},
+    }
+
+
+@cache
+def load(path: Path = ONTOLOGY_FILE) -> Ontology:
+    """Load and check the ontology once per process."""
+    with open(path, encoding="utf-8") as handle:
+        return parse(yaml.safe_load(handle))

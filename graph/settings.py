@@ -1,0 +1,48 @@
+"""Settings from the environment, read by a function (never at import time), and the
+one place that turns a store address into a store."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph.store import Store
+
+NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+DEFAULT_STORE = ".tongxin"
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: str = DEFAULT_STORE
+    neo4j_user: str | None = None
+    neo4j_password: str | None = None
+    neo4j_database: str | None = None
+
+
+def settings_from_env(store: str | None = None) -> Settings:
+    """``store`` (the ``--store`` option) wins over ``TONGXIN_STORE``; credentials come
+    from ``NEO4J_USER``, ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``."""
+    return Settings(
+        store=store or os.environ.get("TONGXIN_STORE") or DEFAULT_STORE,
+        neo4j_user=os.environ.get("NEO4J_USER") or None,
+        neo4j_password=os.environ.get("NEO4J_PASSWORD") or None,
+        neo4j_database=os.environ.get("NEO4J_DATABASE") or None,
+    )
+
+
+def is_neo4j_uri(spec: str) -> bool:
+    return spec.lower().startswith(NEO4J_SCHEMES)
+
+
+def open_store(settings: Settings) -> Store:
+    """A Neo4j store for a Bolt/Neo4j URI, else the embedded store in that folder."""
+    if is_neo4j_uri(settings.store):
+        from graph.neo4j_store import Neo4jStore
+
+        return Neo4jStore(settings.store, settings.neo4j_user, settings.neo4j_password,
+                          settings.neo4j_database)
+    from graph.embedded import EmbeddedStore
+
+    return EmbeddedStore(Path(settings.store))

@@ -1,0 +1,63 @@
+"""The one interface both stores implement; the contract suite holds them to the same answers."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+
+from graph.ontology import Ontology, load
+from graph.records import Node, Relationship, WriteResult
+
+
+class Store(ABC):
+    """A property graph of the ontology's labels and relationship types.
+
+    Writes merge: a node's properties are updated key by key and labels are only added,
+    so loading one roster never erases what another roster said.
+    """
+
+    def __init__(self, ontology: Ontology | None = None):
+        self.ontology = ontology or load()
+
+    @abstractmethod
+    def ensure_schema(self) -> None:
+        """Create what the ontology asks for (constraints, indexes); safe to repeat."""
+
+    @abstractmethod
+    def write(self, nodes: Sequence[Node], relationships: Sequence[Relationship]) -> WriteResult:
+        """Merge nodes, then relationships between existing nodes; report what changed."""
+
+    @abstractmethod
+    def brief(self, ids: Iterable[str]) -> dict[str, Node]:
+        """Labels and name of those ids that exist, so ingest can check relationship ends."""
+
+    @abstractmethod
+    def ids_by_name(self, label: str, names: Iterable[str]) -> dict[str, list[str]]:
+        """Ids of ``label`` nodes per name, so rosters may name a region instead of its id."""
+
+    @abstractmethod
+    def counts(self) -> dict[str, dict[str, int]]:
+        """``{"nodes": {label: n}, "relationships": {type: n}}`` over every ontology name."""
+
+    @abstractmethod
+    def ping(self) -> None:
+        """Raise :class:`graph.errors.StoreUnavailable` when the store cannot answer."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Remove every node and relationship (tests, full reloads)."""
+
+    def close(self) -> None:
+        """Release connections and locks."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _zero_counts(self) -> dict[str, dict[str, int]]:
+        return {
+            "nodes": dict.fromkeys(self.ontology.concrete_labels, 0),
+            "relationships": dict.fromkeys(self.ontology.relationships, 0),
+        }

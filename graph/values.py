@@ -1,0 +1,185 @@
+"""Value types that clean: each takes what a roster cell holds and returns the normalised
+value, or raises ``ValueError`` with a Chinese reason that staff can act on.
+
+Ingest and the API's input models use the same functions, so a value means the same
+everywhere.
+
+>>> clean("phone", "+86 138-0013-8000")
+'13800138000'
+>>> clean("date", "2024年3月5日")
+'2024-03-05'
+>>> clean("bool", "是")
+True
+>>> clean("name", "张\u3000伟")
+'张伟'
+>>> id_check_digit("11010519491231002")
+'X'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_SEPARATORS = re.compile(r"[、,;，；]")
+_HAN = r"[\u3400-\u9fff\uf900-\ufaff]"
+_SPACE_BETWEEN_HAN = re.compile(rf"(?<={_HAN})\s+(?={_HAN})")
+_TRUE = {"是", "yes", "y", "true", "1", "有"}
+_FALSE = {"否", "no", "n", "false", "0", "无"}
+
+
+def _text(raw) -> str:
+    return str(raw).strip()
+
+
+def _code(raw) -> str:
+    """Full-width digits and letters to ASCII, spaces dropped, upper case."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(raw))).upper()
+
+
+def clean_id(raw) -> str:
+    """Roster ids: full-width characters folded, no blanks inside."""
+    code = unicodedata.normalize("NFKC", str(raw)).strip()
+    if re.search(r"\s", code):
+        raise ValueError(f"编号「{raw}」中不能有空格")
+    return code
+
+
+def clean_name(raw) -> str:
+    name = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(raw)).strip())
+    return _SPACE_BETWEEN_HAN.sub("", name)
+
+
+def clean_integer(raw) -> int:
+    try:
+        number = float(_code(raw)) if not isinstance(raw, int) else raw
+    except ValueError:
+        raise ValueError(f"「{raw}」不是整数") from None
+    if number != int(number):
+        raise ValueError(f"「{raw}」不是整数")
+    return int(number)
+
+
+def clean_year(raw) -> int:
+    year = clean_integer(str(raw).removesuffix("年"))
+    if not 1900 <= year <= 2100:
+        raise ValueError(f"年份「{raw}」不在 1900–2100 之间")
+    return year
+
+
+def clean_date(raw) -> str:
+    if isinstance(raw, dt.datetime):
+        return raw.date().isoformat()
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    match = _DATE.match(unicodedata.normalize("NFKC", str(raw)).strip())
+    try:
+        if match is None:
+            raise ValueError
+        return dt.date(*map(int, match.groups())).isoformat()
+    except ValueError:
+        raise ValueError(
+            f"日期「{raw}」无法识别，请写成 2024-03-05、2024/3/5、2024.3.5 或 2024年3月5日"
+        ) from None
+
+
+def clean_bool(raw) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    word = _code(raw).lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise ValueError(f"「{raw}」应填 是 或 否")
+
+
+def clean_phone(raw) -> str:
+    digits = re.sub(r"[\s\-()（）]", "", unicodedata.normalize("NFKC", str(raw)))
+    digits = re.sub(r"^(\+?86|0086)(?=1\d{10}$)", "", digits)
+    if not re.fullmatch(r"1[3-9]\d{9}", digits):
+        raise ValueError(f"手机号「{raw}」不是 11 位大陆手机号码")
+    return digits
+
+
+def id_check_digit(first17: str) -> str:
+    """GB 11643 check character of the first 17 digits of a resident ID number."""
+    return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS)) % 11]
+
+
+def clean_id_number(raw) -> str:
+    code = _code(raw)
+    if not re.fullmatch(r"\d{17}[\dX]", code):
+        raise ValueError(f"身份证号「{raw}」应为 18 位（末位可为 X）")
+    try:
+        dt.date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
+    except ValueError:
+        raise ValueError(f"身份证号「{raw}」中的出生日期无效") from None
+    if id_check_digit(code[:17]) != code[17]:
+        raise ValueError(f"身份证号「{raw}」校验位错误（GB 11643）")
+    return code
+
+
+def credit_check_char(first17: str) -> str:
+    """GB 32100 check character of the first 17 characters of a unified social credit code."""
+    total = sum(_CREDIT_ALPHABET.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS))
+    return _CREDIT_ALPHABET[(31 - total % 31) % 31]
+
+
+def clean_credit_code(raw) -> str:
+    code = _code(raw)
+    if len(code) != 18 or any(c not in _CREDIT_ALPHABET for c in code):
+        raise ValueError(f"统一社会信用代码「{raw}」应为 18 位数字或大写字母（不含 I、O、Z、S、V）")
+    if credit_check_char(code[:17]) != code[17]:
+        raise ValueError(f"统一社会信用代码「{raw}」校验位错误（GB 32100）")
+    return code
+
+
+def clean_list(raw) -> list[str]:
+    if isinstance(raw, (list, tuple)):
+        items = raw
+    else:
+        items = _SEPARATORS.split(str(raw))
+    return [item.strip() for item in items if str(item).strip()]
+
+
+def clean_enum(raw, values: Sequence[str]) -> str:
+    value = unicodedata.normalize("NFKC", str(raw)).strip()
+    if value not in values:
+        raise ValueError(f"「{raw}」不是可选值，应为：{'、'.join(values)}")
+    return value
+
+
+VALUE_TYPES: dict[str, Callable] = {
+    "id": clean_id,
+    "string": _text,
+    "text": _text,
+    "name": clean_name,
+    "integer": clean_integer,
+    "year": clean_year,
+    "date": clean_date,
+    "bool": clean_bool,
+    "phone": clean_phone,
+    "id_number": clean_id_number,
+    "credit_code": clean_credit_code,
+    "list": clean_list,
+    "enum": clean_enum,
+}
+
+
+def clean(type_name: str, raw, values: Sequence[str] = ()):
+    """Clean ``raw`` as ``type_name``; enums check against ``values``."""
+    if type_name == "enum":
+        return clean_enum(raw, values)
+    return VALUE_TYPES[type_name](raw)
+
+
+def is_blank(raw) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())

@@ -1,0 +1,1 @@
+"""Rosters in, nodes and relationships out: readers, templates, mapping, validation."""

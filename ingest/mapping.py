@@ -1,0 +1,234 @@
+"""Turn template rows into nodes and pending relationships, checking every cell.
+
+Relationships stay *pending* until :mod:`ingest.resolve` has seen every file, because a
+row may name a node defined in a later file or already in the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from graph.errors import CellError
+from graph.ontology import ROOT_LABEL, Ontology, RelationshipType, Template
+from graph.records import Node
+from graph.values import clean, clean_id, clean_list, is_blank
+from ingest.readers import Table
+from ingest.templates import PROVENANCE, Column, column_for, columns, fold, role_labels, template_for
+
+
+@dataclass(frozen=True)
+class Origin:
+    file: str
+    sheet: str | None
+    row: int
+
+    def error(self, column: str | None, message: str) -> CellError:
+        return CellError(self.file, self.sheet, self.row, column, message)
+
+    def provenance(self) -> dict:
+        found = dict(zip(PROVENANCE, (self.file, self.sheet, self.row)))
+        return {k: v for k, v in found.items() if v is not None}
+
+
+@dataclass
+class Pending:
+    """A relationship whose ends are still names or ids written in a roster."""
+
+    type: RelationshipType
+    source: str
+    target: str
+    properties: dict
+    origin: Origin
+    source_column: str | None
+    target_column: str
+    target_by_name: bool = False
+    name_property: str | None = None
+
+
+@dataclass
+class Collected:
+    nodes: dict[str, tuple[Node, Origin]] = field(default_factory=dict)
+    pending: list[Pending] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
+    bad: set[Origin] = field(default_factory=set)
+    rows: int = 0
+
+    def fail(self, origin: Origin, column: str | None, message: str) -> None:
+        self.errors.append(origin.error(column, message))
+        self.bad.add(origin)
+
+
+def joined(items) -> str:
+    return "、".join(items)
+
+
+class Mapper:
+    def __init__(self, onto: Ontology):
+        self.onto = onto
+        self.out = Collected()
+
+    def add_table(self, table: Table) -> None:
+        template = template_for(self.onto, table.name)
+        if template is None:
+            known = joined(f"{t.name}/{t.zh}" for t in self.onto.templates.values())
+            self.out.errors.append(table.error(f"无法识别「{table.name}」是哪种名册，文件名或工作表名应为：{known}"))
+            return
+        header = self._header(table, template)
+        if header is None:
+            return
+        for number, cells in table.rows:
+            self.out.rows += 1
+            record = {
+                header[i].name: (table.headers[i], cell)
+                for i, cell in enumerate(cells)
+                if i in header and not is_blank(cell)
+            }
+            origin = Origin(table.file, table.sheet, number)
+            if template.label is not None:
+                self._node_row(template, origin, record)
+            else:
+                self._edge_row(template, origin, record)
+
+    def _header(self, table: Table, template: Template) -> dict[int, Column] | None:
+        header, ok = {}, True
+        for i, text in enumerate(table.headers):
+            if not text:
+                continue
+            column = column_for(self.onto, template, text)
+            if column is None:
+                ok = False
+                self.out.errors.append(table.error(f"未知列「{text}」，「{template.zh}」名册没有这一列", 1, text))
+            else:
+                header[i] = column
+        present = {c.name for c in header.values()}
+        for column in columns(self.onto, template).values():
+            if column.required and column.name not in present:
+                ok = False
+                self.out.errors.append(table.error(f"缺少必填列「{column.zh}」（{column.name}）", 1))
+        return header if ok else None
+
+    def _missing(self, template: Template, origin: Origin, record: dict) -> bool:
+        missing = [c for c in columns(self.onto, template).values() if c.required and c.name not in record]
+        for column in missing:
+            self.out.fail(origin, column.zh, f"必填项「{column.zh}」为空")
+        return bool(missing)
+
+    # -- node rows ------------------------------------------------------------------
+
+    def _node_row(self, template: Template, origin: Origin, record: dict) -> None:
+        if self._missing(template, origin, record):
+            return
+        labels = self._labels(template, origin, record)
+        props, links = {}, []
+        for name, (header, raw) in record.items():
+            column = columns(self.onto, template)[name]
+            if column.prop is None:
+                continue
+            if column.label not in labels:
+                self.out.fail(origin, header, f"「{column.zh}」只适用于{self.onto.labels[column.label].zh}")
+                continue
+            try:
+                props[name] = clean(column.prop.type, raw, column.prop.values)
+            except ValueError as exc:
+                self.out.fail(origin, header, str(exc))
+                continue
+            if column.prop.link:
+                links.append((column.prop, header))
+        if "id" not in props:
+            return
+        node = Node(props["id"], frozenset(labels), {**props, **origin.provenance()})
+        if self._add_node(node, origin, record["id"][0]) and origin not in self.out.bad:
+            for prop, header in links:
+                self.out.pending.append(Pending(
+                    self.onto.relationships[prop.link], node.id, props[prop.name], {}, origin,
+                    None, header, target_by_name=True, name_property=prop.name,
+                ))
+
+    def _labels(self, template: Template, origin: Origin, record: dict) -> set[str]:
+        labels = set(self.onto.labels[template.label].lineage) - {ROOT_LABEL}
+        if not template.roles:
+            return labels
+        header, raw = record[template.roles["column"]]
+        words = role_labels(self.onto, template)
+        for word in clean_list(raw):
+            label = words.get(fold(word))
+            if label is None:
+                accepted = joined(self.onto.labels[l].role_zh or l for l in template.roles["labels"])
+                self.out.fail(origin, header, f"未知人员类别「{word}」，应为：{accepted}")
+            else:
+                labels |= set(self.onto.labels[label].lineage) - {ROOT_LABEL}
+        return labels
+
+    def _add_node(self, node: Node, origin: Origin, id_header: str) -> bool:
+        seen = self.out.nodes.get(node.id)
+        if seen is None:
+            self.out.nodes[node.id] = (node, origin)
+            return True
+        old, first = seen
+        if old.labels != node.labels or content(old.properties) != content(node.properties):
+            self.out.fail(origin, id_header,
+                          f"编号「{node.id}」已在 {first.file} 第 {first.row} 行定义，且内容不同")
+        return False
+
+    # -- relationship rows ----------------------------------------------------------
+
+    def _edge_row(self, template: Template, origin: Origin, record: dict) -> None:
+        if self._missing(template, origin, record):
+            return
+        if template.relationship:
+            rel = self.onto.relationships[template.relationship]
+        else:
+            rel = self._relationship_type(origin, record["type"])
+            if rel is None:
+                return
+        ends = {c.end: c.name for c in columns(self.onto, template).values() if c.end}
+        source_name, target_name = ends.get("from", "source"), ends.get("to", "target")
+        try:
+            source, target = clean_id(record[source_name][1]), clean_id(record[target_name][1])
+        except ValueError as exc:
+            self.out.fail(origin, None, str(exc))
+            return
+        props = self._edge_properties(rel, origin, record, {source_name, target_name, "type"})
+        if origin in self.out.bad:
+            return
+        self.out.pending.append(Pending(rel, source, target, props, origin,
+                                        record[source_name][0], record[target_name][0]))
+
+    def _relationship_type(self, origin: Origin, cell) -> RelationshipType | None:
+        header, raw = cell
+        rel = self.onto.relationship(str(raw))
+        if rel is None:
+            known = joined(f"{r.zh}（{r.name}）" for r in self.onto.relationships.values())
+            self.out.fail(origin, header, f"未知关系类型「{raw}」，应为：{known}")
+        return rel
+
+    def _edge_properties(self, rel: RelationshipType, origin: Origin, record: dict, ends) -> dict:
+        by_column = {p.column or p.name: p for p in rel.properties.values()}
+        props = {}
+        for name, (header, raw) in record.items():
+            if name in ends:
+                continue
+            prop = by_column.get(name)
+            if prop is None:
+                self.out.fail(origin, header, f"「{rel.zh}」关系没有「{header}」这一项，请留空")
+                continue
+            try:
+                props[prop.name] = clean(prop.type, raw, prop.values)
+            except ValueError as exc:
+                self.out.fail(origin, header, str(exc))
+        for prop in rel.properties.values():
+            if prop.required and prop.name not in props and origin not in self.out.bad:
+                self.out.fail(origin, None, f"「{rel.zh}」关系必须填写「{prop.zh}」")
+        return props
+
+
+def content(properties: dict) -> dict:
+    """Properties without provenance: what a row says, not where it said it."""
+    return {k: v for k, v in properties.items() if k not in PROVENANCE}
+
+
+def map_tables(onto: Ontology, tables: list[Table]) -> Collected:
+    mapper = Mapper(onto)
+    for table in tables:
+        mapper.add_table(table)
+    return mapper.out

@@ -1,0 +1,64 @@
+"""Ingest rosters into a store: read everything, check everything, then write or refuse.
+
+By default any error writes nothing; ``skip_invalid`` writes the valid rows and reports
+the rest.  Writes merge on ids and relationship keys, so a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from graph.errors import CellError, ValidationFailed
+from graph.records import WriteResult
+from graph.store import Store
+from ingest.mapping import map_tables
+from ingest.readers import Table, read_file, roster_files
+from ingest.resolve import resolve
+
+
+@dataclass
+class IngestReport:
+    ok: bool
+    written: bool
+    rows: int
+    nodes_created: int = 0
+    nodes_updated: int = 0
+    relationships_created: int = 0
+    relationships_updated: int = 0
+    errors: list[CellError] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "errors": [e.as_dict() for e in self.errors]}
+
+
+def read_all(paths: Iterable[Path]) -> tuple[list[Table], list[CellError]]:
+    tables, errors = [], []
+    for path in paths:
+        try:
+            files = roster_files(Path(path))
+        except ValidationFailed as failed:
+            errors.extend(failed.errors)
+            continue
+        for file in files:
+            try:
+                tables.append(read_file(file))
+            except ValidationFailed as failed:
+                errors.extend(failed.errors)
+    return tables, errors
+
+
+def ingest(store: Store, paths: Iterable[Path], *, skip_invalid: bool = False,
+           dry_run: bool = False) -> IngestReport:
+    """Load roster files or folders into ``store``; never half-writes a refused batch."""
+    tables, errors = read_all(paths)
+    collected = map_tables(store.ontology, tables)
+    collected.errors[:0] = errors
+    nodes, relationships = resolve(store.ontology, store, collected, skip_invalid)
+    errors = collected.errors
+    if dry_run or (errors and not skip_invalid):
+        return IngestReport(ok=not errors, written=False, rows=collected.rows, errors=errors)
+    store.ensure_schema()
+    result: WriteResult = store.write(nodes, relationships)
+    return IngestReport(ok=not errors, written=True, rows=collected.rows, errors=errors, **vars(result))

@@ -1,0 +1,1 @@
+"""The questions staff ask, as plain functions that take a store first."""
