@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from graph import local_neo4j
@@ -29,8 +30,9 @@ app = typer.Typer(help="同心图谱：新的社会阶层人士统战工作知�
                   pretty_exceptions_enable=False)
 neo4j_app = typer.Typer(help="本项目自带的本地 Neo4j（开发、测试与 CI 用）。", no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
-out = Console()
-err = Console(stderr=True)
+# soft_wrap: one line per message, never cut at the terminal's width, so logs keep it whole.
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出 / answer as JSON")]
 
@@ -52,8 +54,12 @@ def _print_json(data) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def _warn(prefix: str, message) -> None:
+    err.print(f"[red]{prefix}[/red]{escape(str(message))}")
+
+
 def _fail(exc: TongxinError) -> None:
-    err.print(f"[red]错误：[/red]{exc}")
+    _warn("错误：", exc)
     raise typer.Exit(exc.exit_code)
 
 
@@ -66,8 +72,14 @@ def ingest(
     as_json: JsonOption = False,
 ) -> None:
     """导入名册 / ingest rosters into the store."""
+    _load(_settings(ctx), paths, skip_invalid=skip_invalid, dry_run=dry_run, as_json=as_json)
+
+
+def _load(settings: Settings, paths: list[Path], *, skip_invalid: bool = False,
+          dry_run: bool = False, as_json: bool = False) -> None:
+    """Ingest and tell the outcome; any refused row ends the command with exit code 2."""
     try:
-        with open_store(_settings(ctx)) as store:
+        with open_store(settings) as store:
             report = run_ingest(store, paths, skip_invalid=skip_invalid, dry_run=dry_run)
     except TongxinError as exc:
         _fail(exc)
@@ -75,11 +87,11 @@ def ingest(
         _print_json(report.as_dict())
     else:
         for error in report.errors:
-            err.print(f"[red]✗[/red] {error}")
+            _warn("✗ ", error)
         verb = "已写入" if report.written else "未写入"
-        out.print(f"{verb}：读取 {report.rows} 行；新建节点 {report.nodes_created}，更新节点 {report.nodes_updated}；"
-                  f"新建关系 {report.relationships_created}，更新关系 {report.relationships_updated}；"
-                  f"错误 {len(report.errors)} 处。")
+        out.print(f"{verb} {settings.store}：读取 {report.rows} 行；新建节点 {report.nodes_created}，"
+                  f"更新节点 {report.nodes_updated}；新建关系 {report.relationships_created}，"
+                  f"更新关系 {report.relationships_updated}；错误 {len(report.errors)} 处。")
     if report.errors:
         raise typer.Exit(2)
 
@@ -136,17 +148,7 @@ def demo(
     port: Annotated[int, typer.Option(help="端口")] = 8000,
 ) -> None:
     """导入鹿城示例数据并启动 / load the Lucheng sample, then serve."""
-    try:
-        with open_store(_settings(ctx)) as store:
-            report = run_ingest(store, [SAMPLE_DIR])
-    except TongxinError as exc:
-        _fail(exc)
-    if report.errors:
-        for error in report.errors:
-            err.print(f"[red]✗[/red] {error}")
-        raise typer.Exit(2)
-    out.print(f"示例数据已导入 {_settings(ctx).store}：新建节点 {report.nodes_created}，"
-              f"新建关系 {report.relationships_created}")
+    _load(_settings(ctx), [SAMPLE_DIR])
     serve(ctx, host, port)
 
 

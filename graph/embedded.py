@@ -100,6 +100,13 @@ class EmbeddedStore(Store):
         data["properties"] = {**data["properties"], **rel.properties}
         result.relationships_updated += 1
 
+    def get(self, node_id: str) -> Node | None:
+        graph = self.graph
+        if node_id not in graph:
+            return None
+        data = graph.nodes[node_id]
+        return Node(node_id, frozenset(data["labels"]), dict(data["properties"]))
+
     def brief(self, ids: Iterable[str]) -> dict[str, Node]:
         graph = self.graph
         return {

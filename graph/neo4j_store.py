@@ -56,13 +56,15 @@ def _batches(rows: Sequence, size: int = BATCH_SIZE):
 
 class Neo4jStore(Store):
     def __init__(self, uri: str, user: str | None = None, password: str | None = None,
-                 database: str | None = None, ontology: Ontology | None = None):
+                 database: str | None = None, ontology: Ontology | None = None,
+                 retry_seconds: float = 15.0):
         super().__init__(ontology)
         self.uri = uri
         self.database = database
         auth = (user, password or "") if user else None
         try:
-            self.driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
+            self.driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF",
+                                               max_transaction_retry_time=retry_seconds)
         except (ValueError, Neo4jError) as exc:
             raise StoreUnavailable(f"Neo4j 地址 {uri} 无效：{exc}") from None
 
@@ -153,6 +155,15 @@ class Neo4jStore(Store):
         unknown = [name for name in names if name not in declared]
         if unknown:
             raise ValueError(f"not in the ontology: {unknown}")
+
+    def get(self, node_id: str) -> Node | None:
+        rows = self.read(
+            f"MATCH (n:{ROOT_LABEL} {{id: $id}}) RETURN labels(n) AS labels, properties(n) AS props",
+            id=node_id,
+        )
+        if not rows:
+            return None
+        return Node(node_id, frozenset(rows[0]["labels"]) - {ROOT_LABEL}, rows[0]["props"])
 
     def brief(self, ids: Iterable[str]) -> dict[str, Node]:
         rows = self.read(

@@ -19,16 +19,19 @@ class Settings:
     neo4j_user: str | None = None
     neo4j_password: str | None = None
     neo4j_database: str | None = None
+    neo4j_retry_seconds: float = 15.0
 
 
 def settings_from_env(store: str | None = None) -> Settings:
     """``store`` (the ``--store`` option) wins over ``TONGXIN_STORE``; credentials come
-    from ``NEO4J_USER``, ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``."""
+    from ``NEO4J_USER``, ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``; how long a transaction
+    is retried while a server or cluster member is unreachable from ``NEO4J_MAX_RETRY_SECONDS``."""
     return Settings(
         store=store or os.environ.get("TONGXIN_STORE") or DEFAULT_STORE,
         neo4j_user=os.environ.get("NEO4J_USER") or None,
         neo4j_password=os.environ.get("NEO4J_PASSWORD") or None,
         neo4j_database=os.environ.get("NEO4J_DATABASE") or None,
+        neo4j_retry_seconds=float(os.environ.get("NEO4J_MAX_RETRY_SECONDS") or 15),
     )
 
 
@@ -42,7 +45,7 @@ def open_store(settings: Settings) -> Store:
         from graph.neo4j_store import Neo4jStore
 
         return Neo4jStore(settings.store, settings.neo4j_user, settings.neo4j_password,
-                          settings.neo4j_database)
+                          settings.neo4j_database, retry_seconds=settings.neo4j_retry_seconds)
     from graph.embedded import EmbeddedStore
 
     return EmbeddedStore(Path(settings.store))

@@ -28,6 +28,10 @@ class Store(ABC):
         """Merge nodes, then relationships between existing nodes; report what changed."""
 
     @abstractmethod
+    def get(self, node_id: str) -> Node | None:
+        """One node with all its properties, or None."""
+
+    @abstractmethod
     def brief(self, ids: Iterable[str]) -> dict[str, Node]:
         """Labels and name of those ids that exist, so ingest can check relationship ends."""
 

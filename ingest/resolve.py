@@ -26,6 +26,8 @@ class Resolver:
         refs = {p.source for p in out.pending} | {p.target for p in out.pending}
         self.stored = store.brief(refs | set(out.nodes))
         self.by_name = self._ids_by_name(store)
+        named = {i for ids in self.by_name.values() for i in ids} - set(self.stored) - set(out.nodes)
+        self.stored.update(store.brief(named))
 
     def _ids_by_name(self, store: Store) -> dict[tuple[str, str], list[str]]:
         """Ids per (label, name) for every name a link cell gives, batch and store together."""

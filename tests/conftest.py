@@ -1,0 +1,81 @@
+"""Shared fixtures: one contract suite, parametrised over the embedded store and a real Neo4j.
+
+The Neo4j half talks to ``NEO4J_URI`` when it is set (with ``NEO4J_USER`` and
+``NEO4J_PASSWORD``), else to the project's local Neo4j, started here if need be and
+stopped again at the end.  It never skips: a Neo4j that cannot start fails the run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from graph import local_neo4j
+from graph.embedded import EmbeddedStore
+from graph.neo4j_store import Neo4jStore
+
+TESTS_DIR = Path(__file__).parent
+PROJECT_DIR = TESTS_DIR.parent
+SAMPLE_DIR = PROJECT_DIR / "data" / "sample"
+TINY_DIR = TESTS_DIR / "fixtures" / "tiny"
+STORES = ["embedded", "neo4j"]
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri():
+    uri = os.environ.get("NEO4J_URI")
+    if uri:
+        yield uri
+        return
+    server = local_neo4j.local_server()
+    started = not local_neo4j.status(server)["running"]
+    yield local_neo4j.start(server)
+    if started:
+        local_neo4j.stop(server)
+
+
+def open_neo4j(uri: str) -> Neo4jStore:
+    return Neo4jStore(uri, os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD"),
+                      os.environ.get("NEO4J_DATABASE"))
+
+
+@pytest.fixture
+def neo4j_store(neo4j_uri):
+    store = open_neo4j(neo4j_uri)
+    store.clear()
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def embedded_store(tmp_path):
+    with EmbeddedStore(tmp_path / "store") as store:
+        yield store
+
+
+@pytest.fixture(params=STORES)
+def store(request):
+    """Each contract test runs once per store."""
+    return request.getfixturevalue(f"{request.param}_store")
+
+
+@pytest.fixture
+def store_spec(store):
+    """The ``--store`` value that names the same store as ``store``."""
+    return store.uri if isinstance(store, Neo4jStore) else str(store.folder)
+
+
+@pytest.fixture(scope="session")
+def tiny_expected() -> dict:
+    return json.loads((TESTS_DIR / "fixtures" / "tiny.expected.json").read_text(encoding="utf-8"))
+
+
+def write_csv(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    """A roster file written as staff's software would write it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(text.encode(encoding))
+    return path

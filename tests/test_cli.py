@@ -1,0 +1,66 @@
+"""The ``tongxin`` command line, run through Typer's CliRunner against both stores."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from api.cli import app
+from tests.conftest import TINY_DIR, write_csv
+
+runner = CliRunner()
+
+
+def tongxin(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def test_ingest_then_stats_as_json(store_spec, tiny_expected):
+    result = tongxin("--store", store_spec, "ingest", str(TINY_DIR), "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["ok"] is True
+    assert {"nodes_created", "nodes_updated", "relationships_created", "relationships_updated",
+            "errors"} <= set(report)
+    result = tongxin("--store", store_spec, "stats", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == tiny_expected
+
+
+def test_invalid_input_exits_2_with_every_error(store_spec, tmp_path):
+    roster = write_csv(tmp_path, "bases.csv", "id,name,category,colour\nB1,某基地,创新型,红\n")
+    result = tongxin("--store", store_spec, "ingest", str(roster), "--json")
+    assert result.exit_code == 2
+    errors = json.loads(result.stdout)["errors"]
+    assert {(e["file"], e["row"], e["column"]) for e in errors} == {("bases.csv", 1, "colour")}
+    assert set(errors[0]) == {"file", "sheet", "row", "column", "message"}
+    assert "未知列" in errors[0]["message"]
+
+
+def test_errors_are_told_in_chinese_without_json(store_spec, tmp_path):
+    roster = write_csv(tmp_path, "bases.csv", "id,name,category\nB1,某基地,创新型\n")
+    result = tongxin("--store", store_spec, "ingest", str(roster))
+    assert result.exit_code == 2
+    assert "第 2 行" in result.stderr and "category" in result.stderr and "孵化型" in result.stderr
+
+
+def test_a_store_that_cannot_be_reached_exits_1(monkeypatch):
+    monkeypatch.setenv("NEO4J_MAX_RETRY_SECONDS", "1")
+    result = tongxin("--store", "bolt://127.0.0.1:1", "stats", "--json")
+    assert result.exit_code == 1
+    assert "无法连接 Neo4j" in result.stderr
+
+
+def test_generate_writes_every_template(tmp_path):
+    result = tongxin("generate", "--people", "60", "--seed", "7", "--out", str(tmp_path))
+    assert result.exit_code == 0
+    assert {p.name for p in tmp_path.iterdir()} == {
+        "镇街.csv", "基地.csv", "人员.csv", "企业.csv", "组织.csv", "活动.csv", "关系.csv", "联系记录.csv"}
+
+
+def test_local_neo4j_status(neo4j_uri):
+    result = tongxin("neo4j", "status", "--json")
+    status = json.loads(result.stdout)
+    if status["uri"] == neo4j_uri:  # the suite runs on the project's own server
+        assert result.exit_code == 0 and status["running"] is True

@@ -1,0 +1,125 @@
+"""The contract suite: every behaviour here runs against both stores (see conftest.store)."""
+
+from __future__ import annotations
+
+from graph.records import WriteResult
+from ingest.pipeline import ingest
+from queries.stats import stats
+from tests.conftest import SAMPLE_DIR, TINY_DIR, write_csv
+
+NOTHING = {"nodes_created": 0, "nodes_updated": 0, "relationships_created": 0, "relationships_updated": 0}
+
+
+def changes(report) -> dict:
+    return {k: getattr(report, k) for k in vars(WriteResult())}
+
+
+def test_tiny_rosters_give_the_hand_checked_counts(store, tiny_expected):
+    report = ingest(store, [TINY_DIR])
+    assert report.errors == []
+    assert report.written and report.ok
+    assert changes(report) == {"nodes_created": 9, "nodes_updated": 0,
+                               "relationships_created": 17, "relationships_updated": 0}
+    assert stats(store) == tiny_expected
+
+
+def test_cells_are_cleaned_and_regions_named(store):
+    ingest(store, [TINY_DIR])
+    person = store.get("P1")
+    assert person.labels == {"Person", "Member"}
+    assert person.properties["name"] == "张伟"  # the ideographic space inside the name is gone
+    assert person.properties["phone"] == "13800138000"
+    assert person.properties["representative"] is True
+    assert person.properties["seats"] == ["区政协委员", "区人大代表"]
+    assert person.properties["source_file"] == "人员.csv" and person.properties["source_row"] == 2
+    assert store.get("P2").labels == {"Person", "Member", "Expert"}
+    assert store.get("B2").properties["region"] == "七都街道"  # named by id R2 in the roster
+    assert store.get("B2").properties["established"] == "2021-11-05"
+    assert store.get("E1").properties["credit_code"] == "91330302MA2L3K4X0Q"  # full-width folded
+    assert store.get("nobody") is None
+
+
+def test_sample_is_lucheng(store):
+    report = ingest(store, [SAMPLE_DIR])
+    assert report.errors == [] and report.written
+    counts = stats(store)
+    assert counts["nodes"]["Base"] == 17
+    assert counts["nodes"]["Region"] == 15  # the district and its 14 towns and streets
+    assert counts["nodes"]["Person"] == 400
+    assert counts["relationships"]["PART_OF"] == 14
+    assert store.get("B01").properties["name"] == "抖音之家·同心荟"
+
+
+def test_ingesting_the_same_data_twice_changes_nothing(store):
+    ingest(store, [SAMPLE_DIR])
+    before = stats(store)
+    again = ingest(store, [SAMPLE_DIR])
+    assert again.errors == [] and again.written
+    assert changes(again) == NOTHING
+    assert stats(store) == before
+
+
+def test_a_changed_row_updates_and_a_new_role_adds_a_label(store, tmp_path):
+    ingest(store, [TINY_DIR])
+    roster = write_csv(tmp_path, "people.csv",
+                       "id,name,roles,phone\n"
+                       "P1,张伟,新阶层人士,13900001111\n"
+                       "L1,李建国,联系领导、专家,\n")
+    report = ingest(store, [roster])
+    assert report.errors == []
+    assert changes(report) == {**NOTHING, "nodes_updated": 2}
+    person = store.get("P1")
+    assert person.properties["phone"] == "13900001111"
+    assert person.properties["id_number"] == "330302198503120015"  # kept: the roster did not say
+    assert store.get("L1").labels == {"Person", "Liaison", "Expert"}
+
+
+def test_any_invalid_row_writes_nothing(store, tmp_path, tiny_expected):
+    ingest(store, [TINY_DIR])
+    roster = write_csv(tmp_path, "关系.csv",
+                       "起点,关系,终点,角色,开始日期\n"
+                       "P2,成员,B1,成员,2023-02-01\n"
+                       "P9,成员,B1,成员,2023-02-01\n"
+                       "L1,列名联系,B1,,2023-13-01\n")
+    report = ingest(store, [roster])
+    assert not report.ok and not report.written
+    assert changes(report) == NOTHING
+    assert stats(store) == tiny_expected
+    where = {(e.file, e.row, e.column) for e in report.errors}
+    assert where == {("关系.csv", 3, "起点"), ("关系.csv", 4, "开始日期")}
+    assert any("P9" in e.message and "不存在" in e.message for e in report.errors)
+
+
+def test_skip_invalid_writes_the_valid_rows_and_reports_the_rest(store, tmp_path):
+    ingest(store, [TINY_DIR])
+    roster = write_csv(tmp_path, "关系.csv",
+                       "起点,关系,终点,角色\n"
+                       "P2,成员,B1,成员\n"
+                       "L1,列名联系,B1,\n")
+    report = ingest(store, [roster], skip_invalid=True)
+    assert report.written and not report.ok
+    assert changes(report) == {**NOTHING, "relationships_created": 1}
+    [error] = report.errors
+    assert (error.row, error.column) == (3, "终点")
+    assert "人员" in error.message  # the end must be a person, and a base is not
+
+
+def test_a_gbk_roster_reads_like_utf8(store, tmp_path):
+    ingest(store, [TINY_DIR])
+    roster = write_csv(tmp_path, "人员.csv", "编号,姓名,人员类别,所属镇街\nP7,潘晓丹,新阶层人士,五马街道\n", "gbk")
+    report = ingest(store, [roster])
+    assert report.errors == []
+    person = store.get("P7").properties
+    assert (person["name"], person["region"]) == ("潘晓丹", "五马街道")
+
+
+def test_dry_run_checks_but_writes_nothing(store):
+    report = ingest(store, [TINY_DIR], dry_run=True)
+    assert report.ok and not report.written
+    assert sum(stats(store)["nodes"].values()) == 0
+
+
+def test_both_stores_count_the_sample_alike(embedded_store, neo4j_store):
+    for s in (embedded_store, neo4j_store):
+        assert ingest(s, [SAMPLE_DIR]).errors == []
+    assert stats(embedded_store) == stats(neo4j_store)

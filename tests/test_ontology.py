@@ -1,0 +1,69 @@
+"""The ontology loads, matches DESIGN.md section 2, and refuses a declaration that contradicts itself."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+
+from graph.errors import OntologyError
+from graph.ontology import ONTOLOGY_FILE, load, parse
+
+DESIGN_LABELS = {"Person", "Member", "Expert", "Liaison", "Base", "Enterprise", "Organization", "Region", "Activity"}
+DESIGN_TYPES = {"MEMBER_OF", "WORKS_FOR", "LIAISES_WITH", "RESPONSIBLE_FOR", "CONTACTED", "SERVES", "SETTLED_IN",
+                "PARTNER_OF", "PARTICIPATED_IN", "HELD_AT", "KNOWS", "LOCATED_IN", "PART_OF"}
+
+
+@pytest.fixture
+def document() -> dict:
+    return yaml.safe_load(ONTOLOGY_FILE.read_text(encoding="utf-8"))
+
+
+def test_the_ontology_is_the_designs():
+    onto = load()
+    assert set(onto.concrete_labels) == DESIGN_LABELS
+    assert set(onto.relationships) == DESIGN_TYPES
+    assert onto.sensitive_properties() == {"phone", "id_number", "political_status"}
+    assert set(onto.labels["Base"].properties["category"].values) == {"孵化型", "联盟型", "文化型", "服务型", "青创型"}
+    assert len(onto.labels["Member"].properties["stratum"].values) == 4
+    assert onto.relationships["LIAISES_WITH"].from_labels == ("Liaison",)
+    assert onto.relationships["CONTACTED"].key == ("date", "method")
+    assert all(label.zh for label in onto.labels.values())
+
+
+def test_roles_inherit_person_properties():
+    member = load().labels["Member"]
+    assert {"phone", "id_number", "stratum", "representative"} <= set(member.properties)
+    assert "stratum" not in load().labels["Person"].properties
+
+
+def _break(document, path, value):
+    broken = copy.deepcopy(document)
+    target = broken
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return broken
+
+
+@pytest.mark.parametrize("path, value, reason", [
+    (("labels", "Member", "extends"), "Human", "unknown label"),
+    (("labels", "Person", "extends"), "Member", "cycle"),
+    (("relationships", "MEMBER_OF", "to"), ["Club"], "unknown or missing labels"),
+    (("labels", "Base", "properties", "level", "type"), "stars", "unknown value type"),
+    (("labels", "Base", "properties", "level", "values"), [], "needs `values`"),
+    (("labels", "Base", "properties", "region", "link"), "PART_OF", "cannot start at Base"),
+    (("relationships", "CONTACTED", "key"), ["mood"], "properties it does not have"),
+    (("relationships", "KNOWS", "properties"), {"key": {"type": "string", "zh": "键"}}, "reserved"),
+    (("templates", "people", "roles", "labels"), ["Base"], "does not extend"),
+])
+def test_an_inconsistent_ontology_is_refused(document, path, value, reason):
+    with pytest.raises(OntologyError, match=reason):
+        parse(_break(document, path, value))
+
+
+def test_the_root_label_is_required(document):
+    del document["labels"]["Entity"]
+    with pytest.raises(OntologyError, match="root label"):
+        parse(document)
