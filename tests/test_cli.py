@@ -7,7 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from api.cli import app
-from tests.conftest import TINY_DIR, write_csv
+from tests.conftest import SAMPLE_DIR, TINY_DIR, write_csv
 
 runner = CliRunner()
 
@@ -64,3 +64,12 @@ def test_local_neo4j_status(neo4j_uri):
     status = json.loads(result.stdout)
     if status["uri"] == neo4j_uri:  # the suite runs on the project's own server
         assert result.exit_code == 0 and status["running"] is True
+
+
+def test_both_stores_answer_stats_alike_for_the_sample(tmp_path, neo4j_store):
+    answers = []
+    for spec in (str(tmp_path / "embedded"), neo4j_store.uri):
+        assert tongxin("--store", spec, "ingest", str(SAMPLE_DIR), "--json").exit_code == 0
+        answers.append(json.loads(tongxin("--store", spec, "stats", "--json").stdout))
+    assert answers[0] == answers[1]
+    assert answers[0]["nodes"]["Base"] == 17

@@ -1,0 +1,25 @@
+"""Docs that cannot drift: every command is in the README."""
+
+from __future__ import annotations
+
+import typer.main
+
+from api.cli import app
+from tests.conftest import PROJECT_DIR
+
+
+def _commands(group, prefix=""):
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from _commands(command, f"{prefix}{name} ")
+        else:
+            yield f"{prefix}{name}"
+
+
+def test_every_command_is_in_the_readme():
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    commands = list(_commands(typer.main.get_command(app)))
+    assert len(commands) >= 8
+    for command in commands:
+        group, _, sub = command.partition(" ")
+        assert f"`{command}" in readme or (sub and f"`{group} " in readme and sub in readme), command
