@@ -13,6 +13,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import Progress
 from rich.table import Table
 
 from graph import local_neo4j
@@ -79,8 +80,10 @@ def _load(settings: Settings, paths: list[Path], *, skip_invalid: bool = False,
           dry_run: bool = False, as_json: bool = False) -> None:
     """Ingest and tell the outcome; any refused row ends the command with exit code 2."""
     try:
-        with open_store(settings) as store:
-            report = run_ingest(store, paths, skip_invalid=skip_invalid, dry_run=dry_run)
+        with open_store(settings) as store, Progress(console=err, transient=True, disable=as_json) as bar:
+            task = bar.add_task("写入图库", total=None)
+            report = run_ingest(store, paths, skip_invalid=skip_invalid, dry_run=dry_run,
+                                progress=lambda n, total: bar.update(task, advance=n, total=total))
     except TongxinError as exc:
         _fail(exc)
     if as_json:

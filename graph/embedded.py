@@ -19,7 +19,7 @@ from filelock import FileLock, Timeout
 from graph.errors import StoreUnavailable
 from graph.ontology import Ontology
 from graph.records import Node, Relationship, WriteResult
-from graph.store import Store
+from graph.store import Progress, Store
 
 FORMAT_VERSION = 1
 GRAPH_FILE = "graph.json"
@@ -54,7 +54,8 @@ class EmbeddedStore(Store):
     def ensure_schema(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
 
-    def write(self, nodes: Sequence[Node], relationships: Sequence[Relationship]) -> WriteResult:
+    def write(self, nodes: Sequence[Node], relationships: Sequence[Relationship],
+              progress: Progress | None = None) -> WriteResult:
         self.ensure_schema()
         try:
             with self._lock:
@@ -67,6 +68,8 @@ class EmbeddedStore(Store):
                 if any(vars(result).values()):
                     self._save(graph)
                     self._graph = graph
+                if progress:
+                    progress(len(nodes) + len(relationships))
         except Timeout:
             raise StoreUnavailable(f"嵌入式图库 {self.folder} 正被其他进程写入，请稍后重试") from None
         return result

@@ -17,7 +17,7 @@ from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionE
 from graph.errors import StoreUnavailable
 from graph.ontology import ROOT_LABEL, Ontology
 from graph.records import Node, Relationship, WriteResult
-from graph.store import Store
+from graph.store import Progress, Store
 
 BATCH_SIZE = 5000
 FULLTEXT_INDEX = "entity_name_fulltext"
@@ -86,7 +86,8 @@ class Neo4jStore(Store):
             raise StoreUnavailable(f"无法连接 Neo4j（{self.uri}）：{exc}") from None
         return [record.data() for record in records]
 
-    def _write_batches(self, query: str, rows: list[dict], **params) -> tuple[int, int]:
+    def _write_batches(self, query: str, rows: list[dict], progress: Progress | None,
+                       **params) -> tuple[int, int]:
         def work(tx, batch):
             record = tx.run(query, rows=batch, **params).single()
             return record["created"] or 0, record["updated"] or 0
@@ -97,6 +98,8 @@ class Neo4jStore(Store):
                 for batch in _batches(rows):
                     c, u = session.execute_write(work, batch)
                     created, updated = created + c, updated + u
+                    if progress:
+                        progress(len(batch))
         except (ServiceUnavailable, SessionExpired, AuthError, OSError) as exc:
             raise StoreUnavailable(f"无法连接 Neo4j（{self.uri}）：{exc}") from None
         return created, updated
@@ -126,7 +129,8 @@ class Neo4jStore(Store):
             self._execute(statement, {})
         self._execute("CALL db.awaitIndexes(300)", {})
 
-    def write(self, nodes: Sequence[Node], relationships: Sequence[Relationship]) -> WriteResult:
+    def write(self, nodes: Sequence[Node], relationships: Sequence[Relationship],
+              progress: Progress | None = None) -> WriteResult:
         result = WriteResult()
         by_labels: dict[tuple[str, ...], list[dict]] = defaultdict(list)
         for node in nodes:
@@ -134,7 +138,7 @@ class Neo4jStore(Store):
         for labels, rows in by_labels.items():
             self._check_names(labels, self.ontology.labels)
             query = _MERGE_NODES.format(root=ROOT_LABEL, labels="".join(f":{l}" for l in labels))
-            created, updated = self._write_batches(query, rows, labels=list(labels))
+            created, updated = self._write_batches(query, rows, progress, labels=list(labels))
             result.nodes_created += created
             result.nodes_updated += updated
         by_type: dict[str, list[dict]] = defaultdict(list)
@@ -145,7 +149,7 @@ class Neo4jStore(Store):
         for type_, rows in by_type.items():
             self._check_names([type_], self.ontology.relationships)
             query = _MERGE_RELATIONSHIPS.format(root=ROOT_LABEL, type=type_)
-            created, updated = self._write_batches(query, rows)
+            created, updated = self._write_batches(query, rows, progress)
             result.relationships_created += created
             result.relationships_updated += updated
         return result

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from graph.ontology import Ontology, load
 from graph.records import Node, Relationship, WriteResult
+
+Progress = Callable[[int], None]
 
 
 class Store(ABC):
@@ -24,8 +26,11 @@ class Store(ABC):
         """Create what the ontology asks for (constraints, indexes); safe to repeat."""
 
     @abstractmethod
-    def write(self, nodes: Sequence[Node], relationships: Sequence[Relationship]) -> WriteResult:
-        """Merge nodes, then relationships between existing nodes; report what changed."""
+    def write(self, nodes: Sequence[Node], relationships: Sequence[Relationship],
+              progress: Progress | None = None) -> WriteResult:
+        """Merge nodes, then relationships between existing nodes; report what changed.
+
+        ``progress(n)`` is told each time another ``n`` records are written."""
 
     @abstractmethod
     def get(self, node_id: str) -> Node | None:

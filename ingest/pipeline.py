@@ -6,7 +6,7 @@ the rest.  Writes merge on ids and relationship keys, so a second run changes no
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -50,8 +50,10 @@ def read_all(paths: Iterable[Path]) -> tuple[list[Table], list[CellError]]:
 
 
 def ingest(store: Store, paths: Iterable[Path], *, skip_invalid: bool = False,
-           dry_run: bool = False) -> IngestReport:
-    """Load roster files or folders into ``store``; never half-writes a refused batch."""
+           dry_run: bool = False, progress: Callable[[int, int], None] | None = None) -> IngestReport:
+    """Load roster files or folders into ``store``; never half-writes a refused batch.
+
+    ``progress(n, total)`` follows the write: ``n`` more of ``total`` records are written."""
     tables, errors = read_all(paths)
     collected = map_tables(store.ontology, tables)
     collected.errors[:0] = errors
@@ -60,5 +62,8 @@ def ingest(store: Store, paths: Iterable[Path], *, skip_invalid: bool = False,
     if dry_run or (errors and not skip_invalid):
         return IngestReport(ok=not errors, written=False, rows=collected.rows, errors=errors)
     store.ensure_schema()
-    result: WriteResult = store.write(nodes, relationships)
+    total = len(nodes) + len(relationships)
+    result: WriteResult = store.write(
+        nodes, relationships, progress=(lambda n: progress(n, total)) if progress else None
+    )
     return IngestReport(ok=not errors, written=True, rows=collected.rows, errors=errors, **vars(result))

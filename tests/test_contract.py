@@ -123,3 +123,10 @@ def test_both_stores_count_the_sample_alike(embedded_store, neo4j_store):
     for s in (embedded_store, neo4j_store):
         assert ingest(s, [SAMPLE_DIR]).errors == []
     assert stats(embedded_store) == stats(neo4j_store)
+
+
+def test_progress_follows_the_write_to_its_total(store):
+    seen = []
+    report = ingest(store, [TINY_DIR], progress=lambda n, total: seen.append((n, total)))
+    assert report.written
+    assert sum(n for n, _ in seen) == 26 and {total for _, total in seen} == {26}  # 9 nodes, 17 relationships
