@@ -11,8 +11,9 @@ $(BIN)/tongxin: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# The demo always uses the embedded store, whatever TONGXIN_STORE or NEO4J_URI say.
 demo: $(BIN)/tongxin
-	$(BIN)/tongxin demo
+	$(BIN)/tongxin --store .tongxin demo
 
 # The Neo4j half of the suite starts the project's local Neo4j when NEO4J_URI is unset.
 test: $(BIN)/tongxin

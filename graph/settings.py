@@ -23,11 +23,12 @@ class Settings:
 
 
 def settings_from_env(store: str | None = None) -> Settings:
-    """``store`` (the ``--store`` option) wins over ``TONGXIN_STORE``; credentials come
+    """``store`` (the ``--store`` option) wins over ``TONGXIN_STORE``, which wins over
+    ``NEO4J_URI`` (a user's own server), else the embedded store in ``./.tongxin``; credentials come
     from ``NEO4J_USER``, ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``; how long a transaction
     is retried while a server or cluster member is unreachable from ``NEO4J_MAX_RETRY_SECONDS``."""
     return Settings(
-        store=store or os.environ.get("TONGXIN_STORE") or DEFAULT_STORE,
+        store=store or os.environ.get("TONGXIN_STORE") or os.environ.get("NEO4J_URI") or DEFAULT_STORE,
         neo4j_user=os.environ.get("NEO4J_USER") or None,
         neo4j_password=os.environ.get("NEO4J_PASSWORD") or None,
         neo4j_database=os.environ.get("NEO4J_DATABASE") or None,

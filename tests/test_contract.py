@@ -77,16 +77,17 @@ def test_a_changed_row_updates_and_a_new_role_adds_a_label(store, tmp_path):
 def test_any_invalid_row_writes_nothing(store, tmp_path, tiny_expected):
     ingest(store, [TINY_DIR])
     roster = write_csv(tmp_path, "关系.csv",
-                       "起点,关系,终点,角色,开始日期\n"
+                       "起点,关系,终点,角色,开始日期,结束日期\n"
                        "P2,成员,B1,成员,2023-02-01\n"
                        "P9,成员,B1,成员,2023-02-01\n"
-                       "L1,列名联系,B1,,2023-13-01\n")
+                       "L1,列名联系,B1,,2023-13-01\n"
+                       "P2,成员,B1,成员,2023-02-01,2022-12-31\n")
     report = ingest(store, [roster])
     assert not report.ok and not report.written
     assert changes(report) == NOTHING
     assert stats(store) == tiny_expected
     where = {(e.file, e.row, e.column) for e in report.errors}
-    assert where == {("关系.csv", 3, "起点"), ("关系.csv", 4, "开始日期")}
+    assert where == {("关系.csv", 3, "起点"), ("关系.csv", 4, "开始日期"), ("关系.csv", 5, "结束日期")}
     assert any("P9" in e.message and "不存在" in e.message for e in report.errors)
 
 

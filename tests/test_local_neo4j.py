@@ -37,3 +37,13 @@ def test_missing_java_is_told_plainly(tmp_path, monkeypatch):
         free_port = probe.getsockname()[1]
     with pytest.raises(StoreUnavailable, match="找不到 java"):
         local_neo4j.start(local_neo4j.LocalNeo4j(tmp_path, free_port))
+
+
+def test_missing_maven_is_told_plainly(tmp_path, monkeypatch):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "java").symlink_to(local_neo4j._java())
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    with pytest.raises(StoreUnavailable, match="找不到 mvn"):
+        local_neo4j.fetch(local_neo4j.LocalNeo4j(tmp_path / "home"))
