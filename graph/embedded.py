@@ -18,7 +18,7 @@ from filelock import FileLock, Timeout
 
 from graph.errors import StoreUnavailable
 from graph.ontology import Ontology
-from graph.records import Node, Relationship, WriteResult
+from graph.records import Node, Relationship, WriteResult, now_stamp
 from graph.store import Progress, Store
 
 FORMAT_VERSION = 1
@@ -60,24 +60,32 @@ class EmbeddedStore(Store):
         try:
             with self._lock:
                 graph = self.graph.copy()
-                result = WriteResult()
-                for node in nodes:
-                    self._merge_node(graph, node, result)
-                for rel in relationships:
-                    self._merge_relationship(graph, rel, result)
+                result = self._apply(graph, nodes, relationships)
                 if any(vars(result).values()):
                     self._save(graph)
                     self._graph = graph
-                if progress:
-                    progress(len(nodes) + len(relationships))
         except Timeout:
             raise StoreUnavailable(f"嵌入式图库 {self.folder} 正被其他进程写入，请稍后重试") from None
+        if progress:
+            progress(len(nodes) + len(relationships))
+        return result
+
+    def preview(self, nodes: Sequence[Node], relationships: Sequence[Relationship]) -> WriteResult:
+        return self._apply(self.graph.copy(), nodes, relationships)
+
+    def _apply(self, graph: nx.MultiDiGraph, nodes, relationships) -> WriteResult:
+        result, stamp = WriteResult(), now_stamp()
+        for node in nodes:
+            self._merge_node(graph, node, result, stamp)
+        for rel in relationships:
+            self._merge_relationship(graph, rel, result, stamp)
         return result
 
     @staticmethod
-    def _merge_node(graph: nx.MultiDiGraph, node: Node, result: WriteResult) -> None:
+    def _merge_node(graph: nx.MultiDiGraph, node: Node, result: WriteResult, stamp: str) -> None:
         if node.id not in graph:
-            graph.add_node(node.id, labels=set(node.labels), properties=dict(node.properties))
+            graph.add_node(node.id, labels=set(node.labels),
+                           properties={**node.properties, "ingested_at": stamp})
             result.nodes_created += 1
             return
         data = graph.nodes[node.id]
@@ -87,20 +95,21 @@ class EmbeddedStore(Store):
         ):
             return
         data["labels"] = old_labels | node.labels
-        data["properties"] = {**old_props, **node.properties}
+        data["properties"] = {**old_props, **node.properties, "ingested_at": stamp}
         result.nodes_updated += 1
 
     @staticmethod
-    def _merge_relationship(graph: nx.MultiDiGraph, rel: Relationship, result: WriteResult) -> None:
+    def _merge_relationship(graph: nx.MultiDiGraph, rel: Relationship, result: WriteResult,
+                            stamp: str) -> None:
         if not graph.has_edge(rel.source, rel.target, rel.key):
             graph.add_edge(rel.source, rel.target, key=rel.key, type=rel.type,
-                           properties=dict(rel.properties))
+                           properties={**rel.properties, "ingested_at": stamp})
             result.relationships_created += 1
             return
         data = graph.edges[rel.source, rel.target, rel.key]
         if all(data["properties"].get(k) == v for k, v in rel.properties.items()):
             return
-        data["properties"] = {**data["properties"], **rel.properties}
+        data["properties"] = {**data["properties"], **rel.properties, "ingested_at": stamp}
         result.relationships_updated += 1
 
     def get(self, node_id: str) -> Node | None:

@@ -16,36 +16,42 @@ from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionE
 
 from graph.errors import StoreUnavailable
 from graph.ontology import ROOT_LABEL, Ontology
-from graph.records import Node, Relationship, WriteResult
+from graph.records import Node, Relationship, WriteResult, now_stamp
 from graph.store import Progress, Store
 
 BATCH_SIZE = 5000
 FULLTEXT_INDEX = "entity_name_fulltext"
 
-_MERGE_NODES = """
+# Each write first compares the incoming rows with what is stored, so the counts say what
+# really changed; a preview (dry run) stops after the comparison.
+_COMPARE_NODES = """
 UNWIND $rows AS row
 OPTIONAL MATCH (old:{root} {{id: row.id}})
 WITH row, old IS NULL AS created,
      old IS NOT NULL AND (
        any(k IN keys(row.props) WHERE old[k] IS NULL OR old[k] <> row.props[k])
        OR any(l IN $labels WHERE NOT l IN labels(old))) AS updated
+"""
+_MERGE_NODES = _COMPARE_NODES + """
 MERGE (n:{root} {{id: row.id}})
 SET n += row.props, n{labels}
-RETURN sum(toInteger(created)) AS created, sum(toInteger(updated)) AS updated
+SET n.ingested_at = CASE WHEN created OR updated THEN $stamp ELSE n.ingested_at END
 """
-
-_MERGE_RELATIONSHIPS = """
+_COMPARE_RELATIONSHIPS = """
 UNWIND $rows AS row
-MATCH (a:{root} {{id: row.from}})
-MATCH (b:{root} {{id: row.to}})
 OPTIONAL MATCH ()-[old:{type} {{key: row.key}}]->()
-WITH row, a, b, old IS NULL AS created,
+WITH row, old IS NULL AS created,
      old IS NOT NULL AND any(k IN keys(row.props) WHERE old[k] IS NULL OR old[k] <> row.props[k])
        AS updated
+"""
+_MERGE_RELATIONSHIPS = _COMPARE_RELATIONSHIPS + """
+MATCH (a:{root} {{id: row.from}})
+MATCH (b:{root} {{id: row.to}})
 MERGE (a)-[r:{type} {{key: row.key}}]->(b)
 SET r += row.props
-RETURN sum(toInteger(created)) AS created, sum(toInteger(updated)) AS updated
+SET r.ingested_at = CASE WHEN created OR updated THEN $stamp ELSE r.ingested_at END
 """
+_COUNT = "RETURN sum(toInteger(created)) AS created, sum(toInteger(updated)) AS updated"
 
 
 def _batches(rows: Sequence, size: int = BATCH_SIZE):
@@ -131,14 +137,22 @@ class Neo4jStore(Store):
 
     def write(self, nodes: Sequence[Node], relationships: Sequence[Relationship],
               progress: Progress | None = None) -> WriteResult:
-        result = WriteResult()
+        return self._run(nodes, relationships, _MERGE_NODES, _MERGE_RELATIONSHIPS, progress)
+
+    def preview(self, nodes: Sequence[Node], relationships: Sequence[Relationship]) -> WriteResult:
+        return self._run(nodes, relationships, _COMPARE_NODES, _COMPARE_RELATIONSHIPS, None)
+
+    def _run(self, nodes, relationships, node_query: str, rel_query: str,
+             progress: Progress | None) -> WriteResult:
+        """Rows grouped by label set and by type, so labels and types come from the ontology."""
+        result, stamp = WriteResult(), now_stamp()
         by_labels: dict[tuple[str, ...], list[dict]] = defaultdict(list)
         for node in nodes:
             by_labels[tuple(sorted(node.labels))].append({"id": node.id, "props": node.properties})
         for labels, rows in by_labels.items():
             self._check_names(labels, self.ontology.labels)
-            query = _MERGE_NODES.format(root=ROOT_LABEL, labels="".join(f":{l}" for l in labels))
-            created, updated = self._write_batches(query, rows, progress, labels=list(labels))
+            query = node_query.format(root=ROOT_LABEL, labels="".join(f":{l}" for l in labels)) + _COUNT
+            created, updated = self._write_batches(query, rows, progress, labels=list(labels), stamp=stamp)
             result.nodes_created += created
             result.nodes_updated += updated
         by_type: dict[str, list[dict]] = defaultdict(list)
@@ -148,8 +162,8 @@ class Neo4jStore(Store):
             )
         for type_, rows in by_type.items():
             self._check_names([type_], self.ontology.relationships)
-            query = _MERGE_RELATIONSHIPS.format(root=ROOT_LABEL, type=type_)
-            created, updated = self._write_batches(query, rows, progress)
+            query = rel_query.format(root=ROOT_LABEL, type=type_) + _COUNT
+            created, updated = self._write_batches(query, rows, progress, stamp=stamp)
             result.relationships_created += created
             result.relationships_updated += updated
         return result

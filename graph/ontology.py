@@ -25,7 +25,7 @@ from graph.values import VALUE_TYPES
 
 ONTOLOGY_FILE = Path(__file__).with_name("ontology.yaml")
 ROOT_LABEL = "Entity"
-RELATIONSHIP_PROVENANCE = ("key", "source_file", "source_sheet", "source_row")
+RELATIONSHIP_PROVENANCE = ("key", "source_file", "source_sheet", "source_row", "ingested_at")
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 
@@ -33,6 +34,11 @@ def relationship_key(type_: str, source: str, target: str, key_values=()) -> str
     """
     tail = "".join(f"|{'' if v is None else v}" for v in key_values)
     return f"{type_}:{source}->{target}{tail}"
+
+
+def now_stamp() -> str:
+    """The ``ingested_at`` of a write: local time with its offset, to the second."""
+    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
 @dataclass

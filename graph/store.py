@@ -33,6 +33,10 @@ class Store(ABC):
         ``progress(n)`` is told each time another ``n`` records are written."""
 
     @abstractmethod
+    def preview(self, nodes: Sequence[Node], relationships: Sequence[Relationship]) -> WriteResult:
+        """What :meth:`write` would change, changing nothing (``--dry-run``)."""
+
+    @abstractmethod
     def get(self, node_id: str) -> Node | None:
         """One node with all its properties, or None."""
 

@@ -41,6 +41,9 @@ def _text(raw) -> str:
 
 def _code(raw) -> str:
     """Full-width digits and letters to ASCII, spaces dropped, upper case."""
+    if isinstance(raw, float) and abs(raw) >= 1e15:
+        raise ValueError(f"「{raw:.0f}」超过 15 位，Excel 已把它当作数字并丢失了末几位，"
+                         "请将该列设置为文本格式后重新填写")
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(raw))).upper()
 
 
@@ -102,7 +105,7 @@ def clean_bool(raw) -> bool:
 
 
 def clean_phone(raw) -> str:
-    digits = re.sub(r"[\s\-()（）]", "", unicodedata.normalize("NFKC", str(raw)))
+    digits = re.sub(r"[\-()（）]", "", _code(raw))
     digits = re.sub(r"^(\+?86|0086)(?=1\d{10}$)", "", digits)
     if not re.fullmatch(r"1[3-9]\d{9}", digits):
         raise ValueError(f"手机号「{raw}」不是 11 位大陆手机号码")

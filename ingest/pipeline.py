@@ -13,7 +13,8 @@ from pathlib import Path
 from graph.errors import CellError, ValidationFailed
 from graph.records import WriteResult
 from graph.store import Store
-from ingest.mapping import map_tables
+from ingest.rows import Collected, Mapper
+from ingest.layouts import Layout, apply_layout, load_layout
 from ingest.readers import Table, read_file, roster_files
 from ingest.resolve import resolve
 
@@ -43,24 +44,44 @@ def read_all(paths: Iterable[Path]) -> tuple[list[Table], list[CellError]]:
             continue
         for file in files:
             try:
-                tables.append(read_file(file))
+                tables.extend(read_file(file))
             except ValidationFailed as failed:
                 errors.extend(failed.errors)
     return tables, errors
 
 
+def map_tables(store: Store, tables: list[Table], layout: Layout | None) -> Collected:
+    """Standard templates by file or sheet name, or every table through ``layout``."""
+    mapper = Mapper(store.ontology)
+    for table in tables:
+        if layout is None:
+            mapper.add_table(table)
+        else:
+            apply_layout(mapper, layout, table)
+    return mapper.out
+
+
 def ingest(store: Store, paths: Iterable[Path], *, skip_invalid: bool = False,
-           dry_run: bool = False, progress: Callable[[int, int], None] | None = None) -> IngestReport:
+           dry_run: bool = False, mapping: Path | None = None,
+           progress: Callable[[int, int], None] | None = None) -> IngestReport:
     """Load roster files or folders into ``store``; never half-writes a refused batch.
 
+    ``mapping`` reads every file through a mapping file instead of the standard templates.
     ``progress(n, total)`` follows the write: ``n`` more of ``total`` records are written."""
+    try:
+        layout = load_layout(store.ontology, Path(mapping)) if mapping else None
+    except ValidationFailed as failed:
+        return IngestReport(ok=False, written=False, rows=0, errors=failed.errors)
     tables, errors = read_all(paths)
-    collected = map_tables(store.ontology, tables)
+    collected = map_tables(store, tables, layout)
     collected.errors[:0] = errors
     nodes, relationships = resolve(store.ontology, store, collected, skip_invalid)
     errors = collected.errors
-    if dry_run or (errors and not skip_invalid):
-        return IngestReport(ok=not errors, written=False, rows=collected.rows, errors=errors)
+    if errors and not skip_invalid:
+        return IngestReport(ok=False, written=False, rows=collected.rows, errors=errors)
+    if dry_run:
+        would = store.preview(nodes, relationships)
+        return IngestReport(ok=not errors, written=False, rows=collected.rows, errors=errors, **vars(would))
     store.ensure_schema()
     total = len(nodes) + len(relationships)
     result: WriteResult = store.write(

@@ -1,4 +1,9 @@
-"""Read roster files into plain tables, keeping the spreadsheet's own row numbers."""
+"""Read roster files into plain tables, keeping the spreadsheet's own row numbers.
+
+CSV comes as Excel on Chinese Windows writes it (GBK) or as UTF-8, with or without a
+BOM; bytes that decode in none of those are refused, never replaced.  Workbooks are
+read with openpyxl in read-only mode, one table per sheet.
+"""
 
 from __future__ import annotations
 
@@ -8,52 +13,80 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from charset_normalizer import from_bytes
+
 from graph.errors import CellError, ValidationFailed
 
 ENCODINGS = ("utf-8-sig", "gb18030")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 @dataclass
 class Table:
-    """One sheet or file: ``rows`` pairs each spreadsheet row number (header = 1) with its cells."""
+    """One sheet or file: ``rows`` pairs each spreadsheet row number (header = 1) with its cells.
+
+    ``written`` keeps each header as the file wrote it, for error reports, where
+    ``headers`` may have been translated by a mapping file.
+    """
 
     file: str
     sheet: str | None
     name: str
     headers: list[str]
     rows: list[tuple[int, list]] = field(default_factory=list)
+    written: list[str] | None = None
 
     def error(self, message: str, row: int | None = None, column: str | None = None) -> CellError:
         return CellError(self.file, self.sheet, row, column, message)
 
 
-def _refuse(path: Path, message: str) -> ValidationFailed:
-    return ValidationFailed([CellError(path.name, None, None, None, message)])
+def refuse(path: Path, message: str, sheet: str | None = None) -> ValidationFailed:
+    return ValidationFailed([CellError(path.name, sheet, None, None, message)])
 
 
 def decode(path: Path, data: bytes) -> str:
-    """UTF-8 (with or without BOM), else GBK/GB18030 as Excel on Chinese Windows writes."""
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, else GBK/GB18030."""
+    if data.startswith(UTF16_BOMS):
+        return data.decode("utf-16")
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise _refuse(path, "文件编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV")
+    guess = from_bytes(data[:65536]).best()
+    hint = f"（看起来像 {guess.encoding} 编码）" if guess is not None else ""
+    raise refuse(path, f"文件编码无法识别{hint}，请在 Excel 中另存为“CSV UTF-8”或 GBK 编码的 CSV")
+
+
+def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    first = text.split("\n", 1)[0]
+    return csv.excel_tab if "\t" in first and "," not in first else csv.excel
 
 
 def read_csv(path: Path) -> Table:
     text = decode(path, path.read_bytes())
+    if "\x00" in text:
+        raise refuse(path, "不是文本表格（含有二进制内容），请上传 CSV、JSON 或 XLSX 文件")
     try:
-        lines = list(csv.reader(io.StringIO(text, newline="")))
+        lines = list(csv.reader(io.StringIO(text, newline=""), _dialect(text)))
     except csv.Error as exc:
-        raise _refuse(path, f"不是有效的 CSV 表格：{exc}") from None
-    if not lines or not any(cell.strip() for cell in lines[0]):
-        raise _refuse(path, "文件为空或缺少表头行")
-    table = Table(path.name, None, path.stem, [h.strip() for h in lines[0]])
+        raise refuse(path, f"不是有效的 CSV 表格：{exc}") from None
+    return _table(path, None, path.stem, lines)
+
+
+def _table(path: Path, sheet: str | None, name: str, lines: list[list]) -> Table:
+    if not lines or not any(_filled(cell) for cell in lines[0]):
+        raise refuse(path, "表格为空或第 1 行不是表头", sheet)
+    headers = ["" if cell is None else str(cell).strip() for cell in lines[0]]
+    table = Table(path.name, sheet, name, headers)
     for number, cells in enumerate(lines[1:], start=2):
-        if any(cell.strip() for cell in cells):
-            table.rows.append((number, cells))
+        if any(_filled(cell) for cell in cells):
+            table.rows.append((number, list(cells)))
     return table
+
+
+def _filled(cell) -> bool:
+    return cell is not None and str(cell).strip() != ""
 
 
 def read_json(path: Path) -> Table:
@@ -61,9 +94,9 @@ def read_json(path: Path) -> Table:
     try:
         records = json.loads(decode(path, path.read_bytes()))
     except json.JSONDecodeError as exc:
-        raise _refuse(path, f"不是有效的 JSON：第 {exc.lineno} 行 {exc.msg}") from None
+        raise refuse(path, f"不是有效的 JSON：第 {exc.lineno} 行 {exc.msg}") from None
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise _refuse(path, "JSON 文件应为对象列表，每个对象一条记录")
+        raise refuse(path, "JSON 文件应为对象列表，每个对象一条记录")
     headers = list(dict.fromkeys(key for record in records for key in record))
     table = Table(path.name, None, path.stem, headers)
     for number, record in enumerate(records, start=1):
@@ -71,23 +104,34 @@ def read_json(path: Path) -> Table:
     return table
 
 
-READERS = {".csv": read_csv, ".json": read_json}
+def read_xlsx(path: Path) -> list[Table]:
+    from ingest.workbook import read_workbook
+
+    return [_table(path, sheet, sheet, rows) for sheet, rows in read_workbook(path)]
+
+
+READERS = {".csv": read_csv, ".tsv": read_csv, ".txt": read_csv, ".json": read_json}
+WORKBOOKS = {".xlsx": read_xlsx, ".xlsm": read_xlsx}
 
 
 def roster_files(path: Path) -> list[Path]:
     """The file itself, or each roster file of a folder, sorted by name."""
     if not path.is_dir():
         return [path]
-    files = sorted(p for p in path.iterdir() if p.suffix.lower() in READERS)
+    files = sorted(p for p in path.iterdir()
+                   if p.suffix.lower() in READERS | WORKBOOKS and not p.name.startswith(("~$", ".")))
     if not files:
-        raise _refuse(path, "文件夹中没有 CSV 或 JSON 名册")
+        raise refuse(path, "文件夹中没有名册文件（CSV、JSON 或 XLSX）")
     return files
 
 
-def read_file(path: Path) -> Table:
+def read_file(path: Path) -> list[Table]:
+    """Every table in one roster file: one for CSV/JSON, one per sheet for a workbook."""
     if not path.exists():
-        raise _refuse(path, "文件不存在")
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
-        raise _refuse(path, f"不支持的文件类型「{path.suffix}」，请使用 CSV 或 JSON")
-    return reader(path)
+        raise refuse(path, "文件不存在")
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOKS:
+        return WORKBOOKS[suffix](path)
+    if suffix in READERS:
+        return [READERS[suffix](path)]
+    raise refuse(path, f"不支持的文件类型「{path.suffix}」，请使用 CSV、JSON 或 XLSX")

@@ -12,7 +12,7 @@ from collections import defaultdict
 from graph.ontology import ROOT_LABEL, Ontology
 from graph.records import Node, Relationship, relationship_key
 from graph.store import Store
-from ingest.mapping import Collected, Pending, content, joined
+from ingest.rows import Collected, Pending, content, joined
 
 
 def _kinds(onto: Ontology, labels) -> set[str]:

@@ -17,7 +17,7 @@ from functools import cache
 
 from graph.ontology import Ontology, Property, Template
 
-PROVENANCE = ("source_file", "source_sheet", "source_row")
+PROVENANCE = ("source_file", "source_sheet", "source_row", "ingested_at")
 
 
 @dataclass(frozen=True)

@@ -52,11 +52,13 @@ def test_sample_is_lucheng(store):
 
 def test_ingesting_the_same_data_twice_changes_nothing(store):
     ingest(store, [SAMPLE_DIR])
-    before = stats(store)
+    before, stamped = stats(store), store.get("P0001").properties
+    assert stamped["ingested_at"] and stamped["source_file"] == "人员.csv"
     again = ingest(store, [SAMPLE_DIR])
     assert again.errors == [] and again.written
     assert changes(again) == NOTHING
     assert stats(store) == before
+    assert store.get("P0001").properties == stamped  # not even the ingest time moved
 
 
 def test_a_changed_row_updates_and_a_new_role_adds_a_label(store, tmp_path):
@@ -114,10 +116,18 @@ def test_a_gbk_roster_reads_like_utf8(store, tmp_path):
     assert (person["name"], person["region"]) == ("潘晓丹", "五马街道")
 
 
-def test_dry_run_checks_but_writes_nothing(store):
+def test_dry_run_tells_what_would_change_and_writes_nothing(store, tmp_path, tiny_expected):
     report = ingest(store, [TINY_DIR], dry_run=True)
     assert report.ok and not report.written
+    assert changes(report) == {"nodes_created": 9, "nodes_updated": 0,
+                               "relationships_created": 17, "relationships_updated": 0}
     assert sum(stats(store)["nodes"].values()) == 0
+    ingest(store, [TINY_DIR])
+    roster = write_csv(tmp_path, "people.csv", "id,name,roles,phone\nP1,张伟,新阶层人士,13900001111\n")
+    report = ingest(store, [roster], dry_run=True)
+    assert changes(report) == {**NOTHING, "nodes_updated": 1}
+    assert store.get("P1").properties["phone"] == "13800138000"
+    assert stats(store) == tiny_expected
 
 
 def test_both_stores_count_the_sample_alike(embedded_store, neo4j_store):

@@ -28,7 +28,8 @@ def test_the_ontology_is_the_designs():
     assert set(onto.labels["Base"].properties["category"].values) == {"孵化型", "联盟型", "文化型", "服务型", "青创型"}
     assert len(onto.labels["Member"].properties["stratum"].values) == 4
     assert onto.relationships["LIAISES_WITH"].from_labels == ("Liaison",)
-    assert onto.relationships["CONTACTED"].key == ("date", "method")
+    assert onto.relationships["CONTACTED"].key == ("date",)
+    assert onto.relationships["MEMBER_OF"].key == ("since",)
     assert all(label.zh for label in onto.labels.values())
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from graph.errors import CellError
 from graph.ontology import ROOT_LABEL, Ontology, RelationshipType, Template
 from graph.records import Node
-from graph.values import clean, clean_id, clean_list, is_blank
+from graph.values import clean, clean_id, clean_list, clean_name, is_blank
 from ingest.readers import Table
 from ingest.templates import PROVENANCE, Column, column_for, columns, fold, role_labels, template_for
 
@@ -76,6 +76,7 @@ class Mapper:
         header = self._header(table, template)
         if header is None:
             return
+        written = {column.name: table.headers[i] for i, column in header.items()}
         for number, cells in table.rows:
             self.out.rows += 1
             record = {
@@ -85,9 +86,9 @@ class Mapper:
             }
             origin = Origin(table.file, table.sheet, number)
             if template.label is not None:
-                self._node_row(template, origin, record)
+                self.node(template, origin, record, written)
             else:
-                self._edge_row(template, origin, record)
+                self._edge_row(template, origin, record, written)
 
     def _header(self, table: Table, template: Template) -> dict[int, Column] | None:
         header, ok = {}, True
@@ -107,17 +108,21 @@ class Mapper:
                 self.out.errors.append(table.error(f"缺少必填列「{column.zh}」（{column.name}）", 1))
         return header if ok else None
 
-    def _missing(self, template: Template, origin: Origin, record: dict) -> bool:
+    def _missing(self, template: Template, origin: Origin, record: dict, written: dict) -> bool:
         missing = [c for c in columns(self.onto, template).values() if c.required and c.name not in record]
         for column in missing:
-            self.out.fail(origin, column.zh, f"必填项「{column.zh}」为空")
+            self.out.fail(origin, written.get(column.name, column.zh), f"必填项「{column.zh}」为空")
         return bool(missing)
 
     # -- node rows ------------------------------------------------------------------
 
-    def _node_row(self, template: Template, origin: Origin, record: dict) -> None:
-        if self._missing(template, origin, record):
-            return
+    def node(self, template: Template, origin: Origin, record: dict, written: dict) -> str | None:
+        """Add the node a row describes; its id, or None when the row was refused.
+
+        ``record`` maps template column names to (header as written, raw cell);
+        ``written`` names the file's header of every column, for errors on blank cells."""
+        if self._missing(template, origin, record, written):
+            return None
         labels = self._labels(template, origin, record)
         props, links = {}, []
         for name, (header, raw) in record.items():
@@ -135,14 +140,16 @@ class Mapper:
             if column.prop.link:
                 links.append((column.prop, header))
         if "id" not in props:
-            return
+            return None
         node = Node(props["id"], frozenset(labels), {**props, **origin.provenance()})
-        if self._add_node(node, origin, record["id"][0]) and origin not in self.out.bad:
-            for prop, header in links:
-                self.out.pending.append(Pending(
-                    self.onto.relationships[prop.link], node.id, props[prop.name], {}, origin,
-                    None, header, target_by_name=True, name_property=prop.name,
-                ))
+        if not self._add_node(node, origin, record["id"][0]) or origin in self.out.bad:
+            return None
+        for prop, header in links:
+            self.out.pending.append(Pending(
+                self.onto.relationships[prop.link], node.id, props[prop.name], {}, origin,
+                None, header, target_by_name=True, name_property=prop.name,
+            ))
+        return node.id
 
     def _labels(self, template: Template, origin: Origin, record: dict) -> set[str]:
         labels = set(self.onto.labels[template.label].lineage) - {ROOT_LABEL}
@@ -160,6 +167,7 @@ class Mapper:
         return labels
 
     def _add_node(self, node: Node, origin: Origin, id_header: str) -> bool:
+        """False when the id was defined before with other content; the same twice is fine."""
         seen = self.out.nodes.get(node.id)
         if seen is None:
             self.out.nodes[node.id] = (node, origin)
@@ -168,31 +176,41 @@ class Mapper:
         if old.labels != node.labels or content(old.properties) != content(node.properties):
             self.out.fail(origin, id_header,
                           f"编号「{node.id}」已在 {first.file} 第 {first.row} 行定义，且内容不同")
-        return False
+            return False
+        return True
 
     # -- relationship rows ----------------------------------------------------------
 
-    def _edge_row(self, template: Template, origin: Origin, record: dict) -> None:
-        if self._missing(template, origin, record):
+    def _edge_row(self, template: Template, origin: Origin, record: dict, written: dict) -> None:
+        if self._missing(template, origin, record, written):
             return
         if template.relationship:
             rel = self.onto.relationships[template.relationship]
         else:
-            rel = self._relationship_type(origin, record["type"])
+            rel = self._relationship_type(origin, record.pop("type"))
             if rel is None:
                 return
         ends = {c.end: c.name for c in columns(self.onto, template).values() if c.end}
-        source_name, target_name = ends.get("from", "source"), ends.get("to", "target")
-        try:
-            source, target = clean_id(record[source_name][1]), clean_id(record[target_name][1])
-        except ValueError as exc:
-            self.out.fail(origin, None, str(exc))
+        source = record.pop(ends.get("from", "source"))
+        target = record.pop(ends.get("to", "target"))
+        self.edge(rel, origin, source, target, record)
+
+    def edge(self, rel: RelationshipType, origin: Origin, source: tuple, target: tuple,
+             record: dict, target_by_name: bool = False) -> None:
+        """Add a pending relationship; ``source`` and ``target`` are (header, id or name)."""
+        ends = []
+        for (header, raw), clean_end in ((source, clean_id), (target, clean_name if target_by_name else clean_id)):
+            try:
+                ends.append(clean_end(raw))
+            except ValueError as exc:
+                self.out.fail(origin, header, str(exc))
+        if len(ends) < 2:
             return
-        props = self._edge_properties(rel, origin, record, {source_name, target_name, "type"})
-        if origin in self.out.bad:
-            return
-        self.out.pending.append(Pending(rel, source, target, props, origin,
-                                        record[source_name][0], record[target_name][0]))
+        source_id, target_ref = ends
+        props = self._edge_properties(rel, origin, record)
+        if origin not in self.out.bad:
+            self.out.pending.append(Pending(rel, source_id, target_ref, props, origin, source[0],
+                                            target[0], target_by_name=target_by_name))
 
     def _relationship_type(self, origin: Origin, cell) -> RelationshipType | None:
         header, raw = cell
@@ -202,12 +220,10 @@ class Mapper:
             self.out.fail(origin, header, f"未知关系类型「{raw}」，应为：{known}")
         return rel
 
-    def _edge_properties(self, rel: RelationshipType, origin: Origin, record: dict, ends) -> dict:
+    def _edge_properties(self, rel: RelationshipType, origin: Origin, record: dict) -> dict:
         by_column = {p.column or p.name: p for p in rel.properties.values()}
         props = {}
         for name, (header, raw) in record.items():
-            if name in ends:
-                continue
             prop = by_column.get(name)
             if prop is None:
                 self.out.fail(origin, header, f"「{rel.zh}」关系没有「{header}」这一项，请留空")
@@ -228,9 +244,3 @@ def content(properties: dict) -> dict:
     """Properties without provenance: what a row says, not where it said it."""
     return {k: v for k, v in properties.items() if k not in PROVENANCE}
 
-
-def map_tables(onto: Ontology, tables: list[Table]) -> Collected:
-    mapper = Mapper(onto)
-    for table in tables:
-        mapper.add_table(table)
-    return mapper.out

@@ -1,0 +1,189 @@
+"""Rosters in other layouts, read through a mapping file (YAML).
+
+A mapping says which columns of a roster make which nodes (through the standard
+templates, so every cell is cleaned and checked the same way) and which relationships
+join them.  One row of a 同心荟成员名单, say, gives a person, their employer, MEMBER_OF
+and WORKS_FOR.  See ``data/mappings/`` for two examples with their rosters.
+
+The format::
+
+    name: 同心荟成员名单
+    header_row: 2                 # the row that holds the headers (default 1)
+    sheet: 成员名单               # for a workbook: the sheet to read (default: every sheet)
+    nodes:
+      person:                     # a name for the node, used by relationships below
+        template: people          # the standard template whose columns the node fills
+        columns: {id: 人员编号, name: 姓名, phone: 联系电话}   # template column: roster header
+        values: {roles: 新阶层人士}                             # template column: fixed value
+    relationships:
+      - type: MEMBER_OF           # English or Chinese name
+        source: person            # a node above, or {column: header, by: id|name}
+        target: {column: 所属同心荟, by: name}
+        columns: {role: 会内职务, since: 入会时间}              # relationship template columns
+
+A node whose mapped cells are all blank is not made, nor its relationships.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from graph.errors import CellError, ValidationFailed
+from graph.ontology import Ontology, RelationshipType, Template
+from graph.values import is_blank
+from ingest.readers import Table
+from ingest.rows import Mapper, Origin
+from ingest.templates import columns, template_for
+
+FIXED = "（映射文件）"
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    key: str
+    template: Template
+    columns: dict[str, str]
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class EdgeSpec:
+    type: RelationshipType
+    source: str | dict
+    target: str | dict
+    columns: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    header_row: int
+    sheet: str | None
+    nodes: dict[str, NodeSpec]
+    edges: list[EdgeSpec]
+
+    @property
+    def headers(self) -> set[str]:
+        """Every roster header the layout reads."""
+        found = {h for n in self.nodes.values() for h in n.columns.values()}
+        for edge in self.edges:
+            found |= set(edge.columns.values())
+            found |= {end["column"] for end in (edge.source, edge.target) if isinstance(end, dict)}
+        return found
+
+
+def load_layout(onto: Ontology, path: Path) -> Layout:
+    """Read and check a mapping file; every mistake in it is reported at once."""
+    problems: list[str] = []
+    try:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise _refuse(path, [f"无法读取映射文件：{exc}"]) from None
+    if not isinstance(spec, dict) or not isinstance(spec.get("nodes"), dict):
+        raise _refuse(path, ["映射文件应包含 nodes（节点）一节"])
+    nodes = {key: _node(onto, key, node, problems) for key, node in spec["nodes"].items()}
+    edges = [_edge(onto, nodes, i, edge, problems) for i, edge in enumerate(spec.get("relationships") or [], 1)]
+    if problems:
+        raise _refuse(path, problems)
+    return Layout(str(spec.get("name") or path.stem), int(spec.get("header_row") or 1),
+                  spec.get("sheet"), nodes, edges)
+
+
+def _refuse(path: Path, problems: list[str]) -> ValidationFailed:
+    return ValidationFailed([CellError(path.name, None, None, None, p) for p in problems])
+
+
+def _node(onto: Ontology, key: str, spec: dict, problems: list[str]) -> NodeSpec | None:
+    template = template_for(onto, str(spec.get("template", "")))
+    if template is None or template.label is None:
+        problems.append(f"节点「{key}」的 template 应为节点名册之一：regions、bases、people、enterprises、organizations、activities")
+        return None
+    known = columns(onto, template)
+    cols, values = dict(spec.get("columns") or {}), dict(spec.get("values") or {})
+    for name in list(cols) + list(values):
+        if name not in known:
+            problems.append(f"节点「{key}」：「{template.zh}」名册没有「{name}」这一列")
+    if "id" not in cols:
+        problems.append(f"节点「{key}」必须指明编号（id）所在的列")
+    return NodeSpec(key, template, cols, values)
+
+
+def _edge(onto: Ontology, nodes: dict, number: int, spec: dict, problems: list[str]) -> EdgeSpec | None:
+    rel = onto.relationship(str(spec.get("type", "")))
+    if rel is None:
+        problems.append(f"第 {number} 个关系：未知关系类型「{spec.get('type')}」")
+        return None
+    for end in ("source", "target"):
+        ref = spec.get(end)
+        if isinstance(ref, dict) and "column" in ref and ref.get("by", "id") in ("id", "name"):
+            continue
+        if ref not in nodes:
+            problems.append(f"第 {number} 个关系的 {end} 应为上面的节点名，或 {{column: 列名, by: id|name}}")
+    usable = {p.column or p.name for p in rel.properties.values()}
+    for name in spec.get("columns") or {}:
+        if name not in usable:
+            problems.append(f"第 {number} 个关系：「{rel.zh}」关系没有「{name}」这一项")
+    return EdgeSpec(rel, spec.get("source"), spec.get("target"), dict(spec.get("columns") or {}))
+
+
+def apply_layout(mapper: Mapper, layout: Layout, table: Table) -> None:
+    """Turn each row of ``table`` into nodes and relationships through ``mapper``."""
+    if layout.sheet and table.sheet not in (None, layout.sheet):
+        return
+    headers, rows = _split(table, layout.header_row)
+    index = {h: i for i, h in enumerate(headers) if h}
+    missing = sorted(layout.headers - set(index))
+    if missing:
+        for header in missing:
+            mapper.out.errors.append(table.error(f"缺少映射文件「{layout.name}」要求的列「{header}」",
+                                                 layout.header_row, header))
+        return
+    for number, cells in rows:
+        mapper.out.rows += 1
+        cell = _reader(index, cells)
+        origin = Origin(table.file, table.sheet, number)
+        made = {key: _make_node(mapper, spec, origin, cell) for key, spec in layout.nodes.items()}
+        for edge in layout.edges:
+            _make_edge(mapper, edge, origin, cell, made)
+
+
+def _split(table: Table, header_row: int) -> tuple[list[str], list[tuple[int, list]]]:
+    if header_row == 1:
+        return table.headers, table.rows
+    header = next((cells for number, cells in table.rows if number == header_row), [])
+    return ([("" if h is None else str(h).strip()) for h in header],
+            [(number, cells) for number, cells in table.rows if number > header_row])
+
+
+def _reader(index: dict[str, int], cells: list):
+    def cell(header: str):
+        i = index[header]
+        value = cells[i] if i < len(cells) else None
+        return None if is_blank(value) else value
+    return cell
+
+
+def _make_node(mapper: Mapper, spec: NodeSpec, origin: Origin, cell) -> str | None:
+    record = {name: (header, cell(header)) for name, header in spec.columns.items() if cell(header) is not None}
+    if not record:
+        return None
+    record |= {name: (FIXED, value) for name, value in spec.values.items()}
+    return mapper.node(spec.template, origin, record, spec.columns)
+
+
+def _make_edge(mapper: Mapper, spec: EdgeSpec, origin: Origin, cell, made: dict) -> None:
+    ends = []
+    for ref in (spec.source, spec.target):
+        if isinstance(ref, dict):
+            value = cell(ref["column"])
+            ends.append(None if value is None else (ref["column"], value))
+        else:
+            ends.append(None if made.get(ref) is None else (None, made[ref]))
+    if None in ends:
+        return
+    record = {name: (header, cell(header)) for name, header in spec.columns.items() if cell(header) is not None}
+    by_name = isinstance(spec.target, dict) and spec.target.get("by") == "name"
+    mapper.edge(spec.type, origin, ends[0], ends[1], record, target_by_name=by_name)
