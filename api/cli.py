@@ -7,6 +7,7 @@ as the API would return it.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -67,23 +68,28 @@ def _fail(exc: TongxinError) -> None:
 @app.command()
 def ingest(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="名册文件或文件夹（CSV、JSON）")],
+    paths: Annotated[list[Path], typer.Argument(help="名册文件或文件夹（CSV、JSON、XLSX）")],
     skip_invalid: Annotated[bool, typer.Option(help="写入有效行，报告其余 / write valid rows, report the rest")] = False,
-    dry_run: Annotated[bool, typer.Option(help="只校验不写入 / validate only")] = False,
+    dry_run: Annotated[bool, typer.Option(help="只校验，报告将会改变什么 / validate and tell what would change")] = False,
+    mapping: Annotated[Optional[Path], typer.Option(help="其他格式名册的映射文件（YAML）/ a mapping file for other layouts")] = None,
+    batch_size: Annotated[Optional[int], typer.Option(min=1, help="每个写入事务的行数 / rows per write transaction")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """导入名册 / ingest rosters into the store."""
-    _load(_settings(ctx), paths, skip_invalid=skip_invalid, dry_run=dry_run, as_json=as_json)
+    """导入名册（CSV、JSON、XLSX）/ ingest rosters into the store."""
+    settings = _settings(ctx)
+    if batch_size:
+        settings = replace(settings, batch_size=batch_size)
+    _load(settings, paths, skip_invalid=skip_invalid, dry_run=dry_run, mapping=mapping, as_json=as_json)
 
 
 def _load(settings: Settings, paths: list[Path], *, skip_invalid: bool = False,
-          dry_run: bool = False, as_json: bool = False) -> None:
+          dry_run: bool = False, mapping: Path | None = None, as_json: bool = False) -> None:
     """Ingest and tell the outcome; any refused row ends the command with exit code 2."""
     try:
-        with open_store(settings) as store, Progress(console=err, transient=True, disable=as_json) as bar:
+        with open_store(settings) as store, Progress(console=err, transient=True, disable=as_json or not err.is_terminal) as bar:
             task = bar.add_task("写入图库", total=None)
             report = run_ingest(store, paths, skip_invalid=skip_invalid, dry_run=dry_run,
-                                progress=lambda n, total: bar.update(task, advance=n, total=total))
+                                mapping=mapping, progress=lambda n, total: bar.update(task, advance=n, total=total))
     except TongxinError as exc:
         _fail(exc)
     if as_json:
@@ -91,7 +97,7 @@ def _load(settings: Settings, paths: list[Path], *, skip_invalid: bool = False,
     else:
         for error in report.errors:
             _warn("✗ ", error)
-        verb = "已写入" if report.written else "未写入"
+        verb = "已写入" if report.written else ("试运行，将会写入" if dry_run and report.ok else "未写入")
         out.print(f"{verb} {settings.store}：读取 {report.rows} 行；新建节点 {report.nodes_created}，"
                   f"更新节点 {report.nodes_updated}；新建关系 {report.relationships_created}，"
                   f"更新关系 {report.relationships_updated}；错误 {len(report.errors)} 处。")

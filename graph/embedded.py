@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import networkx as nx
@@ -133,6 +133,14 @@ class EmbeddedStore(Store):
             if name in wanted and label in data["labels"]:
                 found.setdefault(name, []).append(node)
         return {name: sorted(ids) for name, ids in found.items()}
+
+    def iter_nodes(self) -> Iterator[Node]:
+        for node, data in self.graph.nodes(data=True):
+            yield Node(node, frozenset(data["labels"]), dict(data["properties"]))
+
+    def iter_relationships(self) -> Iterator[Relationship]:
+        for source, target, key, data in self.graph.edges(keys=True, data=True):
+            yield Relationship(data["type"], source, target, dict(data["properties"]), key)
 
     def counts(self) -> dict[str, dict[str, int]]:
         counts = self._zero_counts()

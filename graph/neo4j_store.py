@@ -8,10 +8,10 @@ names spliced into Cypher are labels and types taken from the ontology.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 
-from neo4j import GraphDatabase, RoutingControl
+from neo4j import READ_ACCESS, GraphDatabase, RoutingControl
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph.errors import StoreUnavailable
@@ -54,7 +54,7 @@ SET r.ingested_at = CASE WHEN created OR updated THEN $stamp ELSE r.ingested_at 
 _COUNT = "RETURN sum(toInteger(created)) AS created, sum(toInteger(updated)) AS updated"
 
 
-def _batches(rows: Sequence, size: int = BATCH_SIZE):
+def _batches(rows: Sequence, size: int):
     iterator = iter(rows)
     while batch := list(islice(iterator, size)):
         yield batch
@@ -63,10 +63,11 @@ def _batches(rows: Sequence, size: int = BATCH_SIZE):
 class Neo4jStore(Store):
     def __init__(self, uri: str, user: str | None = None, password: str | None = None,
                  database: str | None = None, ontology: Ontology | None = None,
-                 retry_seconds: float = 15.0):
+                 retry_seconds: float = 15.0, batch_size: int = BATCH_SIZE):
         super().__init__(ontology)
         self.uri = uri
         self.database = database
+        self.batch_size = batch_size
         auth = (user, password or "") if user else None
         try:
             self.driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF",
@@ -101,7 +102,7 @@ class Neo4jStore(Store):
         created = updated = 0
         try:
             with self.driver.session(database=self.database) as session:
-                for batch in _batches(rows):
+                for batch in _batches(rows, self.batch_size):
                     c, u = session.execute_write(work, batch)
                     created, updated = created + c, updated + u
                     if progress:
@@ -202,6 +203,27 @@ class Neo4jStore(Store):
             names=list(set(names)),
         )
         return {row["name"]: sorted(row["ids"]) for row in rows}
+
+    def _stream(self, query: str) -> Iterator[dict]:
+        try:
+            with self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
+                for record in session.run(query):
+                    yield record.data()
+        except (ServiceUnavailable, SessionExpired, AuthError, OSError) as exc:
+            raise StoreUnavailable(f"无法连接 Neo4j（{self.uri}）：{exc}") from None
+
+    def iter_nodes(self) -> Iterator[Node]:
+        query = f"MATCH (n:{ROOT_LABEL}) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
+        for row in self._stream(query):
+            yield Node(row["id"], frozenset(row["labels"]) - {ROOT_LABEL}, row["props"])
+
+    def iter_relationships(self) -> Iterator[Relationship]:
+        query = (f"MATCH (a:{ROOT_LABEL})-[r]->(b:{ROOT_LABEL}) "
+                 "RETURN type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props")
+        for row in self._stream(query):
+            props = row["props"]
+            yield Relationship(row["type"], row["source"], row["target"],
+                               {k: v for k, v in props.items() if k != "key"}, props.get("key", ""))
 
     def counts(self) -> dict[str, dict[str, int]]:
         counts = self._zero_counts()

@@ -20,19 +20,22 @@ class Settings:
     neo4j_password: str | None = None
     neo4j_database: str | None = None
     neo4j_retry_seconds: float = 15.0
+    batch_size: int = 5000
 
 
 def settings_from_env(store: str | None = None) -> Settings:
     """``store`` (the ``--store`` option) wins over ``TONGXIN_STORE``, which wins over
     ``NEO4J_URI`` (a user's own server), else the embedded store in ``./.tongxin``; credentials come
     from ``NEO4J_USER``, ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``; how long a transaction
-    is retried while a server or cluster member is unreachable from ``NEO4J_MAX_RETRY_SECONDS``."""
+    is retried while a server or cluster member is unreachable from ``NEO4J_MAX_RETRY_SECONDS``;
+    rows per write transaction from ``TONGXIN_BATCH_SIZE``."""
     return Settings(
         store=store or os.environ.get("TONGXIN_STORE") or os.environ.get("NEO4J_URI") or DEFAULT_STORE,
         neo4j_user=os.environ.get("NEO4J_USER") or None,
         neo4j_password=os.environ.get("NEO4J_PASSWORD") or None,
         neo4j_database=os.environ.get("NEO4J_DATABASE") or None,
         neo4j_retry_seconds=float(os.environ.get("NEO4J_MAX_RETRY_SECONDS") or 15),
+        batch_size=int(os.environ.get("TONGXIN_BATCH_SIZE") or 5000),
     )
 
 
@@ -46,7 +49,8 @@ def open_store(settings: Settings) -> Store:
         from graph.neo4j_store import Neo4jStore
 
         return Neo4jStore(settings.store, settings.neo4j_user, settings.neo4j_password,
-                          settings.neo4j_database, retry_seconds=settings.neo4j_retry_seconds)
+                          settings.neo4j_database, retry_seconds=settings.neo4j_retry_seconds,
+                          batch_size=settings.batch_size)
     from graph.embedded import EmbeddedStore
 
     return EmbeddedStore(Path(settings.store))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from graph.ontology import Ontology, load
 from graph.records import Node, Relationship, WriteResult
@@ -47,6 +47,14 @@ class Store(ABC):
     @abstractmethod
     def ids_by_name(self, label: str, names: Iterable[str]) -> dict[str, list[str]]:
         """Ids of ``label`` nodes per name, so rosters may name a region instead of its id."""
+
+    @abstractmethod
+    def iter_nodes(self) -> Iterator[Node]:
+        """Every node, streamed (exports, comparisons); never a list of the whole graph."""
+
+    @abstractmethod
+    def iter_relationships(self) -> Iterator[Relationship]:
+        """Every relationship, streamed."""
 
     @abstractmethod
     def counts(self) -> dict[str, dict[str, int]]:

@@ -21,7 +21,8 @@ The format::
         target: {column: 所属同心荟, by: name}
         columns: {role: 会内职务, since: 入会时间}              # relationship template columns
 
-A node whose mapped cells are all blank is not made, nor its relationships.
+A node whose id and name cells are both blank is not made (a member without an employer,
+say), nor are its relationships; a name without an id is an error.
 """
 
 from __future__ import annotations
@@ -168,7 +169,7 @@ def _reader(index: dict[str, int], cells: list):
 
 def _make_node(mapper: Mapper, spec: NodeSpec, origin: Origin, cell) -> str | None:
     record = {name: (header, cell(header)) for name, header in spec.columns.items() if cell(header) is not None}
-    if not record:
+    if not {"id", "name"} & set(record):
         return None
     record |= {name: (FIXED, value) for name, value in spec.values.items()}
     return mapper.node(spec.template, origin, record, spec.columns)

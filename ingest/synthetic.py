@@ -189,13 +189,15 @@ class Generator:
         for i, person in enumerate(representatives):
             if i % 11 == 10:
                 continue  # not yet listed with any leader
-            liaison = liaisons[0] if i % 3 == 0 else self.rng.choice(liaisons[1:])
+            # the department head carries a dozen, more than anyone should (load > 8)
+            liaison = liaisons[0] if i % 3 == 0 and i < 36 else self.rng.choice(liaisons[1:])
             since = self.day(dt.date(2023, 1, 1), dt.date(2025, 6, 30))
             until = self.written(dt.date(2025, 12, 31)) if i % 13 == 12 else ""
             self.relate(liaison["id"], "列名联系", person["id"], since=self.written(since), until=until)
-            for _ in range(self.rng.choice((0, 1, 2, 2, 3, 4))):
+            days = {self.day(max(since, FIRST_DAY), LAST_DAY) for _ in range(self.rng.choice((0, 1, 2, 2, 3, 4)))}
+            for day in sorted(days):  # a contact is identified by leader, person and date
                 self.rows["contacts"].append({
-                    "date": self.written(self.day(max(since, FIRST_DAY), LAST_DAY)),
+                    "date": self.written(day),
                     "liaison": liaison["id"], "person": person["id"],
                     "method": self.rng.choice(["慰问", "走访", "电话", "活动", "座谈"]),
                     "note": self.rng.choice(["了解企业经营情况", "听取意见建议", "节日慰问",
@@ -207,7 +209,7 @@ class Generator:
         for member in members:
             by_base[self.home_base[member["id"]]].append(member)
         for bid, *_rest in world.BASES:
-            for _ in range(3):
+            for _ in range(max(3, self.people // 150)):
                 title, kind = self.rng.choice(world.ACTIVITY_KINDS)
                 aid = self.next_id("A")
                 day = self.day(FIRST_DAY, LAST_DAY)

@@ -16,6 +16,7 @@ import pytest
 from graph import local_neo4j
 from graph.embedded import EmbeddedStore
 from graph.neo4j_store import Neo4jStore
+from graph.settings import open_store, settings_from_env
 
 TESTS_DIR = Path(__file__).parent
 PROJECT_DIR = TESTS_DIR.parent
@@ -37,14 +38,9 @@ def neo4j_uri():
         local_neo4j.stop(server)
 
 
-def open_neo4j(uri: str) -> Neo4jStore:
-    return Neo4jStore(uri, os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD"),
-                      os.environ.get("NEO4J_DATABASE"))
-
-
 @pytest.fixture
 def neo4j_store(neo4j_uri):
-    store = open_neo4j(neo4j_uri)
+    store = open_store(settings_from_env(neo4j_uri))
     store.clear()
     yield store
     store.close()
@@ -79,3 +75,14 @@ def write_csv(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Pa
     path = folder / name
     path.write_bytes(text.encode(encoding))
     return path
+
+
+def snapshot(store) -> tuple[set, set]:
+    """The graph as comparable sets, without provenance (which file, which row, when)."""
+    def content(props: dict) -> tuple:
+        return tuple(sorted((k, json.dumps(v, ensure_ascii=False)) for k, v in props.items()
+                            if not k.startswith("source_") and k != "ingested_at"))
+
+    nodes = {(n.id, tuple(sorted(n.labels)), content(n.properties)) for n in store.iter_nodes()}
+    rels = {(r.type, r.source, r.target, r.key, content(r.properties)) for r in store.iter_relationships()}
+    return nodes, rels
