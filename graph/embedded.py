@@ -194,8 +194,8 @@ class EmbeddedStore(Store):
             "w", encoding="utf-8", dir=self.folder, prefix=".graph-", suffix=".tmp", delete=False
         )
         try:
-            with handle:
-                json.dump(document, handle, ensure_ascii=False, separators=(",", ":"))
+            with handle:  # dumps, not dump: only the one-shot encoder runs in C
+                handle.write(json.dumps(document, ensure_ascii=False, separators=(",", ":")))
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(handle.name, self.path)

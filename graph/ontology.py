@@ -15,7 +15,7 @@ this module, so changing the model means changing one YAML file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
@@ -83,12 +83,15 @@ class Ontology:
     def concrete_labels(self) -> list[str]:
         return [name for name, label in self.labels.items() if not label.abstract]
 
+    @cached_property
+    def _relationship_names(self) -> dict[str, RelationshipType]:
+        names = {r.zh: r for r in self.relationships.values()}
+        return names | {r.name: r for r in self.relationships.values()}
+
     def relationship(self, name: str) -> RelationshipType | None:
         """Find a relationship type by its English or Chinese name."""
         name = name.strip()
-        if name.upper() in self.relationships:
-            return self.relationships[name.upper()]
-        return next((r for r in self.relationships.values() if r.zh == name), None)
+        return self._relationship_names.get(name.upper()) or self._relationship_names.get(name)
 
     def accepts(self, rel: RelationshipType, from_labels, to_labels) -> bool:
         """Whether nodes carrying these labels may be joined by ``rel``."""

@@ -75,13 +75,14 @@ class Resolver:
         ends = ((p.source, p.source_column, p.type.from_labels), (target, p.target_column, p.type.to_labels))
         for ref, column, allowed in ends:
             node = self.node(ref)
+            if node is not None and not node.labels.isdisjoint(allowed):
+                continue
             wanted = "或".join(self.onto.labels[l].zh for l in allowed)
             if node is None:
                 self.out.fail(p.origin, column, f"「{ref}」不存在：「{p.type.zh}」关系的这一端应为已登记的{wanted}")
-                return None
-            if not node.labels & set(allowed):
+            else:
                 self.out.fail(p.origin, column, f"「{p.type.zh}」关系的这一端应为{wanted}，而「{ref}」不是")
-                return None
+            return None
         key = relationship_key(p.type.name, p.source, target, [p.properties.get(k) for k in p.type.key])
         return Relationship(p.type.name, p.source, target, {**p.properties, **p.origin.provenance()}, key)
 

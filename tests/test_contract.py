@@ -141,3 +141,13 @@ def test_progress_follows_the_write_to_its_total(store):
     report = ingest(store, [TINY_DIR], progress=lambda n, total: seen.append((n, total)))
     assert report.written
     assert sum(n for n, _ in seen) == 26 and {total for _, total in seen} == {26}  # 9 nodes, 17 relationships
+
+
+def test_neo4j_writes_in_batches_never_one_transaction_for_a_file(neo4j_store):
+    neo4j_store.batch_size = 100
+    batches = []
+    report = ingest(neo4j_store, [SAMPLE_DIR], progress=lambda n, total: batches.append(n))
+    assert report.errors == []
+    assert max(batches) == 100
+    assert sum(batches) == report.nodes_created + report.relationships_created
+    assert len(batches) > sum(batches) // 100  # one transaction per batch, per label set and type
