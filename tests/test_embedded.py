@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import multiprocessing
+import os
 
 import pytest
 
@@ -35,7 +35,7 @@ def test_a_failed_save_leaves_the_last_complete_state(tmp_path, monkeypatch):
     def crash(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(json, "dump", crash)  # a full disk cannot be produced here for real
+    monkeypatch.setattr(os, "fsync", crash)  # a failing disk cannot be produced here for real
     with pytest.raises(OSError):
         store.write([Node("R2", frozenset({"Region"}), {"id": "R2", "name": "松台街道"})], [])
     monkeypatch.undo()
