@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from graph.errors import NotFound, StoreUnavailable, TongxinError, ValidationFailed
+from graph.errors import InvalidQuery, NotFound, QueryTimeout, StoreUnavailable, TongxinError, ValidationFailed
 
-STATUS = {ValidationFailed: 422, NotFound: 404, StoreUnavailable: 503}
-TITLES = {422: "输入无效", 404: "未找到", 503: "图库不可用", 500: "内部错误"}
+STATUS = {ValidationFailed: 422, InvalidQuery: 422, NotFound: 404, StoreUnavailable: 503, QueryTimeout: 504}
+TITLES = {422: "输入无效", 404: "未找到", 503: "图库不可用", 504: "查询超时", 500: "内部错误"}
 
 
 def problem(status: int, detail: str, **extra) -> JSONResponse:

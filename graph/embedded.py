@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from itertools import islice, product
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -18,7 +19,7 @@ from filelock import FileLock, Timeout
 
 from graph.errors import StoreUnavailable
 from graph.ontology import Ontology
-from graph.records import Node, Relationship, WriteResult, now_stamp
+from graph.records import GraphPath, Node, Relationship, Step, WriteResult, now_stamp
 from graph.store import Progress, Store
 
 FORMAT_VERSION = 1
@@ -141,6 +142,59 @@ class EmbeddedStore(Store):
     def iter_relationships(self) -> Iterator[Relationship]:
         for source, target, key, data in self.graph.edges(keys=True, data=True):
             yield Relationship(data["type"], source, target, dict(data["properties"]), key)
+
+    # -- graph primitives ---------------------------------------------------------------
+
+    def _node(self, node_id: str) -> Node:
+        data = self.graph.nodes[node_id]
+        return Node(node_id, frozenset(data["labels"]), dict(data["properties"]))
+
+    def search_candidates(self, name: str, ids: list[str], latin: str | None, limit: int) -> list[Node]:
+        wanted, found = set(ids), []
+        for node_id, data in self.graph.nodes(data=True):
+            props = data["properties"]
+            if (node_id in wanted or (name and name in props.get("name", ""))
+                    or (latin and (props.get("pinyin", "").startswith(latin)
+                                   or props.get("initials", "").startswith(latin)))):
+                found.append(node_id)
+        return [self._node(i) for i in sorted(found)[:limit]]
+
+    def expand(self, ids: Iterable[str], types: Sequence[str], limit: int) -> list[Step]:
+        graph, allowed, steps = self.graph, set(types), []
+        for at in set(ids) & set(graph):
+            edges = [(u, v, k, d, v) for u, v, k, d in graph.out_edges(at, keys=True, data=True)]
+            edges += [(u, v, k, d, u) for u, v, k, d in graph.in_edges(at, keys=True, data=True)]
+            for u, v, key, data, other in edges:
+                if data["type"] in allowed:
+                    rel = Relationship(data["type"], u, v, dict(data["properties"]), key)
+                    steps.append(Step(at, rel, self._node(other)))
+        steps.sort(key=lambda s: (s.at, s.relationship.type, s.other.id, s.relationship.key))
+        return steps[:limit]
+
+    def shortest_paths(self, source: str, target: str, types: Sequence[str], max_hops: int,
+                       limit: int) -> list[GraphPath]:
+        allowed = set(types)
+        view = nx.subgraph_view(self.graph, filter_edge=lambda u, v, k: self.graph.edges[u, v, k]["type"] in allowed)
+        undirected = view.to_undirected(as_view=True)
+        try:
+            if nx.shortest_path_length(undirected, source, target) > max_hops:
+                return []
+            node_paths = islice(nx.all_shortest_paths(undirected, source, target), limit)
+        except (nx.NetworkXNoPath, nx.NodeNotFound):
+            return []
+        paths = []
+        for nodes in node_paths:
+            hops = [[Relationship(d["type"], u, v, dict(d["properties"]), k)
+                     for u, v, k, d in self._edges_between(view, a, b)] for a, b in zip(nodes, nodes[1:])]
+            paths.extend(GraphPath(list(nodes), list(rels)) for rels in product(*hops))
+        return paths[:limit]
+
+    @staticmethod
+    def _edges_between(view, a: str, b: str):
+        for u, v in ((a, b), (b, a)):
+            if view.has_edge(u, v):
+                for key, data in view[u][v].items():
+                    yield u, v, key, data
 
     def counts(self) -> dict[str, dict[str, int]]:
         counts = self._zero_counts()

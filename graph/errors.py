@@ -23,6 +23,16 @@ class NotFound(TongxinError):
     """A node named by id does not exist."""
 
 
+class QueryTimeout(TongxinError):
+    """A question took longer than the store allows; ask a narrower one."""
+
+
+class InvalidQuery(TongxinError):
+    """A question's options are out of bounds (hops, types, limits)."""
+
+    exit_code = 2
+
+
 @dataclass(frozen=True)
 class CellError:
     """One bad cell: where it is, in the spreadsheet's own terms, and why (in Chinese)."""

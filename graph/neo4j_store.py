@@ -8,18 +8,20 @@ names spliced into Cypher are labels and types taken from the ontology.
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import contextmanager
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 
-from neo4j import READ_ACCESS, GraphDatabase, RoutingControl
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j import READ_ACCESS, GraphDatabase, Query, RoutingControl
+from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable, SessionExpired
 
-from graph.errors import StoreUnavailable
+from graph.errors import QueryTimeout, StoreUnavailable
 from graph.ontology import ROOT_LABEL, Ontology
-from graph.records import Node, Relationship, WriteResult, now_stamp
+from graph.records import GraphPath, Node, Relationship, Step, WriteResult, now_stamp
 from graph.store import Progress, Store
 
 BATCH_SIZE = 5000
+QUERY_TIMEOUT = 30  # seconds; a question that takes longer is refused, not left running
 FULLTEXT_INDEX = "entity_name_fulltext"
 
 # Each write first compares the incoming rows with what is stored, so the counts say what
@@ -81,16 +83,26 @@ class Neo4jStore(Store):
     # -- running Cypher -------------------------------------------------------------
 
     def read(self, query: str, **params) -> list[dict]:
-        """Run a read query, routed to a reader in a cluster, and return its records."""
-        return self._execute(query, params, RoutingControl.READ)
+        """Run a read query, routed to a reader in a cluster, with a timeout; its records."""
+        return self._execute(Query(query, timeout=QUERY_TIMEOUT), params, RoutingControl.READ)
 
-    def _execute(self, query: str, params: dict, routing=RoutingControl.WRITE) -> list[dict]:
+    @contextmanager
+    def _reaching(self):
+        """Driver failures as this project's errors, in Chinese."""
         try:
+            yield
+        except (ServiceUnavailable, SessionExpired, AuthError, OSError) as exc:
+            raise StoreUnavailable(f"无法连接 Neo4j（{self.uri}）：{exc}") from None
+        except ClientError as exc:
+            if "TransactionTimedOut" in (exc.code or ""):
+                raise QueryTimeout(f"查询超过 {QUERY_TIMEOUT} 秒，请缩小范围（减少跳数或限定类型）") from None
+            raise
+
+    def _execute(self, query: str | Query, params: dict, routing=RoutingControl.WRITE) -> list[dict]:
+        with self._reaching():
             records, _, _ = self.driver.execute_query(
                 query, params, routing_=routing, database_=self.database
             )
-        except (ServiceUnavailable, SessionExpired, AuthError, OSError) as exc:
-            raise StoreUnavailable(f"无法连接 Neo4j（{self.uri}）：{exc}") from None
         return [record.data() for record in records]
 
     def _write_batches(self, query: str, rows: list[dict], progress: Progress | None,
@@ -100,15 +112,12 @@ class Neo4jStore(Store):
             return record["created"] or 0, record["updated"] or 0
 
         created = updated = 0
-        try:
-            with self.driver.session(database=self.database) as session:
-                for batch in _batches(rows, self.batch_size):
-                    c, u = session.execute_write(work, batch)
-                    created, updated = created + c, updated + u
-                    if progress:
-                        progress(len(batch))
-        except (ServiceUnavailable, SessionExpired, AuthError, OSError) as exc:
-            raise StoreUnavailable(f"无法连接 Neo4j（{self.uri}）：{exc}") from None
+        with self._reaching(), self.driver.session(database=self.database) as session:
+            for batch in _batches(rows, self.batch_size):
+                c, u = session.execute_write(work, batch)
+                created, updated = created + c, updated + u
+                if progress:
+                    progress(len(batch))
         return created, updated
 
     # -- the Store interface ----------------------------------------------------------
@@ -116,6 +125,7 @@ class Neo4jStore(Store):
     def ensure_schema(self) -> None:
         statements = [
             f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ROOT_LABEL}) REQUIRE n.id IS UNIQUE",
+            f"CREATE TEXT INDEX entity_name_text IF NOT EXISTS FOR (n:{ROOT_LABEL}) ON (n.name)",
             f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{ROOT_LABEL}) "
             "ON EACH [n.name] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
         ]
@@ -205,12 +215,10 @@ class Neo4jStore(Store):
         return {row["name"]: sorted(row["ids"]) for row in rows}
 
     def _stream(self, query: str) -> Iterator[dict]:
-        try:
-            with self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
-                for record in session.run(query):
-                    yield record.data()
-        except (ServiceUnavailable, SessionExpired, AuthError, OSError) as exc:
-            raise StoreUnavailable(f"无法连接 Neo4j（{self.uri}）：{exc}") from None
+        with self._reaching(), self.driver.session(database=self.database,
+                                                   default_access_mode=READ_ACCESS) as session:
+            for record in session.run(query):
+                yield record.data()
 
     def iter_nodes(self) -> Iterator[Node]:
         query = f"MATCH (n:{ROOT_LABEL}) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
@@ -219,11 +227,63 @@ class Neo4jStore(Store):
 
     def iter_relationships(self) -> Iterator[Relationship]:
         query = (f"MATCH (a:{ROOT_LABEL})-[r]->(b:{ROOT_LABEL}) "
-                 "RETURN type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props")
+                 "RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props")
         for row in self._stream(query):
-            props = row["props"]
-            yield Relationship(row["type"], row["source"], row["target"],
-                               {k: v for k, v in props.items() if k != "key"}, props.get("key", ""))
+            yield self._relationship_of(row)
+
+    # -- graph primitives ---------------------------------------------------------------
+
+    def _pattern(self, types: Sequence[str]) -> str:
+        self._check_names(types, self.ontology.relationships)
+        return "|".join(types)
+
+    @staticmethod
+    def _node_of(row: dict, prefix: str = "") -> Node:
+        return Node(row[f"{prefix}id"], frozenset(row[f"{prefix}labels"]) - {ROOT_LABEL}, row[f"{prefix}props"])
+
+    @staticmethod
+    def _relationship_of(row: dict) -> Relationship:
+        props = {k: v for k, v in row["props"].items() if k != "key"}
+        return Relationship(row["type"], row["from"], row["to"], props, row["props"].get("key", ""))
+
+    def search_candidates(self, name: str, ids: list[str], latin: str | None, limit: int) -> list[Node]:
+        branches = [f"MATCH (n:{ROOT_LABEL}) WHERE n.id IN $ids RETURN n"]
+        if name and len(name) >= 2:  # the cjk analyzer indexes bigrams; one character needs CONTAINS
+            branches.append(f"CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $phrase, {{limit: 1000}}) "
+                            "YIELD node WHERE node.name CONTAINS $name RETURN node AS n")
+        elif name:
+            branches.append(f"MATCH (n:{ROOT_LABEL}) WHERE n.name CONTAINS $name RETURN n")
+        if latin:
+            branches.append(f"MATCH (n:{ROOT_LABEL}) WHERE n.pinyin STARTS WITH $latin RETURN n")
+            branches.append(f"MATCH (n:{ROOT_LABEL}) WHERE n.initials STARTS WITH $latin RETURN n")
+        query = ("CALL () { " + " UNION ".join(branches) + " } "
+                 "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY id LIMIT $limit")
+        phrase = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        rows = self.read(query, ids=ids, name=name, phrase=phrase, latin=latin, limit=limit)
+        return [self._node_of(row) for row in rows]
+
+    def expand(self, ids: Iterable[str], types: Sequence[str], limit: int) -> list[Step]:
+        rows = self.read(
+            f"UNWIND $ids AS id MATCH (a:{ROOT_LABEL} {{id: id}})-[r:{self._pattern(types)}]-(b:{ROOT_LABEL}) "
+            "RETURN a.id AS at, type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, "
+            "properties(r) AS props, b.id AS b_id, labels(b) AS b_labels, properties(b) AS b_props "
+            "ORDER BY at, type, b_id, r.key LIMIT $limit",
+            ids=sorted(set(ids)), limit=limit,
+        )
+        return [Step(row["at"], self._relationship_of(row), self._node_of(row, "b_")) for row in rows]
+
+    def shortest_paths(self, source: str, target: str, types: Sequence[str], max_hops: int,
+                       limit: int) -> list[GraphPath]:
+        hops = int(max_hops)
+        rows = self.read(
+            f"MATCH (a:{ROOT_LABEL} {{id: $a}}), (b:{ROOT_LABEL} {{id: $b}}) "
+            f"MATCH p = allShortestPaths((a)-[:{self._pattern(types)}*..{hops}]-(b)) "
+            "WITH p LIMIT $limit "
+            "RETURN [n IN nodes(p) | n.id] AS nodes, [r IN relationships(p) | {type: type(r), "
+            "from: startNode(r).id, to: endNode(r).id, props: properties(r)}] AS rels",
+            a=source, b=target, limit=limit,
+        )
+        return [GraphPath(row["nodes"], [self._relationship_of(r) for r in row["rels"]]) for row in rows]
 
     def counts(self) -> dict[str, dict[str, int]]:
         counts = self._zero_counts()
@@ -243,10 +303,7 @@ class Neo4jStore(Store):
 
     def clear(self) -> None:
         # CALL … IN TRANSACTIONS needs an auto-commit transaction, hence session.run.
-        try:
-            with self.driver.session(database=self.database) as session:
-                session.run(
-                    f"MATCH (n:{ROOT_LABEL}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS"
-                ).consume()
-        except (ServiceUnavailable, SessionExpired, AuthError, OSError) as exc:
-            raise StoreUnavailable(f"无法连接 Neo4j（{self.uri}）：{exc}") from None
+        with self._reaching(), self.driver.session(database=self.database) as session:
+            session.run(
+                f"MATCH (n:{ROOT_LABEL}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS"
+            ).consume()

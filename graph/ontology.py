@@ -36,6 +36,7 @@ class Property:
     required: bool = False
     sensitive: bool = False
     index: bool = False
+    derived: bool = False
     values: tuple[str, ...] = ()
     link: str | None = None
     column: str | None = None
@@ -121,6 +122,7 @@ def _property(name: str, spec: dict, where: str) -> Property:
         required=bool(spec.get("required", False)),
         sensitive=bool(spec.get("sensitive", False)),
         index=bool(spec.get("index", False)),
+        derived=bool(spec.get("derived", False)),
         values=tuple(spec.get("values") or ()),
         link=spec.get("link"),
         column=spec.get("column"),

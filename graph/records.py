@@ -26,6 +26,21 @@ class Relationship:
     key: str = ""
 
 
+@dataclass(frozen=True)
+class Step:
+    """One relationship seen from the node ``at``, with the node at its other end."""
+
+    at: str
+    relationship: Relationship
+    other: Node
+
+
+@dataclass
+class GraphPath:
+    nodes: list[str]
+    relationships: list[Relationship]
+
+
 def relationship_key(type_: str, source: str, target: str, key_values=()) -> str:
     """Deterministic identity of a relationship, so a re-import merges instead of doubling.
 

@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from graph.ontology import Ontology, load
-from graph.records import Node, Relationship, WriteResult
+from graph.records import GraphPath, Node, Relationship, Step, WriteResult
 
 Progress = Callable[[int], None]
 
@@ -55,6 +55,24 @@ class Store(ABC):
     @abstractmethod
     def iter_relationships(self) -> Iterator[Relationship]:
         """Every relationship, streamed."""
+
+    # -- graph primitives the queries are built from ----------------------------------
+
+    @abstractmethod
+    def search_candidates(self, name: str, ids: list[str], latin: str | None, limit: int) -> list[Node]:
+        """Nodes whose name contains ``name``, whose id is one of ``ids``, or whose pinyin or
+        initials start with ``latin``; at most ``limit``, in id order."""
+
+    @abstractmethod
+    def expand(self, ids: Iterable[str], types: Sequence[str], limit: int) -> list[Step]:
+        """Relationships of these types touching these nodes, either direction, with the
+        node at the other end; ordered by (at, type, other, key), at most ``limit``."""
+
+    @abstractmethod
+    def shortest_paths(self, source: str, target: str, types: Sequence[str], max_hops: int,
+                       limit: int) -> list[GraphPath]:
+        """Shortest paths ignoring direction over ``types``, at most ``max_hops`` long;
+        up to ``limit`` of them, any order (the caller sorts)."""
 
     @abstractmethod
     def counts(self) -> dict[str, dict[str, int]]:

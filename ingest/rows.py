@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from graph.errors import CellError
 from graph.ontology import ROOT_LABEL, Ontology, RelationshipType, Template
+from graph.names import name_keys
 from graph.records import Node
 from graph.values import clean, clean_id, clean_list, clean_name, is_blank
 from ingest.readers import Table
@@ -141,7 +142,8 @@ class Mapper:
                 links.append((column.prop, header))
         if "id" not in props:
             return None
-        node = Node(props["id"], frozenset(labels), {**props, **origin.provenance()})
+        keys = name_keys(props["name"], person="Person" in labels) if "name" in props else {}
+        node = Node(props["id"], frozenset(labels), {**props, **keys, **origin.provenance()})
         if not self._add_node(node, origin, record["id"][0]) or origin in self.out.bad:
             return None
         for prop, header in links:

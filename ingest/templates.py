@@ -56,7 +56,7 @@ def columns(onto: Ontology, template: Template) -> dict[str, Column]:
         label = onto.labels[label_name]
         props = label.properties if label_name == template.label else label.own
         for prop in props.values():
-            if prop.name not in PROVENANCE:
+            if prop.name not in PROVENANCE and not prop.derived:
                 found[prop.name] = Column(prop.name, prop.zh, prop.required, prop, label_name)
     if template.roles:
         roles = template.roles
