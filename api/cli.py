@@ -6,17 +6,16 @@ as the API would return it.
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
+from api import query_commands
+from api.console import JsonOption, answer, err, fail, out, print_json, settings, warn
 from graph import local_neo4j
 from graph.errors import TongxinError
 from graph.ontology import load
@@ -32,11 +31,8 @@ app = typer.Typer(help="同心图谱：新的社会阶层人士统战工作知�
                   pretty_exceptions_enable=False)
 neo4j_app = typer.Typer(help="本项目自带的本地 Neo4j（开发、测试与 CI 用）。", no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
-# soft_wrap: one line per message, never cut at the terminal's width, so logs keep it whole.
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
-JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出 / answer as JSON")]
+for command in query_commands.COMMANDS:
+    app.command()(command)
 
 
 @app.callback()
@@ -46,23 +42,6 @@ def main(
         help="Neo4j 地址（bolt://、neo4j://、neo4j+s://）或嵌入式图库文件夹；默认 $TONGXIN_STORE，否则 ./.tongxin")] = None,
 ) -> None:
     ctx.obj = settings_from_env(store)
-
-
-def _settings(ctx: typer.Context) -> Settings:
-    return ctx.obj
-
-
-def _print_json(data) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def _warn(prefix: str, message) -> None:
-    err.print(f"[red]{prefix}[/red]{escape(str(message))}")
-
-
-def _fail(exc: TongxinError) -> None:
-    _warn("错误：", exc)
-    raise typer.Exit(exc.exit_code)
 
 
 @app.command()
@@ -76,29 +55,29 @@ def ingest(
     as_json: JsonOption = False,
 ) -> None:
     """导入名册（CSV、JSON、XLSX）/ ingest rosters into the store."""
-    settings = _settings(ctx)
+    chosen = settings(ctx)
     if batch_size:
-        settings = replace(settings, batch_size=batch_size)
-    _load(settings, paths, skip_invalid=skip_invalid, dry_run=dry_run, mapping=mapping, as_json=as_json)
+        chosen = replace(chosen, batch_size=batch_size)
+    _load(chosen, paths, skip_invalid=skip_invalid, dry_run=dry_run, mapping=mapping, as_json=as_json)
 
 
-def _load(settings: Settings, paths: list[Path], *, skip_invalid: bool = False,
+def _load(chosen: Settings, paths: list[Path], *, skip_invalid: bool = False,
           dry_run: bool = False, mapping: Path | None = None, as_json: bool = False) -> None:
     """Ingest and tell the outcome; any refused row ends the command with exit code 2."""
     try:
-        with open_store(settings) as store, Progress(console=err, transient=True, disable=as_json or not err.is_terminal) as bar:
+        with open_store(chosen) as store, Progress(console=err, transient=True, disable=as_json or not err.is_terminal) as bar:
             task = bar.add_task("写入图库", total=None)
             report = run_ingest(store, paths, skip_invalid=skip_invalid, dry_run=dry_run,
                                 mapping=mapping, progress=lambda n, total: bar.update(task, advance=n, total=total))
     except TongxinError as exc:
-        _fail(exc)
+        fail(exc)
     if as_json:
-        _print_json(report.as_dict())
+        print_json(report.as_dict())
     else:
         for error in report.errors:
-            _warn("✗ ", error)
+            warn("✗ ", error)
         verb = "已写入" if report.written else ("试运行，将会写入" if dry_run and report.ok else "未写入")
-        out.print(f"{verb} {settings.store}：读取 {report.rows} 行；新建节点 {report.nodes_created}，"
+        out.print(f"{verb} {chosen.store}：读取 {report.rows} 行；新建节点 {report.nodes_created}，"
                   f"更新节点 {report.nodes_updated}；新建关系 {report.relationships_created}，"
                   f"更新关系 {report.relationships_updated}；错误 {len(report.errors)} 处。")
     if report.errors:
@@ -108,14 +87,10 @@ def _load(settings: Settings, paths: list[Path], *, skip_invalid: bool = False,
 @app.command()
 def stats(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """节点与关系计数 / counts of nodes per label and relationships per type."""
-    try:
-        with open_store(_settings(ctx)) as store:
-            counts = count_graph(store)
-    except TongxinError as exc:
-        _fail(exc)
-    if as_json:
-        _print_json(counts)
-        return
+    answer(ctx, count_graph, as_json=as_json, render=_render_stats)
+
+
+def _render_stats(counts: dict) -> None:
     onto = load()
     for part, names in (("nodes", onto.labels), ("relationships", onto.relationships)):
         table = Table("类别" if part == "nodes" else "关系", "数量")
@@ -147,7 +122,7 @@ def serve(
     from api.app import create_app
 
     out.print(f"同心图谱：http://{host}:{port}/ （API 文档 /docs）")
-    uvicorn.run(create_app(_settings(ctx)), host=host, port=port)
+    uvicorn.run(create_app(settings(ctx)), host=host, port=port)
 
 
 @app.command()
@@ -157,7 +132,7 @@ def demo(
     port: Annotated[int, typer.Option(help="端口")] = 8000,
 ) -> None:
     """导入鹿城示例数据并启动 / load the Lucheng sample, then serve."""
-    _load(_settings(ctx), [SAMPLE_DIR])
+    _load(settings(ctx), [SAMPLE_DIR])
     serve(ctx, host, port)
 
 
@@ -170,7 +145,7 @@ def neo4j_start(port: PortOption = None) -> None:
     try:
         typer.echo(local_neo4j.start(local_neo4j.local_server(port)))
     except TongxinError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 @neo4j_app.command("stop")
@@ -185,7 +160,7 @@ def neo4j_status(port: PortOption = None, as_json: JsonOption = False) -> None:
     """本地 Neo4j 的状态。"""
     status = local_neo4j.status(local_neo4j.local_server(port))
     if as_json:
-        _print_json(status)
+        print_json(status)
     else:
         out.print(f"{'运行中' if status['running'] else '未运行'}：{status['uri']}（{status['home']}）")
     if not status["running"]:

@@ -196,6 +196,46 @@ class EmbeddedStore(Store):
                 for key, data in view[u][v].items():
                     yield u, v, key, data
 
+    def coverage_facts(self, as_of: str) -> dict[str, list[dict]]:
+        graph = self.graph
+
+        def active(props: dict) -> bool:
+            return (props.get("since") or "") <= as_of and (props.get("until") or "9999") >= as_of
+
+        def edges(node: str, type_: str, out: bool = True):
+            found = graph.out_edges(node, data=True) if out else graph.in_edges(node, data=True)
+            return [(u, v, d["properties"]) for u, v, d in found if d["type"] == type_]
+
+        def props(node: str) -> dict:
+            return graph.nodes[node]["properties"]
+
+        def latest(dates) -> str | None:
+            return max((d for d in dates if d and d <= as_of), default=None)
+
+        nodes = sorted(graph.nodes(data=True), key=lambda item: item[0])
+        reps, liaisons, bases = [], [], []
+        for node, data in nodes:
+            p, labels = data["properties"], data["labels"]
+            if "Member" in labels and p.get("representative") is True:
+                ls = sorted({u for u, _, r in edges(node, "LIAISES_WITH", out=False) if active(r)})
+                reps.append({"id": node, "name": p.get("name"), "region": p.get("region"),
+                             "industry": p.get("industry"), "liaisons": ls,
+                             "last_contact": latest(r.get("date") for u, _, r in edges(node, "CONTACTED", out=False)
+                                                    if u in ls),
+                             "bases": sorted({props(v).get("name") for _, v, r in edges(node, "MEMBER_OF")
+                                              if active(r) and "Base" in graph.nodes[v]["labels"]})})
+            if "Liaison" in labels:
+                persons = {v for _, v, r in edges(node, "LIAISES_WITH") if active(r)}
+                liaisons.append({"id": node, "name": p.get("name"), "region": p.get("region"),
+                                 "load": len(persons),
+                                 "industries": sorted({props(v).get("industry") for v in persons} - {None}),
+                                 "bases": sorted({v for _, v, r in edges(node, "RESPONSIBLE_FOR") if active(r)}),
+                                 "last_contact": latest(r.get("date") for _, _, r in edges(node, "CONTACTED"))})
+            if "Base" in labels:
+                bases.append({"id": node, "name": p.get("name"), "responsible": any(
+                    active(r) for u, _, r in edges(node, "RESPONSIBLE_FOR", out=False))})
+        return {"representatives": reps, "liaisons": liaisons, "bases": bases}
+
     def counts(self) -> dict[str, dict[str, int]]:
         counts = self._zero_counts()
         graph = self.graph

@@ -22,6 +22,8 @@ class StoreUnavailable(TongxinError):
 class NotFound(TongxinError):
     """A node named by id does not exist."""
 
+    exit_code = 2
+
 
 class QueryTimeout(TongxinError):
     """A question took longer than the store allows; ask a narrower one."""

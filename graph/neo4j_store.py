@@ -285,6 +285,38 @@ class Neo4jStore(Store):
         )
         return [GraphPath(row["nodes"], [self._relationship_of(r) for r in row["rels"]]) for row in rows]
 
+    def coverage_facts(self, as_of: str) -> dict[str, list[dict]]:
+        active = "(({0}.since IS NULL OR {0}.since <= $as_of) AND ({0}.until IS NULL OR {0}.until >= $as_of))"
+        reps = self.read(
+            "MATCH (p:Member) WHERE p.representative = true "
+            f"OPTIONAL MATCH (l:Liaison)-[a:LIAISES_WITH]->(p) WHERE {active.format('a')} "
+            "WITH p, collect(DISTINCT l.id) AS liaisons "
+            "OPTIONAL MATCH (c_l:Liaison)-[c:CONTACTED]->(p) WHERE c_l.id IN liaisons AND c.date <= $as_of "
+            "WITH p, liaisons, max(c.date) AS last_contact "
+            f"OPTIONAL MATCH (p)-[m:MEMBER_OF]->(b:Base) WHERE {active.format('m')} "
+            "RETURN p.id AS id, p.name AS name, p.region AS region, p.industry AS industry, "
+            "liaisons, last_contact, collect(DISTINCT b.name) AS bases ORDER BY id",
+            as_of=as_of)
+        liaisons = self.read(
+            "MATCH (l:Liaison) "
+            f"OPTIONAL MATCH (l)-[a:LIAISES_WITH]->(p:{ROOT_LABEL}) WHERE {active.format('a')} "
+            "WITH l, count(DISTINCT p) AS load, collect(DISTINCT p.industry) AS industries "
+            f"OPTIONAL MATCH (l)-[r:RESPONSIBLE_FOR]->(b:Base) WHERE {active.format('r')} "
+            "WITH l, load, industries, collect(DISTINCT b.id) AS bases "
+            "OPTIONAL MATCH (l)-[c:CONTACTED]->() WHERE c.date <= $as_of "
+            "RETURN l.id AS id, l.name AS name, l.region AS region, load, industries, bases, "
+            "max(c.date) AS last_contact ORDER BY id",
+            as_of=as_of)
+        bases = self.read(
+            f"MATCH (b:Base) OPTIONAL MATCH (:Liaison)-[r:RESPONSIBLE_FOR]->(b) WHERE {active.format('r')} "
+            "RETURN b.id AS id, b.name AS name, count(r) > 0 AS responsible ORDER BY id",
+            as_of=as_of)
+        for row in reps:
+            row["liaisons"], row["bases"] = sorted(row["liaisons"]), sorted(row["bases"])
+        for row in liaisons:
+            row["industries"], row["bases"] = sorted(row["industries"]), sorted(row["bases"])
+        return {"representatives": reps, "liaisons": liaisons, "bases": bases}
+
     def counts(self) -> dict[str, dict[str, int]]:
         counts = self._zero_counts()
         for label in counts["nodes"]:

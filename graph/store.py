@@ -75,6 +75,18 @@ class Store(ABC):
         up to ``limit`` of them, any order (the caller sorts)."""
 
     @abstractmethod
+    def coverage_facts(self, as_of: str) -> dict[str, list[dict]]:
+        """What the liaison-system figures are computed from, at ``as_of`` (ISO date):
+
+        ``representatives``: id, name, region, industry, ``liaisons`` (ids on an active
+        LIAISES_WITH), ``last_contact`` (latest CONTACTED from one of those, dated ≤ as_of),
+        ``bases`` (names of bases on an active MEMBER_OF);
+        ``liaisons``: id, name, region, ``load`` (distinct persons on active LIAISES_WITH),
+        ``industries`` of those persons, ``bases`` (ids on an active RESPONSIBLE_FOR),
+        ``last_contact``; ``bases``: id, name, ``responsible`` (any active RESPONSIBLE_FOR).
+        Each list is in id order."""
+
+    @abstractmethod
     def counts(self) -> dict[str, dict[str, int]]:
         """``{"nodes": {label: n}, "relationships": {type: n}}`` over every ontology name."""
 

@@ -1,0 +1,122 @@
+"""The query commands of ``tongxin``: each calls the same function as its HTTP route."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from api.console import JsonOption, answer, out
+from queries.coverage import coverage as coverage_query, coverage_series
+from queries.network import common as common_query, ego as ego_query, entity as entity_query
+from queries.paths import path as path_query
+from queries.search import search as search_query
+
+ViaOption = Annotated[Optional[str], typer.Option(help="只沿这些关系类型，逗号分隔（如 成员,列名联系）")]
+
+
+def search(ctx: typer.Context, text: Annotated[str, typer.Argument(help="姓名、拼音、首字母或编号")],
+           limit: Annotated[int, typer.Option(help="最多几条")] = 20, as_json: JsonOption = False) -> None:
+    """搜索人员、基地、企业（中文、拼音、首字母、编号）/ search by name, pinyin or id."""
+    def render(result: dict) -> None:
+        table = Table("编号", "名称", "类别", "说明", "得分")
+        for r in result["results"]:
+            table.add_row(r["id"], r["name"], "、".join(r["labels"]), r["hint"], str(r["score"]))
+        out.print(table if result["results"] else "没有找到。")
+
+    answer(ctx, search_query, text, limit=limit, as_json=as_json, render=render)
+
+
+def entity(ctx: typer.Context, node_id: Annotated[str, typer.Argument(metavar="ID")],
+           as_json: JsonOption = False) -> None:
+    """一个节点的属性与关系 / a node and a summary of its relationships."""
+    def render(result: dict) -> None:
+        out.print(f"{result['name']}（{result['id']}，{'、'.join(result['labels'])}）")
+        for key, value in result["properties"].items():
+            out.print(f"  {key}：{value}")
+        for rel in result["relationships"]:
+            arrow = "→" if rel["direction"] == "out" else "←"
+            names = "、".join(n["name"] or n["id"] for n in rel["neighbours"][:8])
+            out.print(f"  {arrow}{rel['zh']} {rel['count']}：{names}")
+
+    answer(ctx, entity_query, node_id, as_json=as_json, render=render)
+
+
+def path(ctx: typer.Context, source: Annotated[str, typer.Argument(metavar="FROM")],
+         target: Annotated[str, typer.Argument(metavar="TO")],
+         max_hops: Annotated[int, typer.Option(help="最多几跳")] = 6, via: ViaOption = None,
+         limit: Annotated[int, typer.Option(help="最多几条路径")] = 10, as_json: JsonOption = False) -> None:
+    """两人（或两个节点）之间的最短关系路径 / shortest paths between two nodes."""
+    def render(result: dict) -> None:
+        if not result["found"]:
+            out.print(f"{result['from']['name']} 与 {result['to']['name']} 在 {max_hops} 跳内没有联系。")
+        for p in result["paths"]:
+            out.print(p["sentence"])
+
+    answer(ctx, path_query, source, target, max_hops=max_hops, via=via, limit=limit,
+           as_json=as_json, render=render)
+
+
+def ego(ctx: typer.Context, node_id: Annotated[str, typer.Argument(metavar="ID")],
+        hops: Annotated[int, typer.Option(help="几跳以内（1–3）")] = 2, via: ViaOption = None,
+        max_nodes: Annotated[int, typer.Option(help="最多几个节点")] = 500, as_json: JsonOption = False) -> None:
+    """一个节点周围的关系网 / the network around a node."""
+    def render(result: dict) -> None:
+        cut = "（已截断）" if result["truncated"] else ""
+        out.print(f"{result['center']['name']} {hops} 跳以内：{len(result['nodes'])} 个节点，"
+                  f"{len(result['relationships'])} 条关系{cut}")
+
+    answer(ctx, ego_query, node_id, hops=hops, via=via, max_nodes=max_nodes, as_json=as_json, render=render)
+
+
+def common(ctx: typer.Context, a: Annotated[str, typer.Argument(metavar="A")],
+           b: Annotated[str, typer.Argument(metavar="B")], via: ViaOption = None,
+           as_json: JsonOption = False) -> None:
+    """两个节点的共同联系 / what two nodes are both linked to."""
+    def render(result: dict) -> None:
+        out.print(f"{result['a']['name']} 与 {result['b']['name']} 共同联系 {result['count']} 个：")
+        for item in result["common"]:
+            out.print(f"  {item['name']}（{item['id']}）")
+
+    answer(ctx, common_query, a, b, via=via, as_json=as_json, render=render)
+
+
+def coverage(ctx: typer.Context,
+             as_of: Annotated[Optional[str], typer.Option(help="统计日期，默认今天")] = None,
+             window_days: Annotated[int, typer.Option(help="多少天内有联系才算联系过")] = 365,
+             max_load: Annotated[int, typer.Option(help="每位领导最多联系几人")] = 8,
+             series: Annotated[Optional[str], typer.Option(help="多个日期（逗号分隔）：随时间的覆盖率")] = None,
+             as_json: JsonOption = False) -> None:
+    """党政领导列名联系制度覆盖情况 / liaison-system coverage."""
+    if series:
+        def render_series(rows) -> None:
+            table = Table("日期", "代表人士", "已列名联系", "覆盖率", "超期未联系", "超负荷领导")
+            for r in rows:
+                table.add_row(r["as_of"], str(r["total"]), str(r["covered"]), _percent(r["rate"]),
+                              str(r["stale"]), str(r["overloaded"]))
+            out.print(table)
+
+        answer(ctx, coverage_series, series.split(","), window_days=window_days, max_load=max_load,
+               as_json=as_json, render=render_series)
+        return
+
+    def render(c: dict) -> None:
+        out.print(f"截至 {c['as_of']}：代表人士 {c['total']} 人，已列名联系 {c['covered']} 人，覆盖率 {_percent(c['rate'])}")
+        out.print(f"未列名联系 {len(c['uncovered'])} 人；{c['window_days']} 天内未联系 {len(c['stale'])} 人；"
+                  f"超过 {c['max_load']} 人的领导 {len(c['overloaded_liaisons'])} 位；"
+                  f"无负责领导的同心荟 {len(c['bases_without_liaison'])} 个")
+        table = Table("镇街", "代表人士", "已列名联系", "覆盖率")
+        for region, row in c["by_region"].items():
+            table.add_row(region, str(row["total"]), str(row["covered"]), _percent(row["rate"]))
+        out.print(table)
+
+    answer(ctx, coverage_query, as_of=as_of, window_days=window_days, max_load=max_load,
+           as_json=as_json, render=render)
+
+
+def _percent(rate) -> str:
+    return "—" if rate is None else f"{rate:.1%}"
+
+
+COMMANDS = [search, entity, path, ego, common, coverage]

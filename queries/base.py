@@ -1,0 +1,61 @@
+"""What every query shares: checking its inputs, the default relationship types, and the
+plain shape a node takes in an answer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from graph.errors import InvalidQuery, NotFound
+from graph.names import name_keys
+from graph.records import Node
+from graph.store import Store
+
+STRUCTURAL = ("LOCATED_IN", "PART_OF")  # where things are, not who links to whom
+
+
+def default_types(store: Store) -> list[str]:
+    """Every relationship type except the structural ones (DESIGN.md section 5)."""
+    return [t for t in store.ontology.relationships if t not in STRUCTURAL]
+
+
+def relationship_types(store: Store, via: Iterable[str] | str | None) -> list[str]:
+    """``via`` as ontology type names (English or Chinese, a list or ``A,B``), else the default."""
+    if not via:
+        return default_types(store)
+    names = via.split(",") if isinstance(via, str) else list(via)
+    types = []
+    for name in filter(None, (n.strip() for n in names)):
+        rel = store.ontology.relationship(name)
+        if rel is None:
+            raise InvalidQuery(f"未知关系类型「{name}」")
+        types.append(rel.name)
+    return sorted(set(types), key=list(store.ontology.relationships).index)
+
+
+def bounded(name: str, value: int, low: int, high: int) -> int:
+    if not low <= value <= high:
+        raise InvalidQuery(f"{name} 应在 {low} 到 {high} 之间，收到 {value}")
+    return value
+
+
+def existing(store: Store, *ids: str) -> dict[str, Node]:
+    found = store.brief(ids)
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise NotFound(f"图中没有编号为「{'、'.join(missing)}」的节点")
+    return found
+
+
+def ordered_labels(store: Store, labels: Iterable[str]) -> list[str]:
+    order = list(store.ontology.labels)
+    return sorted(labels, key=order.index)
+
+
+def node_ref(store: Store, node: Node) -> dict:
+    return {"id": node.id, "name": node.properties.get("name"), "labels": ordered_labels(store, node.labels)}
+
+
+def sort_key(node: Node) -> tuple:
+    """Chinese order: by pinyin, then by id (so namesakes keep a stable order)."""
+    name = node.properties.get("name") or ""
+    return (node.properties.get("pinyin") or name_keys(name)["pinyin"], name, node.id)

@@ -1,0 +1,130 @@
+"""The liaison system (党政领导列名联系制度): is every representative listed with a leader
+who keeps in contact?  DESIGN.md section 5, computed from the store's coverage facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from graph.errors import InvalidQuery
+from graph.store import Store
+from graph.values import clean_date
+from queries.base import bounded, default_types
+
+NO_REGION, NO_BASE = "未填镇街", "未加入同心荟"
+CANDIDATES = 3
+
+
+def _day(value) -> str:
+    if value is None:
+        return dt.date.today().isoformat()
+    try:
+        return clean_date(value)
+    except ValueError as exc:
+        raise InvalidQuery(str(exc)) from None
+
+
+def _rate(covered: int, total: int) -> float | None:
+    return round(covered / total, 4) if total else None
+
+
+def _breakdown(reps: list[dict], groups) -> dict[str, dict]:
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for rep in reps:
+        for group in groups(rep):
+            counts[group][0] += 1
+            counts[group][1] += bool(rep["liaisons"])
+    return {g: {"total": t, "covered": c, "rate": _rate(c, t)} for g, (t, c) in sorted(counts.items())}
+
+
+def coverage(store: Store, *, as_of=None, window_days: int = 365, max_load: int = 8,
+             candidates: bool = True) -> dict:
+    """Coverage of representatives by listed liaisons at ``as_of`` (default today).
+
+    A representative is covered with at least one active LIAISES_WITH; stale when covered
+    but no active liaison of theirs recorded a contact dated in (as_of − window_days, as_of];
+    a liaison is overloaded above ``max_load`` distinct persons.  ``candidates`` adds, for
+    each uncovered representative, the liaisons best placed to take them on.
+    """
+    as_of = _day(as_of)
+    bounded("window_days", window_days, 1, 3660)
+    bounded("max_load", max_load, 0, 10000)
+    since = (dt.date.fromisoformat(as_of) - dt.timedelta(days=window_days)).isoformat()
+    facts = store.coverage_facts(as_of)
+    reps = facts["representatives"]
+    covered = [r for r in reps if r["liaisons"]]
+    result = {
+        "as_of": as_of, "window_days": window_days, "max_load": max_load,
+        "total": len(reps), "covered": len(covered), "rate": _rate(len(covered), len(reps)),
+        "uncovered": [r["id"] for r in reps if not r["liaisons"]],
+        "stale": [r["id"] for r in covered if not (r["last_contact"] and r["last_contact"] > since)],
+        "overloaded_liaisons": sorted(
+            ({"id": l["id"], "name": l["name"], "load": l["load"]} for l in facts["liaisons"] if l["load"] > max_load),
+            key=lambda l: (-l["load"], l["id"])),
+        "bases_without_liaison": [b["id"] for b in facts["bases"] if not b["responsible"]],
+        "by_region": _breakdown(reps, lambda r: [r["region"] or NO_REGION]),
+        "by_base": _breakdown(reps, lambda r: r["bases"] or [NO_BASE]),
+        "workload": [{k: l[k] for k in ("id", "name", "load", "bases", "last_contact")} for l in facts["liaisons"]],
+    }
+    if candidates:
+        result["candidates"] = _candidates(store, facts, max_load)
+    return result
+
+
+def coverage_series(store: Store, dates: list, *, window_days: int = 365, max_load: int = 8) -> list[dict]:
+    """The headline figures at several dates, oldest first: coverage over time."""
+    rows = []
+    for day in sorted(_day(d) for d in dates):
+        c = coverage(store, as_of=day, window_days=window_days, max_load=max_load, candidates=False)
+        rows.append({k: c[k] for k in ("as_of", "total", "covered", "rate")} | {
+            "stale": len(c["stale"]), "overloaded": len(c["overloaded_liaisons"])})
+    return rows
+
+
+def _candidates(store: Store, facts: dict, max_load: int) -> dict[str, list[dict]]:
+    """For each uncovered representative, up to three liaisons with spare load, best first:
+    close in the graph (linked directly: 3, through one node: 2), responsible for one of
+    their bases (3), in their region (1), already keeping someone of their industry (1)."""
+    uncovered = [r for r in facts["representatives"] if not r["liaisons"]]
+    spare = {l["id"]: l for l in facts["liaisons"] if l["load"] < max_load}
+    if not uncovered or not spare:
+        return {r["id"]: [] for r in uncovered}
+    base_ids = {b["name"]: b["id"] for b in facts["bases"]}
+    near = _nearby_liaisons(store, [r["id"] for r in uncovered], set(spare))
+    found = {}
+    for rep in uncovered:
+        scored = []
+        for lid, liaison in spare.items():
+            reasons = []
+            if near.get((rep["id"], lid)):
+                reasons.append(("关系网中直接相连" if near[(rep["id"], lid)] == 1 else "关系网中隔一人相连",
+                                4 - near[(rep["id"], lid)]))
+            if {base_ids.get(b) for b in rep["bases"]} & set(liaison["bases"]):
+                reasons.append(("负责其所在同心荟", 3))
+            if rep["region"] and rep["region"] == liaison["region"]:
+                reasons.append(("同一镇街", 1))
+            if rep["industry"] and rep["industry"] in liaison["industries"]:
+                reasons.append(("已联系同行业人士", 1))
+            if reasons:
+                scored.append((-sum(s for _, s in reasons), liaison["load"], lid, [r for r, _ in reasons]))
+        found[rep["id"]] = [{"id": lid, "name": spare[lid]["name"], "load": spare[lid]["load"],
+                             "score": -score, "reasons": why}
+                            for score, _, lid, why in sorted(scored)[:CANDIDATES]]
+    return found
+
+
+def _nearby_liaisons(store: Store, people: list[str], liaisons: set[str]) -> dict[tuple[str, str], int]:
+    """(person, liaison) → 1 when linked directly, 2 when through one node."""
+    types = default_types(store)
+    first = store.expand(people, types, 200_000)
+    near: dict[tuple[str, str], int] = {}
+    via: dict[str, set[str]] = defaultdict(set)
+    for step in first:
+        if step.other.id in liaisons:
+            near[(step.at, step.other.id)] = 1
+        via[step.other.id].add(step.at)
+    for step in store.expand(list(via), types, 200_000):
+        if step.other.id in liaisons:
+            for person in via[step.at]:
+                near.setdefault((person, step.other.id), 2)
+    return near

@@ -1,0 +1,82 @@
+"""What is around a node: the node itself, its ego network, and what two nodes share."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from graph.records import Relationship, Step
+from graph.store import Store
+from queries.base import bounded, existing, node_ref, relationship_types, sort_key
+
+EXPAND_LIMIT = 20000  # relationships read per hop; an ego network is never the whole graph
+
+
+def relationship_ref(rel: Relationship) -> dict:
+    return {"type": rel.type, "from": rel.source, "to": rel.target, **{
+        k: v for k, v in rel.properties.items() if k in ("role", "position", "since", "until", "date", "method")}}
+
+
+def entity(store: Store, node_id: str, *, neighbours: int = 50) -> dict:
+    """A node's properties and its relationships, counted by type and direction, with the
+    first ``neighbours`` neighbours (in Chinese order) of each."""
+    existing(store, node_id)
+    node = store.get(node_id)
+    steps = store.expand([node_id], list(store.ontology.relationships), EXPAND_LIMIT)
+    summary: dict[str, dict] = {}
+    for step in sorted(steps, key=lambda s: sort_key(s.other)):
+        direction = "out" if step.relationship.source == node_id else "in"
+        entry = summary.setdefault(f"{step.relationship.type}:{direction}", {
+            "type": step.relationship.type, "zh": store.ontology.relationships[step.relationship.type].zh,
+            "direction": direction, "count": 0, "neighbours": []})
+        entry["count"] += 1
+        if len(entry["neighbours"]) < neighbours:
+            entry["neighbours"].append(node_ref(store, step.other))
+    return {**node_ref(store, node), "properties": node.properties,
+            "relationships": sorted(summary.values(), key=lambda e: (-e["count"], e["type"], e["direction"]))}
+
+
+def ego(store: Store, node_id: str, *, hops: int = 2, via=None, max_nodes: int = 500) -> dict:
+    """Nodes within ``hops`` of a node over ``via`` (default: all but the structural types),
+    breadth first in a stable order; ``truncated`` says when ``max_nodes`` cut it."""
+    bounded("hops", hops, 1, 3)
+    bounded("max_nodes", max_nodes, 1, 5000)
+    center = existing(store, node_id)[node_id]
+    types = relationship_types(store, via)
+    kept, frontier, truncated = {node_id: center}, [node_id], False
+    relationships: dict[str, Relationship] = {}
+    for hop in range(hops + 1):  # the last round only joins nodes already kept
+        steps = store.expand(frontier, types, EXPAND_LIMIT)
+        truncated |= len(steps) >= EXPAND_LIMIT
+        new = {s.other.id: s.other for s in steps if s.other.id not in kept} if hop < hops else {}
+        room = max_nodes - len(kept)
+        truncated |= len(new) > room
+        chosen = sorted(new.values(), key=lambda n: n.id)[:room]
+        kept.update((n.id, n) for n in chosen)
+        relationships.update((s.relationship.key, s.relationship) for s in steps if s.other.id in kept)
+        frontier = [n.id for n in chosen]
+        if not frontier:
+            break
+    return {
+        "center": node_ref(store, center),
+        "hops": hops,
+        "truncated": truncated,
+        "nodes": [node_ref(store, n) for n in sorted(kept.values(), key=lambda n: n.id)],
+        "relationships": [relationship_ref(r) for r in sorted(relationships.values(), key=lambda r: r.key)],
+    }
+
+
+def common(store: Store, a: str, b: str, *, via=None) -> dict:
+    """Nodes linked directly to both ``a`` and ``b``, with how each is linked."""
+    nodes = existing(store, a, b)
+    types = relationship_types(store, via)
+    links: dict[str, dict[str, list[Step]]] = {a: {}, b: {}}
+    for step in store.expand([a, b], types, EXPAND_LIMIT):
+        links[step.at].setdefault(step.other.id, []).append(step)
+    shared = sorted(set(links[a]) & set(links[b]) - {a, b})
+    found = []
+    for other in sorted(shared, key=lambda i: sort_key(links[a][i][0].other)):
+        found.append({**node_ref(store, links[a][other][0].other),
+                      "via": [[relationship_ref(s.relationship) for s in links[end][other]] for end in (a, b)]})
+    kinds = Counter(label for item in found for label in item["labels"])
+    return {"a": node_ref(store, nodes[a]), "b": node_ref(store, nodes[b]), "common": found,
+            "count": len(found), "by_label": dict(sorted(kinds.items()))}

@@ -1,0 +1,50 @@
+"""Who links to whom: every shortest path between two nodes, said in Chinese too."""
+
+from __future__ import annotations
+
+from graph.records import GraphPath
+from graph.store import Store
+from queries.base import bounded, existing, node_ref, relationship_types
+
+ENUMERATE = 1000  # shortest paths read from the store before ordering; more is a cut
+
+
+def path(store: Store, source: str, target: str, *, max_hops: int = 6, via=None, limit: int = 10) -> dict:
+    """All shortest paths between ``source`` and ``target`` ignoring direction, over ``via``
+    (default: all but LOCATED_IN and PART_OF), up to ``max_hops`` long; the first ``limit``
+    in a stable order (by the ids along the path, then the types).  Not found is an answer.
+    """
+    bounded("max_hops", max_hops, 1, 10)
+    bounded("limit", limit, 1, 100)
+    nodes = existing(store, source, target)
+    types = relationship_types(store, via)
+    if source == target:
+        found = [GraphPath([source], [])]
+    else:
+        found = store.shortest_paths(source, target, types, max_hops, ENUMERATE)
+    found.sort(key=lambda p: (p.nodes, [(r.type, r.key) for r in p.relationships]))
+    shown = found[:limit]
+    briefs = store.brief({i for p in shown for i in p.nodes}) | nodes
+    answer = {
+        "from": node_ref(store, nodes[source]), "to": node_ref(store, nodes[target]),
+        "found": bool(found), "length": len(found[0].relationships) if found else None,
+        "count": len(found), "truncated": len(found) >= ENUMERATE,
+        "paths": [],
+    }
+    for p in shown:
+        answer["paths"].append({
+            "nodes": [node_ref(store, briefs[i]) for i in p.nodes],
+            "relationships": [{"type": r.type, "from": r.source, "to": r.target} for r in p.relationships],
+            "sentence": sentence(store, p, briefs),
+        })
+    return answer
+
+
+def sentence(store: Store, p: GraphPath, briefs) -> str:
+    """张三 —成员→ 抖音之家·同心荟 ←负责联系— 李四"""
+    words = [briefs[p.nodes[0]].properties.get("name", p.nodes[0])]
+    for here, there, rel in zip(p.nodes, p.nodes[1:], p.relationships):
+        zh = store.ontology.relationships[rel.type].zh
+        words.append(f"—{zh}→" if rel.source == here else f"←{zh}—")
+        words.append(briefs[there].properties.get("name", there))
+    return " ".join(words)

@@ -1,0 +1,71 @@
+"""Find people, bases, enterprises and places by Chinese name, pinyin, initials or id."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from graph.names import fold_query
+from graph.records import Node
+from graph.store import Store
+from queries.base import bounded, node_ref
+
+CANDIDATES = 1000
+
+
+def _score(node: Node, name: str, latin: str | None) -> int:
+    props = node.properties
+    found = props.get("name") or ""
+    if node.id.upper() == name.upper():
+        return 100
+    if found == name:
+        return 90
+    if name and found.startswith(name):
+        return 80
+    if name and name in found:
+        return 70
+    if latin and props.get("pinyin") == latin:
+        return 65
+    if latin and props.get("initials") == latin:
+        return 60
+    if latin and props.get("pinyin", "").startswith(latin):
+        return 50
+    return 45  # initials start with the query
+
+
+def search(store: Store, text: str, *, limit: int = 20) -> dict:
+    """People, bases and everything else whose name, pinyin, initials or id match ``text``.
+
+    Ranked: exact id, exact name, name prefix, name substring, full pinyin, initials.
+    Namesakes carry ``hint`` (region, birth year, employer) so staff can tell them apart.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from graph.embedded import EmbeddedStore
+    >>> search(EmbeddedStore(tempfile.mkdtemp()), "zw")["results"]
+    []
+    """
+    limit = bounded("limit", limit, 1, 200)
+    name = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    latin = fold_query(text)
+    latin = latin if latin and re.fullmatch(r"[0-9a-z]+", latin) else None
+    ids = sorted({name, name.upper()}) if name else []
+    candidates = store.search_candidates(name, ids, latin, CANDIDATES) if name else []
+    ranked = sorted(candidates, key=lambda n: (-_score(n, name, latin), n.properties.get("pinyin", ""), n.id))
+    results = [dict(node_ref(store, n), score=_score(n, name, latin)) for n in ranked[:limit]]
+    _add_hints(store, results, {n.id: n for n in ranked[:limit]})
+    return {"query": text, "results": results}
+
+
+def _add_hints(store: Store, results: list[dict], nodes: dict[str, Node]) -> None:
+    employers: dict[str, list[str]] = {}
+    people = [r["id"] for r in results if "Person" in r["labels"]]
+    for step in store.expand(people, ["WORKS_FOR"], 10 * len(people) + 10):
+        if step.relationship.source == step.at:
+            employers.setdefault(step.at, []).append(step.other.properties.get("name", ""))
+    for result in results:
+        props = nodes[result["id"]].properties
+        parts = [props.get("region"), f"{props['birth_year']}年生" if props.get("birth_year") else None,
+                 *employers.get(result["id"], []), props.get("category"), props.get("industry")]
+        result["hint"] = " · ".join(str(p) for p in parts if p)
