@@ -1,0 +1,121 @@
+"""The questions staff ask, on both stores: hand-checked answers on small fixtures, and the
+same answers from both stores on the sample."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from graph.errors import InvalidQuery, NotFound
+from ingest.pipeline import ingest
+from queries.coverage import coverage, coverage_series
+from queries.network import common, ego, entity
+from queries.paths import path
+from queries.search import search
+from tests.conftest import SAMPLE_DIR, TESTS_DIR, TINY_DIR
+
+COVERAGE_DIR = TESTS_DIR / "fixtures" / "coverage"
+
+
+@pytest.fixture
+def tiny(store):
+    assert ingest(store, [TINY_DIR]).errors == []
+    return store
+
+
+def ids(result) -> list[str]:
+    return [r["id"] for r in result["results"]]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("张伟", ["P1"]), ("张", ["P1"]), ("zhangwei", ["P1"]), ("zw", ["P1"]), ("ZhangWei", ["P1"]),
+    ("zengxiaodan", ["P2"]), ("zxd", ["P2"]),  # 曾 read as a surname: Zeng, not Ceng
+    ("cengxiaodan", []), ("p1", ["P1"]), ("工艺美术", ["B1", "E1"]), ("同心荟", ["B1", "B2"]),
+])
+def test_search_by_name_pinyin_initials_and_id(tiny, text, expected):
+    assert ids(search(tiny, text)) == expected
+
+
+def test_search_ranks_exact_before_partial_and_hints_tell_namesakes_apart(tiny, tmp_path):
+    roster = tmp_path / "people.csv"
+    roster.write_text("id,name,roles,region,birth_year\nP8,张伟,新阶层人士,七都街道,1990\n", encoding="utf-8")
+    ingest(tiny, [roster])
+    results = search(tiny, "张伟")["results"]
+    assert [(r["id"], r["score"]) for r in results] == [("P1", 90), ("P8", 90)]  # same pinyin: by id
+    assert results[0]["hint"] == "五马街道 · 1985年生 · 温州瓯江工艺美术工作室 · 非遗工艺"
+    assert results[1]["hint"] == "七都街道 · 1990年生"
+
+
+def test_path_finds_every_shortest_path_in_a_stable_order(tiny):
+    answer = path(tiny, "P1", "L1")
+    assert (answer["found"], answer["length"], answer["count"]) == (True, 1, 3)
+    assert [p["relationships"][0]["type"] for p in answer["paths"]] == ["CONTACTED", "CONTACTED", "LIAISES_WITH"]
+    assert answer["paths"][2]["sentence"] == "张伟 ←列名联系— 李建国"
+    two = path(tiny, "P2", "L1", via="成员,列名联系,认识")
+    assert two["length"] == 2 and two["paths"][0]["sentence"] == "曾小单 ←认识— 张伟 ←列名联系— 李建国"
+
+
+def test_not_found_is_an_answer_and_structural_types_only_on_request(tiny):
+    assert path(tiny, "B2", "R0")["found"] is False
+    assert path(tiny, "B2", "R0", via="LOCATED_IN,PART_OF")["paths"][0]["sentence"] == \
+        "七都商盟·同心荟 —位于→ 七都街道 —隶属→ 鹿城区"
+    assert path(tiny, "P2", "L1", max_hops=1)["found"] is False
+    with pytest.raises(NotFound):
+        path(tiny, "P1", "nobody")
+    with pytest.raises(InvalidQuery):
+        path(tiny, "P1", "L1", max_hops=99)
+    with pytest.raises(InvalidQuery):
+        path(tiny, "P1", "L1", via="FRIEND")
+
+
+def test_ego_network_and_its_node_cap(tiny):
+    one = ego(tiny, "P1", hops=1)
+    assert [n["id"] for n in one["nodes"]] == ["B1", "E1", "L1", "P1", "P2"] and not one["truncated"]
+    # P1's six (member, works, knows, listed, two contacts) and the two among its neighbours
+    # (L1 responsible for B1, E1 settled in B1), as in networkx's ego_graph
+    assert len(one["relationships"]) == 8
+    capped = ego(tiny, "P1", hops=2, max_nodes=3)
+    assert capped["truncated"] and len(capped["nodes"]) == 3
+    with pytest.raises(InvalidQuery):
+        ego(tiny, "P1", hops=4)
+
+
+def test_common_connections_and_entity(tiny):
+    shared = common(tiny, "P1", "L1")
+    assert shared["count"] == 1 and shared["common"][0]["id"] == "B1"  # P1 is a member, L1 responsible
+    page = entity(tiny, "B1")
+    assert page["labels"] == ["Base"] and page["properties"]["level"] == "市级"
+    counts = {(r["type"], r["direction"]): r["count"] for r in page["relationships"]}
+    assert counts == {("MEMBER_OF", "in"): 1, ("SETTLED_IN", "in"): 1, ("RESPONSIBLE_FOR", "in"): 1,
+                      ("LOCATED_IN", "out"): 1}
+
+
+def test_coverage_boundaries_match_the_design(store):
+    assert ingest(store, [COVERAGE_DIR]).errors == []
+    expected = json.loads((TESTS_DIR / "fixtures" / "coverage.expected.json").read_text(encoding="utf-8"))
+    answer = coverage(store, as_of="2025-06-30", window_days=365, max_load=2)
+    assert {k: answer[k] for k in expected} == expected
+    assert answer["candidates"]["R7"][0]["id"] in ("L2", "L3")  # L1 has no spare load
+    series = coverage_series(store, ["2025-07-01", "2024-01-01"], max_load=2)
+    assert [(s["as_of"], s["covered"]) for s in series] == [("2024-01-01", 6), ("2025-07-01", 5)]
+
+
+QUESTIONS = [
+    (search, ("zw",), {}), (search, ("张",), {}), (search, ("抖音",), {}), (search, ("lc",), {}),
+    (path, ("P0083", "B17"), {}), (path, ("P0001", "P0099"), {"via": "列名联系,联系记录"}),
+    (ego, ("B01",), {"hops": 2}), (ego, ("P0083",), {"hops": 3, "max_nodes": 50}),
+    (common, ("P0083", "P0099"), {}), (common, ("B01", "B02"), {}),
+    (coverage, (), {"as_of": "2026-06-30"}), (coverage, (), {"as_of": "2025-01-01", "max_load": 4}),
+]
+
+
+def test_both_stores_answer_alike_on_the_sample(embedded_store, neo4j_store):
+    for s in (embedded_store, neo4j_store):
+        assert ingest(s, [SAMPLE_DIR]).errors == []
+    for query, args, options in QUESTIONS:
+        assert query(embedded_store, *args, **options) == query(neo4j_store, *args, **options), query.__name__
+    a, b = entity(embedded_store, "P0083"), entity(neo4j_store, "P0083")
+    for answer in (a, b):
+        answer["properties"].pop("ingested_at")
+    assert a == b
