@@ -8,9 +8,11 @@ import typer
 from rich.table import Table
 
 from api.console import JsonOption, answer, out
+from queries.brokers import brokers as brokers_query
 from queries.coverage import coverage as coverage_query, coverage_series
 from queries.network import common as common_query, ego as ego_query, entity as entity_query
 from queries.paths import path as path_query
+from queries.quality import quality as quality_query
 from queries.search import search as search_query
 
 ViaOption = Annotated[Optional[str], typer.Option(help="只沿这些关系类型，逗号分隔（如 成员,列名联系）")]
@@ -119,4 +121,34 @@ def _percent(rate) -> str:
     return "—" if rate is None else f"{rate:.1%}"
 
 
-COMMANDS = [search, entity, path, ego, common, coverage]
+def brokers(ctx: typer.Context,
+            scope: Annotated[Optional[str], typer.Option(help="同心荟或镇街的编号；不填则为全图（仅限小图）")] = None,
+            top: Annotated[int, typer.Option(help="列出前几位")] = 10, as_json: JsonOption = False) -> None:
+    """桥梁人物与圈子 / people who bridge bases and groups, and communities."""
+    def render(result: dict) -> None:
+        table = Table("编号", "姓名", "中介度", "所在同心荟")
+        for b in result["brokers"]:
+            table.add_row(b["id"], b["name"], f"{b['betweenness']:.4f}", "、".join(b["bases"]))
+        out.print(table)
+        out.print(f"圈子 {len(result['communities'])} 个：" + "；".join(
+            f"{c['size']} 人（{'、'.join(c['names'][:3])}…）" for c in result["communities"][:5]))
+
+    answer(ctx, brokers_query, scope=scope, top=top, as_json=as_json, render=render)
+
+
+def quality(ctx: typer.Context, as_of: Annotated[Optional[str], typer.Option(help="检查日期，默认今天")] = None,
+            as_json: JsonOption = False) -> None:
+    """数据质量检查 / data-quality findings."""
+    def render(result: dict) -> None:
+        for name, groups in result["duplicates"].items():
+            out.print(f"疑似重复（{name}）：{len(groups)} 组")
+        for key, label in (("isolated", "孤立节点"), ("members_without_base", "未加入同心荟的成员"),
+                           ("bases_without_members", "没有成员的同心荟"),
+                           ("liaisons_without_contact", "一年内无联系记录的领导")):
+            out.print(f"{label}：{len(result[key])} 个")
+        out.print(f"已结束的关系：{result['ended_relationships']}")
+
+    answer(ctx, quality_query, as_of=as_of, as_json=as_json, render=render)
+
+
+COMMANDS = [search, entity, path, ego, common, coverage, brokers, quality]

@@ -196,6 +196,36 @@ class EmbeddedStore(Store):
                 for key, data in view[u][v].items():
                     yield u, v, key, data
 
+    def without(self, label: str, types: Sequence[str], direction: str, limit: int) -> list[str]:
+        graph, allowed, found = self.graph, set(types), []
+        for node in sorted(graph):
+            if label not in graph.nodes[node]["labels"] and label != "Entity":
+                continue
+            edges = []
+            if direction in ("out", "both"):
+                edges += graph.out_edges(node, data="type")
+            if direction in ("in", "both"):
+                edges += graph.in_edges(node, data="type")
+            if not any(t in allowed for _, _, t in edges):
+                found.append(node)
+        return found[:limit]
+
+    def duplicates(self, label: str, keys: Sequence[str], limit: int) -> list[list[str]]:
+        groups: dict[tuple, list[str]] = {}
+        for node, data in self.graph.nodes(data=True):
+            values = tuple(data["properties"].get(k) for k in keys)
+            if label in data["labels"] and all(v not in (None, "") for v in values):
+                groups.setdefault(values, []).append(node)
+        return sorted(sorted(ids) for ids in groups.values() if len(ids) > 1)[:limit]
+
+    def ended(self, as_of: str) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for *_, data in self.graph.edges(data=True):
+            until = data["properties"].get("until")
+            if until and until < as_of:
+                counts[data["type"]] = counts.get(data["type"], 0) + 1
+        return dict(sorted(counts.items()))
+
     def coverage_facts(self, as_of: str) -> dict[str, list[dict]]:
         graph = self.graph
 

@@ -285,6 +285,30 @@ class Neo4jStore(Store):
         )
         return [GraphPath(row["nodes"], [self._relationship_of(r) for r in row["rels"]]) for row in rows]
 
+    def without(self, label: str, types: Sequence[str], direction: str, limit: int) -> list[str]:
+        self._check_names([label], self.ontology.labels)
+        arrow = {"out": ("-", "->"), "in": ("<-", "-"), "both": ("-", "-")}[direction]
+        rows = self.read(
+            f"MATCH (n:{label}) WHERE NOT (n){arrow[0]}[:{self._pattern(types)}]{arrow[1]}() "
+            "RETURN n.id AS id ORDER BY id LIMIT $limit", limit=limit)
+        return [row["id"] for row in rows]
+
+    def duplicates(self, label: str, keys: Sequence[str], limit: int) -> list[list[str]]:
+        self._check_names([label], self.ontology.labels)
+        self._check_names(keys, self.ontology.labels[label].properties)
+        filled = " AND ".join(f"n.{k} IS NOT NULL AND n.{k} <> ''" for k in keys)
+        rows = self.read(
+            f"MATCH (n:{label}) WHERE {filled} "
+            f"WITH [{', '.join(f'n.{k}' for k in keys)}] AS key, n.id AS id ORDER BY id "
+            "WITH key, collect(id) AS ids WHERE size(ids) > 1 "
+            "RETURN ids ORDER BY ids[0] LIMIT $limit", limit=limit)
+        return [row["ids"] for row in rows]
+
+    def ended(self, as_of: str) -> dict[str, int]:
+        rows = self.read("MATCH ()-[r]->() WHERE r.until < $as_of "
+                         "RETURN type(r) AS type, count(r) AS n ORDER BY type", as_of=as_of)
+        return {row["type"]: row["n"] for row in rows}
+
     def coverage_facts(self, as_of: str) -> dict[str, list[dict]]:
         active = "(({0}.since IS NULL OR {0}.since <= $as_of) AND ({0}.until IS NULL OR {0}.until >= $as_of))"
         reps = self.read(

@@ -75,6 +75,20 @@ class Store(ABC):
         up to ``limit`` of them, any order (the caller sorts)."""
 
     @abstractmethod
+    def without(self, label: str, types: Sequence[str], direction: str, limit: int) -> list[str]:
+        """Ids of ``label`` nodes with no relationship of ``types`` in ``direction``
+        (``out``, ``in`` or ``both``), in id order, at most ``limit``."""
+
+    @abstractmethod
+    def duplicates(self, label: str, keys: Sequence[str], limit: int) -> list[list[str]]:
+        """Groups of ``label`` ids that share every one of ``keys`` (none of them empty),
+        each group in id order, groups in order of their first id; at most ``limit``."""
+
+    @abstractmethod
+    def ended(self, as_of: str) -> dict[str, int]:
+        """Relationships whose ``until`` is before ``as_of``, counted by type."""
+
+    @abstractmethod
     def coverage_facts(self, as_of: str) -> dict[str, list[dict]]:
         """What the liaison-system figures are computed from, at ``as_of`` (ISO date):
 

@@ -11,7 +11,9 @@ from graph.errors import InvalidQuery, NotFound
 from ingest.pipeline import ingest
 from queries.coverage import coverage, coverage_series
 from queries.network import common, ego, entity
+from queries.brokers import brokers
 from queries.paths import path
+from queries.quality import quality
 from queries.search import search
 from tests.conftest import SAMPLE_DIR, TESTS_DIR, TINY_DIR
 
@@ -107,6 +109,7 @@ QUESTIONS = [
     (ego, ("B01",), {"hops": 2}), (ego, ("P0083",), {"hops": 3, "max_nodes": 50}),
     (common, ("P0083", "P0099"), {}), (common, ("B01", "B02"), {}),
     (coverage, (), {"as_of": "2026-06-30"}), (coverage, (), {"as_of": "2025-01-01", "max_load": 4}),
+    (brokers, (), {"scope": "B01"}), (brokers, (), {"scope": "R05"}), (quality, (), {"as_of": "2026-06-30"}),
 ]
 
 
@@ -119,3 +122,24 @@ def test_both_stores_answer_alike_on_the_sample(embedded_store, neo4j_store):
     for answer in (a, b):
         answer["properties"].pop("ingested_at")
     assert a == b
+
+
+def test_quality_findings(tiny, tmp_path):
+    roster = tmp_path / "people.csv"
+    roster.write_text("id,name,roles,birth_year,phone\nP9,张伟,新阶层人士,1985,13800138000\n", encoding="utf-8")
+    assert ingest(tiny, [roster]).errors == []
+    found = quality(tiny, as_of="2025-12-31")
+    assert found["duplicates"] == {"same_name_and_birth_year": [["P1", "P9"]], "same_phone": [["P1", "P9"]],
+                                   "same_id_number": []}
+    assert found["isolated"] == ["P9"]
+    assert found["members_without_base"] == ["P9"]
+    assert found["bases_without_members"] == []
+    assert found["liaisons_without_contact"] == []
+    assert quality(tiny, as_of="2027-01-01")["liaisons_without_contact"] == ["L1"]
+
+
+def test_brokers_bridge_the_groups(tiny):
+    found = brokers(tiny)
+    assert found["brokers"][0]["id"] == "P1" and found["brokers"][0]["bases"] == ["工艺美术·同心荟"]
+    assert found["nodes"] == 9
+    assert brokers(tiny, scope="B1")["brokers"][0]["id"] == "P1"
