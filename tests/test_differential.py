@@ -1,0 +1,140 @@
+"""Differential tests: on random small graphs both stores give the same answers, and those
+answers agree with a plain reference computation written here from the definitions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict, deque
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from graph.names import name_keys
+from graph.records import Node, Relationship, relationship_key
+from queries.base import STRUCTURAL
+from queries.coverage import coverage
+from queries.network import common, ego
+from queries.paths import path
+from queries.search import search
+
+NAMES = ["张伟", "张伟", "曾敏", "单丽", "李强", "解芳", "王静", "陈杰"]
+DATES = [None, "2024-01-01", "2024-06-30", "2024-07-01", "2025-01-01", "2025-06-30", "2025-07-01", "2026-01-01"]
+AS_OF = "2025-06-30"
+
+
+@st.composite
+def graphs(draw):
+    count = draw(st.integers(3, 8))
+    people = []
+    for i in range(count):
+        labels = {"Person", draw(st.sampled_from(["Member", "Liaison", "Expert"]))}
+        if draw(st.booleans()):
+            labels.add("Member")
+        props = {"id": f"P{i}", "name": draw(st.sampled_from(NAMES)), "region": draw(st.sampled_from(["五马街道", "七都街道"]))}
+        if "Member" in labels:
+            props["representative"] = draw(st.booleans())
+        people.append(Node(f"P{i}", frozenset(labels), {**props, **name_keys(props["name"], person=True)}))
+    bases = [Node(f"B{i}", frozenset({"Base"}), {"id": f"B{i}", "name": n, **name_keys(n)})
+             for i, n in enumerate(["抖音之家·同心荟", "工艺美术·同心荟"])]
+    liaisons = [p.id for p in people if "Liaison" in p.labels]
+    persons = [p.id for p in people]
+    choices = [("KNOWS", persons, persons), ("MEMBER_OF", persons, [b.id for b in bases])]
+    if liaisons:
+        choices += [("LIAISES_WITH", liaisons, persons), ("RESPONSIBLE_FOR", liaisons, [b.id for b in bases]),
+                    ("CONTACTED", liaisons, persons)]
+    rels = {}
+    for _ in range(draw(st.integers(0, 14))):
+        type_, sources, targets = draw(st.sampled_from(choices))
+        source, target = draw(st.sampled_from(sources)), draw(st.sampled_from(targets))
+        if source == target:
+            continue
+        if type_ == "CONTACTED":
+            props = {"date": draw(st.sampled_from(DATES[1:]))}
+        elif type_ == "KNOWS":
+            props = {}
+        else:
+            props = {k: v for k, v in (("since", draw(st.sampled_from(DATES))), ("until", draw(st.sampled_from(DATES)))) if v}
+        key = relationship_key(type_, source, target, [props.get("date") or props.get("since")])
+        rels[key] = Relationship(type_, source, target, props, key)
+        if type_ == "LIAISES_WITH" and draw(st.booleans()):  # a contact by the person's own liaison
+            date = draw(st.sampled_from(DATES[1:]))
+            key = relationship_key("CONTACTED", source, target, [date])
+            rels[key] = Relationship("CONTACTED", source, target, {"date": date}, key)
+    return people + bases, list(rels.values())
+
+
+def reference_paths(nodes, rels, a, b, max_hops=6):
+    """(length, number of shortest paths counting parallel relationships) by plain BFS."""
+    adjacency = defaultdict(list)
+    for r in rels:
+        if r.type not in STRUCTURAL:
+            adjacency[r.source].append(r.target)
+            adjacency[r.target].append(r.source)
+    dist, ways, queue = {a: 0}, {a: 1}, deque([a])
+    while queue:
+        u = queue.popleft()
+        for v in adjacency[u]:
+            if v not in dist:
+                dist[v], ways[v] = dist[u] + 1, 0
+                queue.append(v)
+            if dist[v] == dist[u] + 1:
+                ways[v] += ways[u]
+    if b not in dist or dist[b] > max_hops:
+        return None, 0
+    return dist[b], ways[b]
+
+
+def reference_coverage(nodes, rels, window_days=365, max_load=8):
+    def active(r):
+        return (r.properties.get("since") or "") <= AS_OF and (r.properties.get("until") or "9999") >= AS_OF
+
+    reps = sorted(n.id for n in nodes if "Member" in n.labels and n.properties.get("representative"))
+    listed = defaultdict(set)
+    for r in rels:
+        if r.type == "LIAISES_WITH" and active(r):
+            listed[r.target].add(r.source)
+    since = (dt.date.fromisoformat(AS_OF) - dt.timedelta(days=window_days)).isoformat()
+    fresh = {r.target for r in rels if r.type == "CONTACTED" and r.source in listed[r.target]
+             and since < r.properties["date"] <= AS_OF}
+    loads = defaultdict(set)
+    for r in rels:
+        if r.type == "LIAISES_WITH" and active(r):
+            loads[r.source].add(r.target)
+    responsible = {r.target for r in rels if r.type == "RESPONSIBLE_FOR" and active(r)}
+    return {
+        "total": len(reps), "covered": sum(1 for p in reps if listed[p]),
+        "uncovered": [p for p in reps if not listed[p]],
+        "stale": [p for p in reps if listed[p] and p not in fresh],
+        "overloaded_liaisons": sorted(((l, len(ps)) for l, ps in loads.items() if len(ps) > max_load),
+                                      key=lambda x: (-x[1], x[0])),
+        "bases_without_liaison": sorted(n.id for n in nodes if "Base" in n.labels and n.id not in responsible),
+    }
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(graph=graphs(), pick=st.randoms(use_true_random=False))
+def test_random_graphs_answer_alike_and_as_defined(embedded_store, neo4j_store, graph, pick):
+    nodes, rels = graph
+    for store in (embedded_store, neo4j_store):
+        store.clear()
+        store.write(nodes, rels)
+    people = sorted(n.id for n in nodes if "Person" in n.labels)
+    a, b = pick.choice(people), pick.choice(people + ["B0", "B1"])
+
+    answers = [path(s, a, b) for s in (embedded_store, neo4j_store)]
+    assert answers[0] == answers[1]
+    length, count = reference_paths(nodes, rels, a, b)
+    assert (answers[0]["length"], answers[0]["count"]) == ((0, 1) if a == b else (length, count))
+
+    for query, args, options in [(ego, (a,), {"hops": 2}), (common, (a, b), {}),
+                                 (search, (pick.choice(NAMES),), {}), (search, ("zw",), {})]:
+        assert query(embedded_store, *args, **options) == query(neo4j_store, *args, **options)
+
+    found = [coverage(s, as_of=AS_OF, max_load=1) for s in (embedded_store, neo4j_store)]
+    assert found[0] == found[1]
+    expected = reference_coverage(nodes, rels, max_load=1)
+    found[0]["overloaded_liaisons"] = [(l["id"], l["load"]) for l in found[0]["overloaded_liaisons"]]
+    assert {k: found[0][k] for k in expected} == expected
+
+    zhang = sorted(n.id for n in nodes if n.properties.get("name") == "张伟")
+    assert [r["id"] for r in search(embedded_store, "zhangwei")["results"]] == zhang
