@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-from itertools import islice, product
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -171,30 +170,69 @@ class EmbeddedStore(Store):
         steps.sort(key=lambda s: (s.at, s.relationship.type, s.other.id, s.relationship.key))
         return steps[:limit]
 
+    def _links(self, node: str, allowed: set[str]):
+        """(neighbour, relationship) over allowed types, either direction."""
+        graph = self.graph
+        for neighbour, keyed in graph.succ[node].items():
+            for key, data in keyed.items():
+                if data["type"] in allowed:
+                    yield neighbour, (node, neighbour, key, data)
+        for neighbour, keyed in graph.pred[node].items():
+            for key, data in keyed.items():
+                if data["type"] in allowed:
+                    yield neighbour, (neighbour, node, key, data)
+
     def shortest_paths(self, source: str, target: str, types: Sequence[str], max_hops: int,
                        limit: int) -> list[GraphPath]:
-        allowed = set(types)
-        view = nx.subgraph_view(self.graph, filter_edge=lambda u, v, k: self.graph.edges[u, v, k]["type"] in allowed)
-        undirected = view.to_undirected(as_view=True)
-        try:
-            if nx.shortest_path_length(undirected, source, target) > max_hops:
-                return []
-            node_paths = islice(nx.all_shortest_paths(undirected, source, target), limit)
-        except (nx.NetworkXNoPath, nx.NodeNotFound):
+        """Layered BFS from both ends, always widening the smaller side, until they meet;
+        then every shortest path joins a path from each side at a meeting node."""
+        if source not in self.graph or target not in self.graph:
             return []
+        allowed = set(types)
+        sides = [({source: 0}, {source: []}, [source]), ({target: 0}, {target: []}, [target])]
+        meeting: list[str] = []
+        for _ in range(max_hops):
+            seen, parents, frontier = min(sides, key=lambda side: len(side[2]))
+            next_frontier = []
+            for node in frontier:
+                for neighbour, edge in self._links(node, allowed):
+                    if neighbour not in seen:
+                        seen[neighbour] = seen[node] + 1
+                        parents[neighbour] = []
+                        next_frontier.append(neighbour)
+                    if seen[neighbour] == seen[node] + 1:
+                        parents[neighbour].append((node, edge))
+            frontier[:] = next_frontier
+            met = set(next_frontier) & set(sides[0][0] if seen is sides[1][0] else sides[1][0])
+            if met:  # only meeting nodes on a shortest path: the least total depth
+                total = {m: sides[0][0][m] + sides[1][0][m] for m in met}
+                meeting = sorted(m for m in met if total[m] == min(total.values()))
+            if meeting or not next_frontier:
+                break
         paths = []
-        for nodes in node_paths:
-            hops = [[Relationship(d["type"], u, v, dict(d["properties"]), k)
-                     for u, v, k, d in self._edges_between(view, a, b)] for a, b in zip(nodes, nodes[1:])]
-            paths.extend(GraphPath(list(nodes), list(rels)) for rels in product(*hops))
-        return paths[:limit]
+        for middle in meeting:
+            for head in self._walks(sides[0][1], middle, limit):
+                for tail in self._walks(sides[1][1], middle, limit):
+                    nodes = [n for n, _ in head] + [middle] + [n for n, _ in reversed(tail)]
+                    rels = [e for _, e in head] + [e for _, e in reversed(tail)]
+                    paths.append(GraphPath(nodes, [Relationship(d["type"], u, v, dict(d["properties"]), k)
+                                                   for u, v, k, d in rels]))
+                    if len(paths) >= limit:
+                        return paths
+        return paths
 
-    @staticmethod
-    def _edges_between(view, a: str, b: str):
-        for u, v in ((a, b), (b, a)):
-            if view.has_edge(u, v):
-                for key, data in view[u][v].items():
-                    yield u, v, key, data
+    @classmethod
+    def _walks(cls, parents: dict, node: str, limit: int) -> list[list[tuple]]:
+        """Every way back from ``node`` to its side's start, as (node, edge) steps from the start."""
+        if not parents[node]:
+            return [[]]
+        walks = []
+        for previous, edge in parents[node]:
+            for walk in cls._walks(parents, previous, limit):
+                walks.append(walk + [(previous, edge)])
+                if len(walks) >= limit:
+                    return walks
+        return walks
 
     def without(self, label: str, types: Sequence[str], direction: str, limit: int) -> list[str]:
         graph, allowed, found = self.graph, set(types), []
