@@ -19,7 +19,7 @@ from filelock import FileLock, Timeout
 from graph.errors import StoreUnavailable
 from graph.ontology import Ontology
 from graph.records import GraphPath, Node, Relationship, Step, WriteResult, now_stamp
-from graph.store import Progress, Store
+from graph.store import Progress, Store, briefly
 
 FORMAT_VERSION = 1
 GRAPH_FILE = "graph.json"
@@ -121,10 +121,7 @@ class EmbeddedStore(Store):
 
     def brief(self, ids: Iterable[str]) -> dict[str, Node]:
         graph = self.graph
-        return {
-            i: Node(i, frozenset(graph.nodes[i]["labels"]), {"name": graph.nodes[i]["properties"].get("name")})
-            for i in ids if i in graph
-        }
+        return {i: self._node(i) for i in ids if i in graph}
 
     def ids_by_name(self, label: str, names: Iterable[str]) -> dict[str, list[str]]:
         wanted, found = set(names), {}
@@ -146,7 +143,7 @@ class EmbeddedStore(Store):
 
     def _node(self, node_id: str) -> Node:
         data = self.graph.nodes[node_id]
-        return Node(node_id, frozenset(data["labels"]), dict(data["properties"]))
+        return Node(node_id, frozenset(data["labels"]), briefly(data["properties"]))
 
     def search_candidates(self, name: str, ids: list[str], latin: str | None, limit: int) -> list[Node]:
         wanted, found = set(ids), []

@@ -18,7 +18,7 @@ from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavaila
 from graph.errors import QueryTimeout, StoreUnavailable
 from graph.ontology import ROOT_LABEL, Ontology
 from graph.records import GraphPath, Node, Relationship, Step, WriteResult, now_stamp
-from graph.store import Progress, Store
+from graph.store import BRIEF, Progress, Store, briefly
 
 BATCH_SIZE = 5000
 QUERY_TIMEOUT = 30  # seconds; a question that takes longer is refused, not left running
@@ -53,6 +53,7 @@ MERGE (a)-[r:{type} {{key: row.key}}]->(b)
 SET r += row.props
 SET r.ingested_at = CASE WHEN created OR updated THEN $stamp ELSE r.ingested_at END
 """
+_BRIEF = "{" + ", ".join(f".{k}" for k in BRIEF) + "}"  # a map projection of the brief properties
 _COUNT = "RETURN sum(toInteger(created)) AS created, sum(toInteger(updated)) AS updated"
 
 
@@ -197,13 +198,10 @@ class Neo4jStore(Store):
     def brief(self, ids: Iterable[str]) -> dict[str, Node]:
         rows = self.read(
             f"UNWIND $ids AS id MATCH (n:{ROOT_LABEL} {{id: id}}) "
-            "RETURN n.id AS id, labels(n) AS labels, n.name AS name",
+            f"RETURN n.id AS id, labels(n) AS labels, n{_BRIEF} AS props",
             ids=list(set(ids)),
         )
-        return {
-            row["id"]: Node(row["id"], frozenset(row["labels"]) - {ROOT_LABEL}, {"name": row["name"]})
-            for row in rows
-        }
+        return {row["id"]: self._node_of(row) for row in rows}
 
     def ids_by_name(self, label: str, names: Iterable[str]) -> dict[str, list[str]]:
         self._check_names([label], self.ontology.labels)
@@ -239,7 +237,8 @@ class Neo4jStore(Store):
 
     @staticmethod
     def _node_of(row: dict, prefix: str = "") -> Node:
-        return Node(row[f"{prefix}id"], frozenset(row[f"{prefix}labels"]) - {ROOT_LABEL}, row[f"{prefix}props"])
+        return Node(row[f"{prefix}id"], frozenset(row[f"{prefix}labels"]) - {ROOT_LABEL},
+                    briefly(row[f"{prefix}props"]))
 
     @staticmethod
     def _relationship_of(row: dict) -> Relationship:
@@ -257,7 +256,7 @@ class Neo4jStore(Store):
             branches.append(f"MATCH (n:{ROOT_LABEL}) WHERE n.pinyin STARTS WITH $latin RETURN n")
             branches.append(f"MATCH (n:{ROOT_LABEL}) WHERE n.initials STARTS WITH $latin RETURN n")
         query = ("CALL () { " + " UNION ".join(branches) + " } "
-                 "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props ORDER BY id LIMIT $limit")
+                 f"RETURN n.id AS id, labels(n) AS labels, n{_BRIEF} AS props ORDER BY id LIMIT $limit")
         phrase = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
         rows = self.read(query, ids=ids, name=name, phrase=phrase, latin=latin, limit=limit)
         return [self._node_of(row) for row in rows]
@@ -266,7 +265,7 @@ class Neo4jStore(Store):
         rows = self.read(
             f"UNWIND $ids AS id MATCH (a:{ROOT_LABEL} {{id: id}})-[r:{self._pattern(types)}]-(b:{ROOT_LABEL}) "
             "RETURN a.id AS at, type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, "
-            "properties(r) AS props, b.id AS b_id, labels(b) AS b_labels, properties(b) AS b_props "
+            f"properties(r) AS props, b.id AS b_id, labels(b) AS b_labels, b{_BRIEF} AS b_props "
             "ORDER BY at, type, b_id, r.key LIMIT $limit",
             ids=sorted(set(ids)), limit=limit,
         )

@@ -9,6 +9,13 @@ from graph.ontology import Ontology, load
 from graph.records import GraphPath, Node, Relationship, Step, WriteResult
 
 Progress = Callable[[int], None]
+# What a node carries in lists (search results, neighbours, briefs): enough to name it,
+# sort it in Chinese order and tell namesakes apart, without its personal information.
+BRIEF = ("name", "pinyin", "initials", "region", "birth_year", "category", "level", "industry")
+
+
+def briefly(properties: dict) -> dict:
+    return {k: properties[k] for k in BRIEF if properties.get(k) is not None}
 
 
 class Store(ABC):
@@ -42,7 +49,7 @@ class Store(ABC):
 
     @abstractmethod
     def brief(self, ids: Iterable[str]) -> dict[str, Node]:
-        """Labels and name of those ids that exist, so ingest can check relationship ends."""
+        """Labels and :data:`BRIEF` properties of those ids that exist."""
 
     @abstractmethod
     def ids_by_name(self, label: str, names: Iterable[str]) -> dict[str, list[str]]:
@@ -60,13 +67,13 @@ class Store(ABC):
 
     @abstractmethod
     def search_candidates(self, name: str, ids: list[str], latin: str | None, limit: int) -> list[Node]:
-        """Nodes whose name contains ``name``, whose id is one of ``ids``, or whose pinyin or
-        initials start with ``latin``; at most ``limit``, in id order."""
+        """Nodes (brief) whose name contains ``name``, whose id is one of ``ids``, or whose
+        pinyin or initials start with ``latin``; at most ``limit``, in id order."""
 
     @abstractmethod
     def expand(self, ids: Iterable[str], types: Sequence[str], limit: int) -> list[Step]:
         """Relationships of these types touching these nodes, either direction, with the
-        node at the other end; ordered by (at, type, other, key), at most ``limit``."""
+        node (brief) at the other end; ordered by (at, type, other, key), at most ``limit``."""
 
     @abstractmethod
     def shortest_paths(self, source: str, target: str, types: Sequence[str], max_hops: int,
