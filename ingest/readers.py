@@ -23,18 +23,13 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 @dataclass
 class Table:
-    """One sheet or file: ``rows`` pairs each spreadsheet row number (header = 1) with its cells.
-
-    ``written`` keeps each header as the file wrote it, for error reports, where
-    ``headers`` may have been translated by a mapping file.
-    """
+    """One sheet or file: ``rows`` pairs each spreadsheet row number (header = 1) with its cells."""
 
     file: str
     sheet: str | None
     name: str
     headers: list[str]
     rows: list[tuple[int, list]] = field(default_factory=list)
-    written: list[str] | None = None
 
     def error(self, message: str, row: int | None = None, column: str | None = None) -> CellError:
         return CellError(self.file, self.sheet, row, column, message)

@@ -27,7 +27,7 @@ class Origin:
         return CellError(self.file, self.sheet, self.row, column, message)
 
     def provenance(self) -> dict:
-        found = dict(zip(PROVENANCE, (self.file, self.sheet, self.row)))
+        found = {"source_file": self.file, "source_sheet": self.sheet, "source_row": self.row}
         return {k: v for k, v in found.items() if v is not None}
 
 
