@@ -8,11 +8,12 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api import problems
+from api import problems, routes_admin, routes_queries
+from api.access import Tokens
+from api.audit import AuditLog
 from api.deps import StoreDep
 from graph.settings import Settings, open_store
 from graph.ontology import describe, load
-from queries.stats import stats
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
 
@@ -22,6 +23,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        app.state.tokens = Tokens(settings.config_dir)
+        app.state.audit = AuditLog(settings.config_dir)
         app.state.store = open_store(settings)
         try:
             yield
@@ -45,13 +48,11 @@ def create_app(settings: Settings) -> FastAPI:
         store.ping()
         return {"status": "ready"}
 
-    @app.get("/api/stats", tags=["graph"], summary="节点与关系计数 / counts by label and type")
-    def get_stats(store: StoreDep) -> dict[str, dict[str, int]]:
-        return stats(store)
-
     @app.get("/api/ontology", tags=["graph"], summary="本体：类别、关系与属性 / the ontology")
     def get_ontology() -> dict:
         return describe(load())
 
+    app.include_router(routes_queries.router)
+    app.include_router(routes_admin.router)
     app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
     return app

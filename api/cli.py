@@ -14,7 +14,9 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from api import query_commands
+from api import admin_commands, query_commands
+from api.access import Role, Tokens
+from api.audit import AuditLog
 from api.console import JsonOption, answer, err, fail, out, print_json, settings, warn
 from graph import local_neo4j
 from graph.errors import TongxinError
@@ -31,6 +33,8 @@ app = typer.Typer(help="同心图谱：新的社会阶层人士统战工作知�
                   pretty_exceptions_enable=False)
 neo4j_app = typer.Typer(help="本项目自带的本地 Neo4j（开发、测试与 CI 用）。", no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
+app.add_typer(admin_commands.token_app, name="token")
+app.command()(admin_commands.audit)
 for command in query_commands.COMMANDS:
     app.command()(command)
 
@@ -71,6 +75,10 @@ def _load(chosen: Settings, paths: list[Path], *, skip_invalid: bool = False,
                                 mapping=mapping, progress=lambda n, total: bar.update(task, advance=n, total=total))
     except TongxinError as exc:
         fail(exc)
+    if report.written:
+        AuditLog(chosen.config_dir).record(None, "ingest", [], files=[str(p) for p in paths], **{
+            k: getattr(report, k) for k in ("rows", "nodes_created", "nodes_updated",
+                                             "relationships_created", "relationships_updated")})
     if as_json:
         print_json(report.as_dict())
     else:
@@ -131,8 +139,11 @@ def demo(
     host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="端口")] = 8000,
 ) -> None:
-    """导入鹿城示例数据并启动 / load the Lucheng sample, then serve."""
+    """导入鹿城示例数据，生成一个管理员令牌，然后启动 / load the sample, make an admin token, serve."""
     _load(settings(ctx), [SAMPLE_DIR])
+    made = Tokens(settings(ctx).config_dir).create(Role.admin, "demo")
+    AuditLog(settings(ctx).config_dir).record(None, "token.create", [made["id"]], token_role="admin", token_name="demo")
+    out.print(f"演示用管理员令牌（在网页上登录时填写）：{made['token']}")
     serve(ctx, host, port)
 
 

@@ -1,16 +1,40 @@
-"""Dependencies shared by the routers."""
+"""Dependencies shared by the routers: the store, the caller and their role, the audit log."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.access import Caller, Role, check
+from api.audit import AuditLog
 from graph.store import Store
+
+bearer = HTTPBearer(auto_error=False, description="`tongxin token create --role viewer|officer|admin` 生成的令牌")
 
 
 def get_store(request: Request) -> Store:
     return request.app.state.store
 
 
+def get_audit(request: Request) -> AuditLog:
+    return request.app.state.audit
+
+
+def get_caller(request: Request,
+               credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Caller:
+    return request.app.state.tokens.caller(credentials.credentials if credentials else None)
+
+
+def role(needed: Role):
+    def checked(caller: Annotated[Caller, Depends(get_caller)]) -> Caller:
+        return check(caller, needed)
+    return checked
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
+AuditDep = Annotated[AuditLog, Depends(get_audit)]
+Viewer = Annotated[Caller, Depends(role(Role.viewer))]
+Officer = Annotated[Caller, Depends(role(Role.officer))]
+Admin = Annotated[Caller, Depends(role(Role.admin))]

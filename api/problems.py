@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from api.access import Forbidden, Unauthenticated
 from graph.errors import InvalidQuery, NotFound, QueryTimeout, StoreUnavailable, TongxinError, ValidationFailed
 
-STATUS = {ValidationFailed: 422, InvalidQuery: 422, NotFound: 404, StoreUnavailable: 503, QueryTimeout: 504}
-TITLES = {422: "输入无效", 404: "未找到", 503: "图库不可用", 504: "查询超时", 500: "内部错误"}
+STATUS = {Unauthenticated: 401, Forbidden: 403, ValidationFailed: 422, InvalidQuery: 422, NotFound: 404, StoreUnavailable: 503, QueryTimeout: 504}
+TITLES = {401: "需要登录", 403: "无权访问", 422: "输入无效", 404: "未找到", 503: "图库不可用", 504: "查询超时", 500: "内部错误"}
 
 
 def problem(status: int, detail: str, **extra) -> JSONResponse:
@@ -22,4 +25,12 @@ def install(app: FastAPI) -> None:
     async def tongxin_error(request: Request, exc: TongxinError) -> JSONResponse:
         status = next((s for kind, s in STATUS.items() if isinstance(exc, kind)), 500)
         extra = {"errors": [e.as_dict() for e in exc.errors]} if isinstance(exc, ValidationFailed) else {}
-        return problem(status, str(exc), **extra)
+        response = problem(status, str(exc), **extra)
+        if status == 401:
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        where = "；".join(f"{'.'.join(map(str, e['loc']))}：{e['msg']}" for e in exc.errors())
+        return problem(422, f"请求参数无效：{where}", errors=jsonable_encoder(exc.errors()))

@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from api.console import JsonOption, answer, out
+from api.audit import AuditLog
+from api.console import JsonOption, answer, out, settings
 from queries.brokers import brokers as brokers_query
 from queries.coverage import coverage as coverage_query, coverage_series
 from queries.network import common as common_query, ego as ego_query, entity as entity_query
@@ -42,6 +43,7 @@ def entity(ctx: typer.Context, node_id: Annotated[str, typer.Argument(metavar="I
             names = "、".join(n["name"] or n["id"] for n in rel["neighbours"][:8])
             out.print(f"  {arrow}{rel['zh']} {rel['count']}：{names}")
 
+    AuditLog(settings(ctx).config_dir).record(None, "entity", [node_id])  # before anything is shown
     answer(ctx, entity_query, node_id, as_json=as_json, render=render)
 
 

@@ -21,22 +21,33 @@ class Settings:
     neo4j_database: str | None = None
     neo4j_retry_seconds: float = 15.0
     batch_size: int = 5000
+    config_dir: Path = Path(DEFAULT_STORE)
 
 
 def settings_from_env(store: str | None = None) -> Settings:
     """``store`` (the ``--store`` option) wins over ``TONGXIN_STORE``, which wins over
-    ``NEO4J_URI`` (a user's own server), else the embedded store in ``./.tongxin``; credentials come
-    from ``NEO4J_USER``, ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``; how long a transaction
+    ``NEO4J_URI`` (a user's own server), else the embedded store in ``./.tongxin``; credentials
+    come from ``NEO4J_USER``, ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``; how long a transaction
     is retried while a server or cluster member is unreachable from ``NEO4J_MAX_RETRY_SECONDS``;
     rows per write transaction from ``TONGXIN_BATCH_SIZE``."""
+    chosen = store or os.environ.get("TONGXIN_STORE") or os.environ.get("NEO4J_URI") or DEFAULT_STORE
     return Settings(
-        store=store or os.environ.get("TONGXIN_STORE") or os.environ.get("NEO4J_URI") or DEFAULT_STORE,
+        store=chosen,
         neo4j_user=os.environ.get("NEO4J_USER") or None,
         neo4j_password=os.environ.get("NEO4J_PASSWORD") or None,
         neo4j_database=os.environ.get("NEO4J_DATABASE") or None,
         neo4j_retry_seconds=float(os.environ.get("NEO4J_MAX_RETRY_SECONDS") or 15),
         batch_size=int(os.environ.get("TONGXIN_BATCH_SIZE") or 5000),
+        config_dir=config_dir_for(chosen),
     )
+
+
+def config_dir_for(store: str) -> Path:
+    """Where tokens and the audit log live: beside the embedded graph, or for a Neo4j
+    store in ``TONGXIN_CONFIG_DIR`` (default ``./.tongxin``)."""
+    if is_neo4j_uri(store):
+        return Path(os.environ.get("TONGXIN_CONFIG_DIR") or DEFAULT_STORE)
+    return Path(store)
 
 
 def is_neo4j_uri(spec: str) -> bool:

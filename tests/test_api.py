@@ -1,20 +1,47 @@
-"""The HTTP API: health, readiness, stats and the page, on both stores."""
+"""The HTTP API on both stores: health, the access matrix of every endpoint × role, masking
+of personal information for viewers, and the audit log."""
 
 from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
 
+from api.access import Role, Tokens
 from api.app import create_app
 from graph.settings import Settings
 from ingest.pipeline import ingest
-from tests.conftest import TINY_DIR
+from tests.conftest import TINY_DIR, write_csv
+
+SECRETS = ("13800138000", "330302198503120015", "民盟盟员")  # P1's phone, ID number, party
+PUBLIC = ["/health", "/ready", "/api/ontology"]
+QUERIES = ["/api/stats", "/api/search?q=zw", "/api/search?q=张伟", "/api/entities/P1",
+           "/api/entities/P1/network?hops=2", "/api/paths?from=P1&to=L1", "/api/common?a=P1&b=L1",
+           "/api/coverage?as_of=2025-12-31", "/api/brokers", "/api/quality"]
+ADMIN = ["/api/audit"]
 
 
 @pytest.fixture
-def client(store, store_spec):
-    with TestClient(create_app(Settings(store=store_spec))) as client:
+def settings(store, store_spec, tmp_path, tiny_expected):
+    assert ingest(store, [TINY_DIR]).errors == []
+    party = write_csv(tmp_path / "more", "people.csv", "id,name,roles,political_status\nP1,张伟,新阶层人士,民盟盟员\n")
+    assert ingest(store, [party]).errors == []
+    return Settings(store=store_spec, config_dir=tmp_path / "config")
+
+
+@pytest.fixture
+def tokens(settings) -> dict[str | None, str | None]:
+    made = {role.value: Tokens(settings.config_dir).create(role)["token"] for role in Role}
+    return {None: None, **made}
+
+
+@pytest.fixture
+def client(settings):
+    with TestClient(create_app(settings)) as client:
         yield client
+
+
+def get(client, url, token=None):
+    return client.get(url, headers={"Authorization": f"Bearer {token}"} if token else {})
 
 
 def test_health_and_ready(client):
@@ -22,11 +49,58 @@ def test_health_and_ready(client):
     assert client.get("/ready").json() == {"status": "ready"}
 
 
-def test_stats_answer_as_the_command_line_does(client, store, tiny_expected):
-    ingest(store, [TINY_DIR])
-    response = client.get("/api/stats")
-    assert response.status_code == 200
-    assert response.json() == tiny_expected
+@pytest.mark.parametrize("role", [None, "viewer", "officer", "admin"])
+def test_access_matrix(client, tokens, role):
+    token = tokens[role]
+    for url in PUBLIC:
+        assert get(client, url, token).status_code == 200, url
+    for url in QUERIES:
+        assert get(client, url, token).status_code == (401 if role is None else 200), url
+    for url in ADMIN:
+        assert get(client, url, token).status_code == {None: 401, "admin": 200}.get(role, 403), url
+
+
+def test_a_wrong_or_revoked_token_is_401_problem_json(client, settings, tokens):
+    response = get(client, "/api/stats", "tx_not-a-token")
+    assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer"
+    assert response.headers["content-type"] == "application/problem+json"
+    store = Tokens(settings.config_dir)
+    viewer = next(t for t in store.list() if t["role"] == "viewer")
+    store.revoke(viewer["id"])
+    assert get(client, "/api/stats", tokens["viewer"]).status_code == 401
+
+
+def test_a_viewer_never_sees_personal_information(client, tokens):
+    texts = [get(client, url, tokens["viewer"]).text for url in QUERIES]
+    for secret in SECRETS:
+        assert not any(secret in text for text in texts), secret
+    page = get(client, "/api/entities/P1", tokens["viewer"]).json()["properties"]
+    assert (page["phone"], page["id_number"], page["political_status"]) == (
+        "138****8000", "330302********0015", "（已隐藏）")
+
+
+def test_an_officer_sees_it_and_every_read_is_audited(client, tokens):
+    page = get(client, "/api/entities/P1", tokens["officer"]).json()["properties"]
+    assert (page["phone"], page["political_status"]) == ("13800138000", "民盟盟员")
+    get(client, "/api/entities/B1", tokens["viewer"])
+    records = get(client, "/api/audit", tokens["admin"]).json()["records"]
+    reads = [(r["role"], r["operation"], r["ids"], r["masked"]) for r in records if r["operation"] == "entity"]
+    assert reads == [("officer", "entity", ["P1"], False), ("viewer", "entity", ["B1"], True)]
+
+
+def test_bounds_and_bad_input_are_422_problem_json(client, tokens):
+    for url in ["/api/entities/P1/network?hops=9", "/api/paths?from=P1&to=L1&max_hops=99",
+                "/api/search?q=", "/api/paths?from=P1&to=L1&via=FRIEND"]:
+        response = get(client, url, tokens["viewer"])
+        assert response.status_code == 422, url
+        assert response.headers["content-type"] == "application/problem+json"
+    assert get(client, "/api/entities/nobody", tokens["viewer"]).status_code == 404
+
+
+def test_stats_answer_as_the_command_line_does(client, store, tokens):
+    from queries.stats import stats
+
+    assert get(client, "/api/stats", tokens["viewer"]).json() == stats(store)
 
 
 def test_the_page_is_served_in_chinese(client):
@@ -41,8 +115,19 @@ def test_the_ontology_is_published(client):
     assert labels["Person"]["properties"]["phone"]["sensitive"] is True
 
 
-def test_ready_is_503_problem_json_when_neo4j_is_down():
-    with TestClient(create_app(Settings(store="bolt://127.0.0.1:1"))) as client:
+def test_an_unwritable_audit_log_fails_the_request(settings, tokens, tmp_path):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the audit folder should be")
+    config = settings.config_dir
+    with TestClient(create_app(settings)) as client:
+        client.app.state.audit.path = blocked / "audit.jsonl"
+        response = get(client, "/api/entities/P1", tokens["officer"])
+    assert response.status_code == 503 and "审计日志" in response.json()["detail"]
+    assert config.exists()
+
+
+def test_ready_is_503_problem_json_when_neo4j_is_down(tmp_path):
+    with TestClient(create_app(Settings(store="bolt://127.0.0.1:1", config_dir=tmp_path))) as client:
         response = client.get("/ready")
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"
