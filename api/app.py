@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api import problems, routes_admin, routes_queries
@@ -23,6 +24,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        app.state.settings = settings
         app.state.tokens = Tokens(settings.config_dir)
         app.state.audit = AuditLog(settings.config_dir)
         app.state.store = open_store(settings)
@@ -37,6 +39,9 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     problems.install(app)
+    if settings.cors_origins:  # none by default: the page is served from the same origin
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"])
 
     @app.get("/health", tags=["health"], summary="进程存活 / process is up")
     def health() -> dict:

@@ -6,7 +6,6 @@ as the API would return it.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -61,7 +60,7 @@ def ingest(
     """导入名册（CSV、JSON、XLSX）/ ingest rosters into the store."""
     chosen = settings(ctx)
     if batch_size:
-        chosen = replace(chosen, batch_size=batch_size)
+        chosen = chosen.model_copy(update={"batch_size": batch_size})
     _load(chosen, paths, skip_invalid=skip_invalid, dry_run=dry_run, mapping=mapping, as_json=as_json)
 
 

@@ -8,10 +8,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api.access import Forbidden, Unauthenticated
-from graph.errors import InvalidQuery, NotFound, QueryTimeout, StoreUnavailable, TongxinError, ValidationFailed
+from graph.errors import InvalidQuery, NotFound, NotSupported, QueryTimeout, StoreUnavailable, TongxinError, ValidationFailed
 
-STATUS = {Unauthenticated: 401, Forbidden: 403, ValidationFailed: 422, InvalidQuery: 422, NotFound: 404, StoreUnavailable: 503, QueryTimeout: 504}
-TITLES = {401: "需要登录", 403: "无权访问", 422: "输入无效", 404: "未找到", 503: "图库不可用", 504: "查询超时", 500: "内部错误"}
+STATUS = {Unauthenticated: 401, Forbidden: 403, ValidationFailed: 422, InvalidQuery: 422, NotFound: 404, StoreUnavailable: 503, QueryTimeout: 504, NotSupported: 501}
+TITLES = {401: "需要登录", 403: "无权访问", 422: "输入无效", 404: "未找到", 501: "不支持", 503: "图库不可用", 504: "查询超时", 500: "内部错误"}
 
 
 def problem(status: int, detail: str, **extra) -> JSONResponse:

@@ -1,16 +1,72 @@
-"""What only admins may do over HTTP: read the audit log."""
+"""What only admins may do over HTTP: upload rosters, read the audit log, ask Cypher."""
 
 from __future__ import annotations
 
+import re
+import tempfile
+from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
-from api.deps import Admin, AuditDep
+from api.deps import Admin, AuditDep, StoreDep
+from api.problems import problem
+from ingest.pipeline import ingest
 
 router = APIRouter(prefix="/api", tags=["admin"])
+CHUNK = 1 << 20
+
+
+class CypherRequest(BaseModel):
+    query: str = Field(max_length=10_000, description="只读 Cypher / read-only Cypher")
+    params: dict = Field(default_factory=dict)
+    limit: int = Field(default=1000, ge=1, le=10_000)
 
 
 @router.get("/audit", summary="审计日志（最近的记录）/ the audit log, newest last")
 def get_audit(audit: AuditDep, caller: Admin, limit: Annotated[int, Query(ge=1, le=10000)] = 1000) -> dict:
     return {"records": audit.read(limit)}
+
+
+@router.post("/cypher", summary="只读 Cypher 控制台 / read-only Cypher console",
+             responses={501: {"description": "嵌入式图库不支持 / not on the embedded store"}})
+def post_cypher(body: CypherRequest, store: StoreDep, audit: AuditDep, caller: Admin) -> dict:
+    audit.record(caller, "cypher", [], query=body.query)
+    return store.cypher(body.query, body.params, body.limit)
+
+
+def _safe_name(name: str | None) -> str:
+    """The upload's own file name (it says which template it is), without any folder."""
+    base = Path(name or "upload.csv").name
+    return re.sub(r"[\\\\/:*?\"<>|\x00-\x1f]", "_", base) or "upload.csv"
+
+
+@router.post("/ingest", summary="上传名册并导入 / upload rosters and ingest them",
+             responses={413: {"description": "文件过大 / upload too large"},
+                        422: {"description": "名册有错误，未写入 / refused, nothing written"}})
+async def post_ingest(request: Request, store: StoreDep, audit: AuditDep, caller: Admin,
+                      files: Annotated[list[UploadFile], File(description="CSV、JSON 或 XLSX 名册")],
+                      skip_invalid: bool = False, dry_run: bool = False):
+    limit = request.app.state.settings.max_upload_mb * CHUNK
+    with tempfile.TemporaryDirectory(prefix="tongxin-upload-") as folder:
+        paths, total = [], 0
+        for upload in files:
+            path = Path(folder) / _safe_name(upload.filename)
+            with open(path, "wb") as handle:
+                while chunk := await upload.read(CHUNK):
+                    total += len(chunk)
+                    if total > limit:
+                        return problem(413, f"上传的名册超过 {limit // CHUNK} MB")
+                    handle.write(chunk)
+            paths.append(path)
+        report = ingest(store, paths, skip_invalid=skip_invalid, dry_run=dry_run)
+    answer = report.as_dict()
+    if report.written:
+        audit.record(caller, "ingest", [], files=[p.name for p in paths],
+                     **{k: answer[k] for k in ("rows", "nodes_created", "nodes_updated",
+                                               "relationships_created", "relationships_updated")})
+    if report.errors and not skip_invalid:
+        return problem(422, f"名册有 {len(report.errors)} 处错误，未写入", **answer)
+    return JSONResponse(answer)

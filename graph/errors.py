@@ -29,6 +29,10 @@ class QueryTimeout(TongxinError):
     """A question took longer than the store allows; ask a narrower one."""
 
 
+class NotSupported(TongxinError):
+    """This store cannot do that (Cypher on the embedded store)."""
+
+
 class InvalidQuery(TongxinError):
     """A question's options are out of bounds (hops, types, limits)."""
 

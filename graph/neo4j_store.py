@@ -12,10 +12,10 @@ from contextlib import contextmanager
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 
-from neo4j import READ_ACCESS, GraphDatabase, Query, RoutingControl
+from neo4j import READ_ACCESS, GraphDatabase, Query, RoutingControl, unit_of_work
 from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable, SessionExpired
 
-from graph.errors import QueryTimeout, StoreUnavailable
+from graph.errors import InvalidQuery, QueryTimeout, StoreUnavailable
 from graph.ontology import ROOT_LABEL, Ontology
 from graph.records import GraphPath, Node, Relationship, Step, WriteResult, now_stamp
 from graph.store import BRIEF, Progress, Store, briefly
@@ -55,6 +55,19 @@ SET r.ingested_at = CASE WHEN created OR updated THEN $stamp ELSE r.ingested_at 
 """
 _BRIEF = "{" + ", ".join(f".{k}" for k in BRIEF) + "}"  # a map projection of the brief properties
 _COUNT = "RETURN sum(toInteger(created)) AS created, sum(toInteger(updated)) AS updated"
+
+
+def json_safe(value):
+    """Cypher values as JSON: nodes and relationships as their properties, dates as text."""
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if hasattr(value, "items"):
+        return {k: json_safe(v) for k, v in value.items()}
+    return str(value)
 
 
 def _batches(rows: Sequence, size: int):
@@ -349,6 +362,22 @@ class Neo4jStore(Store):
                 f"MATCH ()-[r:{type_}]->() RETURN count(r) AS n"
             )[0]["n"]
         return counts
+
+    def cypher(self, query: str, params: dict, limit: int) -> dict:
+        """In a READ access-mode transaction, so a write is refused by the server itself."""
+        @unit_of_work(timeout=QUERY_TIMEOUT)
+        def work(tx):
+            result = tx.run(query, params)
+            rows = [record.data() for _, record in zip(range(limit + 1), result)]
+            return result.keys(), rows
+
+        try:
+            with self._reaching(), self.driver.session(database=self.database,
+                                                       default_access_mode=READ_ACCESS) as session:
+                keys, rows = session.execute_read(work)
+        except ClientError as exc:
+            raise InvalidQuery(f"Cypher 被拒绝：{exc.message}") from None
+        return {"columns": list(keys), "rows": json_safe(rows[:limit]), "truncated": len(rows) > limit}
 
     def ping(self) -> None:
         try:

@@ -3,9 +3,10 @@ one place that turns a store address into a store."""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from pathlib import Path
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.store import Store
 
@@ -13,41 +14,46 @@ NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://"
 DEFAULT_STORE = ".tongxin"
 
 
-@dataclass(frozen=True)
-class Settings:
-    store: str = DEFAULT_STORE
-    neo4j_user: str | None = None
-    neo4j_password: str | None = None
-    neo4j_database: str | None = None
-    neo4j_retry_seconds: float = 15.0
-    batch_size: int = 5000
-    config_dir: Path = Path(DEFAULT_STORE)
+def _env(*names: str):
+    return Field(None, validation_alias=AliasChoices(*names))
+
+
+class Settings(BaseSettings):
+    """One typed settings object, from the environment and ``.env``; built by
+    :func:`settings_from_env`, never at import time.
+
+    The store comes from ``--store``, else ``TONGXIN_STORE``, else ``NEO4J_URI`` (a user's own
+    server), else the embedded store in ``./.tongxin``.  Tokens and the audit log live in
+    ``config_dir``: beside the embedded graph, or for Neo4j in ``TONGXIN_CONFIG_DIR``.
+    """
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", frozen=True,
+                                      populate_by_name=True, extra="ignore")
+
+    store: str = Field(DEFAULT_STORE, validation_alias=AliasChoices("store", "TONGXIN_STORE", "NEO4J_URI"))
+    neo4j_user: str | None = _env("neo4j_user", "NEO4J_USER")
+    neo4j_password: str | None = _env("neo4j_password", "NEO4J_PASSWORD")
+    neo4j_database: str | None = _env("neo4j_database", "NEO4J_DATABASE")
+    neo4j_retry_seconds: float = Field(15.0, gt=0, validation_alias=AliasChoices(
+        "neo4j_retry_seconds", "NEO4J_MAX_RETRY_SECONDS"), description="how long a transaction is retried")
+    batch_size: int = Field(5000, ge=1, validation_alias=AliasChoices("batch_size", "TONGXIN_BATCH_SIZE"),
+                            description="rows per write transaction")
+    config_dir: Path | None = _env("config_dir", "TONGXIN_CONFIG_DIR")
+    max_upload_mb: int = Field(50, ge=1, validation_alias=AliasChoices("max_upload_mb", "TONGXIN_MAX_UPLOAD_MB"))
+    cors_origins: list[str] = Field(default_factory=list, validation_alias=AliasChoices(
+        "cors_origins", "TONGXIN_CORS_ORIGINS"), description="origins allowed to call the API; none by default")
+
+    @model_validator(mode="after")
+    def _config_beside_the_store(self):
+        if self.config_dir is None:
+            folder = Path(DEFAULT_STORE) if is_neo4j_uri(self.store) else Path(self.store)
+            object.__setattr__(self, "config_dir", folder)
+        return self
 
 
 def settings_from_env(store: str | None = None) -> Settings:
-    """``store`` (the ``--store`` option) wins over ``TONGXIN_STORE``, which wins over
-    ``NEO4J_URI`` (a user's own server), else the embedded store in ``./.tongxin``; credentials
-    come from ``NEO4J_USER``, ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``; how long a transaction
-    is retried while a server or cluster member is unreachable from ``NEO4J_MAX_RETRY_SECONDS``;
-    rows per write transaction from ``TONGXIN_BATCH_SIZE``."""
-    chosen = store or os.environ.get("TONGXIN_STORE") or os.environ.get("NEO4J_URI") or DEFAULT_STORE
-    return Settings(
-        store=chosen,
-        neo4j_user=os.environ.get("NEO4J_USER") or None,
-        neo4j_password=os.environ.get("NEO4J_PASSWORD") or None,
-        neo4j_database=os.environ.get("NEO4J_DATABASE") or None,
-        neo4j_retry_seconds=float(os.environ.get("NEO4J_MAX_RETRY_SECONDS") or 15),
-        batch_size=int(os.environ.get("TONGXIN_BATCH_SIZE") or 5000),
-        config_dir=config_dir_for(chosen),
-    )
-
-
-def config_dir_for(store: str) -> Path:
-    """Where tokens and the audit log live: beside the embedded graph, or for a Neo4j
-    store in ``TONGXIN_CONFIG_DIR`` (default ``./.tongxin``)."""
-    if is_neo4j_uri(store):
-        return Path(os.environ.get("TONGXIN_CONFIG_DIR") or DEFAULT_STORE)
-    return Path(store)
+    """The settings, with ``store`` (the ``--store`` option) winning over the environment."""
+    return Settings(store=store) if store else Settings()
 
 
 def is_neo4j_uri(spec: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+from graph.errors import NotSupported
 from graph.ontology import Ontology, load
 from graph.records import GraphPath, Node, Relationship, Step, WriteResult
 
@@ -118,6 +119,10 @@ class Store(ABC):
     @abstractmethod
     def clear(self) -> None:
         """Remove every node and relationship (tests, full reloads)."""
+
+    def cypher(self, query: str, params: dict, limit: int) -> dict:
+        """Run a read-only Cypher query (the admins' console); only Neo4j can."""
+        raise NotSupported("嵌入式图库不支持 Cypher 查询，请连接 Neo4j（--store bolt://…）")
 
     def close(self) -> None:
         """Release connections and locks."""

@@ -3,12 +3,13 @@ of personal information for viewers, and the audit log."""
 
 from __future__ import annotations
 
+
 import pytest
 from fastapi.testclient import TestClient
 
 from api.access import Role, Tokens
 from api.app import create_app
-from graph.settings import Settings
+from graph.settings import Settings, is_neo4j_uri
 from ingest.pipeline import ingest
 from tests.conftest import TINY_DIR, write_csv
 
@@ -58,6 +59,13 @@ def test_access_matrix(client, tokens, role):
         assert get(client, url, token).status_code == (401 if role is None else 200), url
     for url in ADMIN:
         assert get(client, url, token).status_code == {None: 401, "admin": 200}.get(role, 403), url
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    cypher = client.post("/api/cypher", json={"query": "RETURN 1 AS one"}, headers=headers)
+    admin_cypher = 200 if is_neo4j_uri(client.app.state.settings.store) else 501
+    assert cypher.status_code == {None: 401, "admin": admin_cypher}.get(role, 403)
+    upload = client.post("/api/ingest?dry_run=true", headers=headers,
+                         files=[("files", ("relationships.csv", "source,type,target\nP2,成员,B1\n".encode()))])
+    assert upload.status_code == {None: 401, "admin": 200}.get(role, 403)
 
 
 def test_a_wrong_or_revoked_token_is_401_problem_json(client, settings, tokens):
@@ -134,3 +142,43 @@ def test_ready_is_503_problem_json_when_neo4j_is_down(tmp_path):
     body = response.json()
     assert body["status"] == 503 and body["title"] == "图库不可用"
     assert "Traceback" not in response.text
+
+
+def test_an_admin_uploads_rosters_with_the_command_lines_semantics(client, store, tokens, tiny_expected):
+    from queries.stats import stats
+
+    bad = ("relationships.csv", "source,type,target\nP2,成员,B9\n".encode())
+    response = client.post("/api/ingest", files=[("files", bad)], headers={"Authorization": f"Bearer {tokens['admin']}"})
+    assert response.status_code == 422 and response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["written"] is False and [(e["file"], e["row"], e["column"]) for e in body["errors"]] == [
+        ("relationships.csv", 2, "target")]
+    assert stats(store)["relationships"]["MEMBER_OF"] == tiny_expected["relationships"]["MEMBER_OF"]
+    good = ("relationships.csv", "source,type,target,since\nP2,成员,B1,2024-01-01\n".encode())
+    response = client.post("/api/ingest", files=[("files", good)], headers={"Authorization": f"Bearer {tokens['admin']}"})
+    assert response.status_code == 200 and response.json()["relationships_created"] == 1
+    assert client.post("/api/ingest", files=[("files", good)],
+                       headers={"Authorization": f"Bearer {tokens['officer']}"}).status_code == 403
+    records = get(client, "/api/audit", tokens["admin"]).json()["records"]
+    assert [r["files"] for r in records if r["operation"] == "ingest"] == [["relationships.csv"]]
+
+
+def test_uploads_over_the_limit_are_413(settings, tokens):
+    with TestClient(create_app(settings.model_copy(update={"max_upload_mb": 1}))) as client:
+        big = ("people.csv", b"id,name,roles\n" + b"P1,x,y\n" * 200_000)
+        response = client.post("/api/ingest", files=[("files", big)], headers={"Authorization": f"Bearer {tokens['admin']}"})
+    assert response.status_code == 413
+
+
+def test_the_cypher_console_reads_only(client, store, tokens):
+    ask = lambda query: client.post("/api/cypher", json={"query": query, "limit": 5},
+                                    headers={"Authorization": f"Bearer {tokens['admin']}"})
+    if store.__class__.__name__ == "EmbeddedStore":
+        assert ask("MATCH (n) RETURN n").status_code == 501
+        return
+    answer = ask("MATCH (b:Base) RETURN b.id AS id ORDER BY id").json()
+    assert answer == {"columns": ["id"], "rows": [{"id": "B1"}, {"id": "B2"}], "truncated": False}
+    refused = ask("CREATE (:Entity {id: 'X'})")
+    assert refused.status_code == 422 and store.get("X") is None
+    assert client.post("/api/cypher", json={"query": "RETURN 1"},
+                       headers={"Authorization": f"Bearer {tokens['officer']}"}).status_code == 403
