@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import Admin, AuditDep, StoreDep
 from api.problems import problem
+from api.schemas import AuditAnswer, CypherAnswer, IngestAnswer
 from ingest.pipeline import ingest
 
 router = APIRouter(prefix="/api", tags=["admin"])
@@ -25,12 +26,12 @@ class CypherRequest(BaseModel):
     limit: int = Field(default=1000, ge=1, le=10_000)
 
 
-@router.get("/audit", summary="审计日志（最近的记录）/ the audit log, newest last")
+@router.get("/audit", response_model=AuditAnswer, summary="审计日志（最近的记录）/ the audit log, newest last")
 def get_audit(audit: AuditDep, caller: Admin, limit: Annotated[int, Query(ge=1, le=10000)] = 1000) -> dict:
     return {"records": audit.read(limit)}
 
 
-@router.post("/cypher", summary="只读 Cypher 控制台 / read-only Cypher console",
+@router.post("/cypher", response_model=CypherAnswer, summary="只读 Cypher 控制台 / read-only Cypher console",
              responses={501: {"description": "嵌入式图库不支持 / not on the embedded store"}})
 def post_cypher(body: CypherRequest, store: StoreDep, audit: AuditDep, caller: Admin) -> dict:
     audit.record(caller, "cypher", [], query=body.query)
@@ -44,7 +45,7 @@ def _safe_name(name: str | None) -> str:
 
 
 @router.post("/ingest", summary="上传名册并导入 / upload rosters and ingest them",
-             responses={413: {"description": "文件过大 / upload too large"},
+             responses={200: {"model": IngestAnswer, "description": "导入报告 / the ingest report"},413: {"description": "文件过大 / upload too large"},
                         422: {"description": "名册有错误，未写入 / refused, nothing written"}})
 async def post_ingest(request: Request, store: StoreDep, audit: AuditDep, caller: Admin,
                       files: Annotated[list[UploadFile], File(description="CSV、JSON 或 XLSX 名册")],

@@ -12,6 +12,8 @@ from fastapi import APIRouter, Path, Query
 from api.access import Caller
 from api.deps import AuditDep, StoreDep, Viewer
 from api.masking import mask
+from api.schemas import (BrokersAnswer, CommonAnswer, CoverageAnswer, EgoAnswer, EntityAnswer, PathAnswer,
+                         QualityAnswer, SearchAnswer, Stats)
 from queries.brokers import brokers
 from queries.coverage import coverage
 from queries.network import common, ego, entity
@@ -29,32 +31,32 @@ def shown(caller: Caller, answer: dict) -> dict:
     return answer if caller.sees_personal_information else mask(answer)
 
 
-@router.get("/stats", summary="节点与关系计数 / counts by label and type")
+@router.get("/stats", response_model=Stats, summary="节点与关系计数 / counts by label and type")
 def get_stats(store: StoreDep, caller: Viewer) -> dict:
     return stats(store)
 
 
-@router.get("/search", summary="搜索：中文、拼音、首字母、编号 / search by name, pinyin or id")
+@router.get("/search", response_model=SearchAnswer, summary="搜索：中文、拼音、首字母、编号 / search by name, pinyin or id")
 def get_search(store: StoreDep, caller: Viewer, q: Annotated[str, Query(min_length=1, max_length=100)],
                limit: Annotated[int, Query(ge=1, le=200)] = 20) -> dict:
     return shown(caller, search(store, q, limit=limit))
 
 
-@router.get("/entities/{id}", summary="一个节点及其关系 / a node and its relationships")
+@router.get("/entities/{id}", response_model=EntityAnswer, summary="一个节点及其关系 / a node and its relationships")
 def get_entity(store: StoreDep, audit: AuditDep, caller: Viewer, id: Annotated[str, Path(max_length=200)]) -> dict:
     answer = entity(store, id)
     audit.record(caller, "entity", [id], masked=not caller.sees_personal_information)
     return shown(caller, answer)
 
 
-@router.get("/entities/{id}/network", summary="周围的关系网 / ego network")
+@router.get("/entities/{id}/network", response_model=EgoAnswer, summary="周围的关系网 / ego network")
 def get_network(store: StoreDep, caller: Viewer, id: Annotated[str, Path(max_length=200)],
                 hops: Annotated[int, Query(ge=1, le=3)] = 2, via: Via = None,
                 max_nodes: Annotated[int, Query(ge=1, le=5000)] = 500) -> dict:
     return shown(caller, ego(store, id, hops=hops, via=via, max_nodes=max_nodes))
 
 
-@router.get("/paths", summary="最短关系路径 / shortest paths")
+@router.get("/paths", response_model=PathAnswer, summary="最短关系路径 / shortest paths")
 def get_paths(store: StoreDep, caller: Viewer,
               source: Annotated[str, Query(alias="from", max_length=200)],
               target: Annotated[str, Query(alias="to", max_length=200)],
@@ -63,25 +65,25 @@ def get_paths(store: StoreDep, caller: Viewer,
     return shown(caller, path(store, source, target, max_hops=max_hops, via=via, limit=limit))
 
 
-@router.get("/common", summary="共同联系 / shared neighbours")
+@router.get("/common", response_model=CommonAnswer, summary="共同联系 / shared neighbours")
 def get_common(store: StoreDep, caller: Viewer, a: Annotated[str, Query(max_length=200)],
                b: Annotated[str, Query(max_length=200)], via: Via = None) -> dict:
     return shown(caller, common(store, a, b, via=via))
 
 
-@router.get("/coverage", summary="列名联系覆盖情况 / liaison-system coverage")
+@router.get("/coverage", response_model=CoverageAnswer, summary="列名联系覆盖情况 / liaison-system coverage")
 def get_coverage(store: StoreDep, caller: Viewer, as_of: AsOf = None,
                  window_days: Annotated[int, Query(ge=1, le=3660)] = 365,
                  max_load: Annotated[int, Query(ge=0, le=10000)] = 8) -> dict:
     return shown(caller, coverage(store, as_of=as_of, window_days=window_days, max_load=max_load))
 
 
-@router.get("/brokers", summary="桥梁人物与圈子 / brokers and communities")
+@router.get("/brokers", response_model=BrokersAnswer, summary="桥梁人物与圈子 / brokers and communities")
 def get_brokers(store: StoreDep, caller: Viewer, scope: Annotated[str | None, Query(max_length=200)] = None,
                 top: Annotated[int, Query(ge=1, le=100)] = 10) -> dict:
     return shown(caller, brokers(store, scope=scope, top=top))
 
 
-@router.get("/quality", summary="数据质量 / data quality")
+@router.get("/quality", response_model=QualityAnswer, summary="数据质量 / data quality")
 def get_quality(store: StoreDep, caller: Viewer, as_of: AsOf = None) -> dict:
     return shown(caller, quality(store, as_of=as_of))

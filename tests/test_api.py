@@ -182,3 +182,18 @@ def test_the_cypher_console_reads_only(client, store, tokens):
     assert refused.status_code == 422 and store.get("X") is None
     assert client.post("/api/cypher", json={"query": "RETURN 1"},
                        headers={"Authorization": f"Bearer {tokens['officer']}"}).status_code == 403
+
+
+def test_answers_are_the_command_lines_json_and_all_in_the_openapi(client, store, tokens):
+    from queries.coverage import coverage
+    from queries.network import ego
+    from queries.paths import path
+
+    assert get(client, "/api/paths?from=P1&to=L1", tokens["officer"]).json() == path(store, "P1", "L1")
+    assert get(client, "/api/entities/P1/network?hops=1", tokens["officer"]).json() == ego(store, "P1", hops=1)
+    assert get(client, "/api/coverage?as_of=2025-12-31", tokens["officer"]).json() == coverage(store, as_of="2025-12-31")
+    spec = client.get("/openapi.json").json()
+    assert {"/api/search", "/api/entities/{id}", "/api/entities/{id}/network", "/api/paths", "/api/coverage",
+            "/api/common", "/api/brokers", "/api/quality", "/api/stats", "/api/audit", "/api/cypher",
+            "/api/ingest"} <= set(spec["paths"])
+    assert spec["paths"]["/api/paths"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]

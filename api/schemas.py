@@ -1,0 +1,197 @@
+"""Response models: the shapes of DESIGN.md section 6, so the OpenAPI at /docs is complete
+and every answer is checked against its shape before it leaves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class NodeRef(Model):
+    id: str
+    name: str | None
+    labels: list[str] = Field(description="本体类别 / ontology labels, e.g. Person, Member")
+
+
+class RelationshipRef(Model):
+    model_config = ConfigDict(extra="allow")  # role, since, until, date, method where present
+    type: str
+    from_: str = Field(alias="from")
+    to: str
+
+
+class Stats(Model):
+    nodes: dict[str, int]
+    relationships: dict[str, int]
+
+
+class SearchResult(NodeRef):
+    score: int = Field(description="100 编号, 90 全名, 80 开头, 70 包含, 65 拼音, 60 首字母, 50/45 拼音或首字母开头")
+    hint: str = Field(description="区分同名者：镇街、出生年份、工作单位 / what tells namesakes apart")
+
+
+class SearchAnswer(Model):
+    query: str
+    results: list[SearchResult]
+
+
+class RelationshipSummary(Model):
+    type: str
+    zh: str
+    direction: str = Field(description="out 或 in")
+    count: int
+    neighbours: list[NodeRef]
+
+
+class EntityAnswer(NodeRef):
+    properties: dict[str, Any] = Field(description="查看者角色时个人信息已遮蔽 / masked for viewers")
+    relationships: list[RelationshipSummary]
+
+
+class PathStep(Model):
+    nodes: list[NodeRef]
+    relationships: list[RelationshipRef]
+    sentence: str = Field(description="张三 —成员→ 抖音之家·同心荟 ←负责联系— 李四")
+
+
+class PathAnswer(Model):
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+    from_: NodeRef = Field(alias="from")
+    to: NodeRef
+    found: bool
+    length: int | None
+    count: int
+    truncated: bool
+    paths: list[PathStep]
+
+
+class EgoAnswer(Model):
+    center: NodeRef
+    hops: int
+    truncated: bool = Field(description="节点数达到上限时为真 / true when the node cap cut it")
+    nodes: list[NodeRef]
+    relationships: list[RelationshipRef]
+
+
+class SharedNeighbour(NodeRef):
+    via: list[list[RelationshipRef]]
+
+
+class CommonAnswer(Model):
+    a: NodeRef
+    b: NodeRef
+    common: list[SharedNeighbour]
+    count: int
+    by_label: dict[str, int]
+
+
+class Rate(Model):
+    total: int
+    covered: int
+    rate: float | None
+
+
+class Load(Model):
+    id: str
+    name: str | None
+    load: int
+
+
+class Workload(Load):
+    bases: list[str]
+    last_contact: str | None
+
+
+class Candidate(Load):
+    score: int
+    reasons: list[str]
+
+
+class CoverageAnswer(Model):
+    as_of: str
+    window_days: int
+    max_load: int
+    total: int
+    covered: int
+    rate: float | None
+    uncovered: list[str]
+    stale: list[str]
+    overloaded_liaisons: list[Load]
+    bases_without_liaison: list[str]
+    by_region: dict[str, Rate]
+    by_base: dict[str, Rate]
+    workload: list[Workload]
+    candidates: dict[str, list[Candidate]] = Field(default_factory=dict)
+
+
+class Broker(NodeRef):
+    betweenness: float
+    bases: list[str]
+
+
+class Community(Model):
+    size: int
+    members: list[str]
+    names: list[str | None]
+
+
+class BrokersAnswer(Model):
+    scope: str | None
+    nodes: int
+    relationships: int
+    brokers: list[Broker]
+    communities: list[Community]
+
+
+class QualityAnswer(Model):
+    as_of: str
+    duplicates: dict[str, list[list[str]]]
+    isolated: list[str]
+    members_without_base: list[str]
+    bases_without_members: list[str]
+    ended_relationships: dict[str, int]
+    liaisons_without_contact: list[str]
+
+
+class AuditRecord(Model):
+    model_config = ConfigDict(extra="allow")
+    at: str
+    token: str | None
+    name: str
+    role: str
+    operation: str
+    ids: list[str]
+
+
+class AuditAnswer(Model):
+    records: list[AuditRecord]
+
+
+class CypherAnswer(Model):
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    truncated: bool
+
+
+class CellErrorModel(Model):
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    message: str
+
+
+class IngestAnswer(Model):
+    ok: bool
+    written: bool
+    rows: int
+    nodes_created: int
+    nodes_updated: int
+    relationships_created: int
+    relationships_updated: int
+    errors: list[CellErrorModel]
