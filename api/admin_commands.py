@@ -57,10 +57,12 @@ def revoke(ctx: typer.Context, token_id: Annotated[str, typer.Argument(metavar="
 
 def audit(ctx: typer.Context, limit: Annotated[int, typer.Option(help="最近几条")] = 100,
           as_json: JsonOption = False) -> None:
-    """审计日志 / the audit log (newest last)."""
-    records = AuditLog(settings(ctx).config_dir).read(limit)
+    """审计日志（最近的记录）/ the latest records of the audit log."""
+    log = AuditLog(settings(ctx).config_dir)
+    total, _ = log.read(0)
+    total, records = log.read(limit, max(0, total - limit))
     if as_json:
-        print_json({"records": records})
+        print_json({"total": total, "records": records})
         return
     for r in records:
         out.print(f"{r['at']} {r['name']}（{r['role']}）{r['operation']} {'、'.join(r['ids'])}")

@@ -38,9 +38,10 @@ class AuditLog:
         except OSError as exc:
             raise StoreUnavailable(f"无法写入审计日志 {self.path}：{exc}；为保证留痕，本次操作未执行") from None
 
-    def read(self, limit: int = 1000) -> list[dict]:
+    def read(self, limit: int = 1000, offset: int = 0) -> tuple[int, list[dict]]:
+        """(how many records there are, ``limit`` of them from ``offset``, oldest first)."""
         if not self.path.exists():
-            return []
+            return 0, []
         with open(self.path, encoding="utf-8") as handle:
             lines = handle.readlines()
-        return [json.loads(line) for line in lines[-limit:]]
+        return len(lines), [json.loads(line) for line in lines[offset:offset + limit]]

@@ -26,9 +26,11 @@ class CypherRequest(BaseModel):
     limit: int = Field(default=1000, ge=1, le=10_000)
 
 
-@router.get("/audit", response_model=AuditAnswer, summary="审计日志（最近的记录）/ the audit log, newest last")
-def get_audit(audit: AuditDep, caller: Admin, limit: Annotated[int, Query(ge=1, le=10000)] = 1000) -> dict:
-    return {"records": audit.read(limit)}
+@router.get("/audit", response_model=AuditAnswer, summary="审计日志，按时间顺序分页 / the audit log, oldest first, paged")
+def get_audit(audit: AuditDep, caller: Admin, limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
+              offset: Annotated[int, Query(ge=0)] = 0) -> dict:
+    total, records = audit.read(limit, offset)
+    return {"total": total, "offset": offset, "records": records}
 
 
 @router.post("/cypher", response_model=CypherAnswer, summary="只读 Cypher 控制台 / read-only Cypher console",

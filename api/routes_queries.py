@@ -38,8 +38,9 @@ def get_stats(store: StoreDep, caller: Viewer) -> dict:
 
 @router.get("/search", response_model=SearchAnswer, summary="搜索：中文、拼音、首字母、编号 / search by name, pinyin or id")
 def get_search(store: StoreDep, caller: Viewer, q: Annotated[str, Query(min_length=1, max_length=100)],
-               limit: Annotated[int, Query(ge=1, le=200)] = 20) -> dict:
-    return shown(caller, search(store, q, limit=limit))
+               limit: Annotated[int, Query(ge=1, le=200)] = 20,
+               offset: Annotated[int, Query(ge=0, le=1000)] = 0) -> dict:
+    return shown(caller, search(store, q, limit=limit, offset=offset))
 
 
 @router.get("/entities/{id}", response_model=EntityAnswer, summary="一个节点及其关系 / a node and its relationships")

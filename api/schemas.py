@@ -37,6 +37,8 @@ class SearchResult(NodeRef):
 
 class SearchAnswer(Model):
     query: str
+    total: int = Field(description="匹配总数（最多 1000）/ matches, at most 1000")
+    offset: int
     results: list[SearchResult]
 
 
@@ -169,6 +171,8 @@ class AuditRecord(Model):
 
 
 class AuditAnswer(Model):
+    total: int
+    offset: int
     records: list[AuditRecord]
 
 

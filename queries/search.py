@@ -33,10 +33,11 @@ def _score(node: Node, name: str, latin: str | None) -> int:
     return 45  # initials start with the query
 
 
-def search(store: Store, text: str, *, limit: int = 20) -> dict:
+def search(store: Store, text: str, *, limit: int = 20, offset: int = 0) -> dict:
     """People, bases and everything else whose name, pinyin, initials or id match ``text``.
 
-    Ranked: exact id, exact name, name prefix, name substring, full pinyin, initials.
+    Ranked: exact id, exact name, name prefix, name substring, full pinyin, initials;
+    ``total`` matches (at most 1000), of which ``limit`` from ``offset`` are returned.
     Namesakes carry ``hint`` (region, birth year, employer) so staff can tell them apart.
 
     Examples
@@ -47,15 +48,17 @@ def search(store: Store, text: str, *, limit: int = 20) -> dict:
     []
     """
     limit = bounded("limit", limit, 1, 200)
+    offset = bounded("offset", offset, 0, CANDIDATES)
     name = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     latin = fold_query(text)
     latin = latin if latin and re.fullmatch(r"[0-9a-z]+", latin) else None
     ids = sorted({name, name.upper()}) if name else []
     candidates = store.search_candidates(name, ids, latin, CANDIDATES) if name else []
     ranked = sorted(candidates, key=lambda n: (-_score(n, name, latin), n.properties.get("pinyin", ""), n.id))
-    results = [dict(node_ref(store, n), score=_score(n, name, latin)) for n in ranked[:limit]]
-    _add_hints(store, results, {n.id: n for n in ranked[:limit]})
-    return {"query": text, "results": results}
+    page = ranked[offset:offset + limit]
+    results = [dict(node_ref(store, n), score=_score(n, name, latin)) for n in page]
+    _add_hints(store, results, {n.id: n for n in page})
+    return {"query": text, "total": len(ranked), "offset": offset, "results": results}
 
 
 def _add_hints(store: Store, results: list[dict], nodes: dict[str, Node]) -> None:

@@ -197,3 +197,11 @@ def test_answers_are_the_command_lines_json_and_all_in_the_openapi(client, store
             "/api/common", "/api/brokers", "/api/quality", "/api/stats", "/api/audit", "/api/cypher",
             "/api/ingest"} <= set(spec["paths"])
     assert spec["paths"]["/api/paths"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+
+
+def test_the_audit_log_pages_oldest_first(client, tokens):
+    for node in ("P1", "P2", "B1"):
+        get(client, f"/api/entities/{node}", tokens["officer"])
+    page = get(client, "/api/audit?limit=2&offset=1", tokens["admin"]).json()
+    assert page["total"] == 3 and page["offset"] == 1
+    assert [r["ids"] for r in page["records"]] == [["P2"], ["B1"]]

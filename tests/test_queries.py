@@ -143,3 +143,8 @@ def test_brokers_bridge_the_groups(tiny):
     assert found["brokers"][0]["id"] == "P1" and found["brokers"][0]["bases"] == ["工艺美术·同心荟"]
     assert found["nodes"] == 9
     assert brokers(tiny, scope="B1")["brokers"][0]["id"] == "P1"
+
+
+def test_search_pages_through_its_matches(tiny):
+    first, second = search(tiny, "同心荟", limit=1), search(tiny, "同心荟", limit=1, offset=1)
+    assert (first["total"], ids(first), ids(second)) == (2, ["B1"], ["B2"])
