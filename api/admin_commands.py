@@ -15,14 +15,19 @@ from graph.errors import TongxinError
 token_app = typer.Typer(help="API 令牌 / access tokens for the API.", no_args_is_help=True)
 
 
+def issue_token(config_dir, role: Role, name: str | None = None) -> dict:
+    """Make a token and record that it was made."""
+    made = Tokens(config_dir).create(role, name)
+    AuditLog(config_dir).record(None, "token.create", [made["id"]], token_role=role.value, token_name=made["name"])
+    return made
+
+
 @token_app.command("create")
 def create(ctx: typer.Context, role: Annotated[Role, typer.Option(help="viewer、officer 或 admin")],
            name: Annotated[str | None, typer.Option(help="令牌名称（用于审计）")] = None,
            as_json: JsonOption = False) -> None:
     """生成令牌（只显示一次）/ create a token; it is shown once."""
-    config = settings(ctx.parent).config_dir
-    made = Tokens(config).create(role, name)
-    AuditLog(config).record(None, "token.create", [made["id"]], token_role=role.value, token_name=made["name"])
+    made = issue_token(settings(ctx.parent).config_dir, role, name)
     if as_json:
         print_json(made)
     else:

@@ -14,7 +14,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from api import admin_commands, query_commands
-from api.access import Role, Tokens
+from api.access import Role
 from api.audit import AuditLog
 from api.console import JsonOption, answer, err, fail, out, print_json, settings, warn
 from graph import local_neo4j
@@ -140,8 +140,7 @@ def demo(
 ) -> None:
     """导入鹿城示例数据，生成一个管理员令牌，然后启动 / load the sample, make an admin token, serve."""
     _load(settings(ctx), [SAMPLE_DIR])
-    made = Tokens(settings(ctx).config_dir).create(Role.admin, "demo")
-    AuditLog(settings(ctx).config_dir).record(None, "token.create", [made["id"]], token_role="admin", token_name="demo")
+    made = admin_commands.issue_token(settings(ctx).config_dir, Role.admin, "demo")
     out.print(f"演示用管理员令牌（在网页上登录时填写）：{made['token']}")
     serve(ctx, host, port)
 

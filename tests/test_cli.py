@@ -73,3 +73,17 @@ def test_both_stores_answer_stats_alike_for_the_sample(tmp_path, neo4j_store):
         answers.append(json.loads(tongxin("--store", spec, "stats", "--json").stdout))
     assert answers[0] == answers[1]
     assert answers[0]["nodes"]["Base"] == 17
+
+
+def test_tokens_are_made_listed_revoked_and_audited(tmp_path):
+    store = str(tmp_path / "store")
+    made = json.loads(tongxin("--store", store, "token", "create", "--role", "viewer", "--name", "五马", "--json").stdout)
+    assert made["token"].startswith("tx_") and made["role"] == "viewer"
+    listed = json.loads(tongxin("--store", store, "token", "list", "--json").stdout)["tokens"]
+    assert [(t["id"], t["name"], t["revoked"]) for t in listed] == [(made["id"], "五马", False)]
+    assert made["token"] not in (tmp_path / "store" / "tokens.json").read_text()  # only its digest is kept
+    assert tongxin("--store", store, "token", "revoke", made["id"]).exit_code == 0
+    assert tongxin("--store", store, "token", "revoke", "nope").exit_code == 2
+    records = json.loads(tongxin("--store", store, "audit", "--json").stdout)["records"]
+    assert [(r["operation"], r["ids"]) for r in records] == [("token.create", [made["id"]]),
+                                                             ("token.revoke", [made["id"]])]
