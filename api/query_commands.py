@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
 
 from api.audit import AuditLog
-from api.console import JsonOption, answer, out, settings
+from api.console import JsonOption, answer, fail, out, settings
+from graph.errors import TongxinError
+from graph.settings import open_store
+from queries.export import export as export_query
 from queries.brokers import brokers as brokers_query
 from queries.coverage import coverage as coverage_query, coverage_series
 from queries.network import common as common_query, ego as ego_query, entity as entity_query
@@ -153,4 +157,22 @@ def quality(ctx: typer.Context, as_of: Annotated[Optional[str], typer.Option(hel
     answer(ctx, quality_query, as_of=as_of, as_json=as_json, render=render)
 
 
-COMMANDS = [search, entity, path, ego, common, coverage, brokers, quality]
+def export(ctx: typer.Context,
+           format: Annotated[str, typer.Option("--format", help="graphml、gexf、cyjs、json、csv、dot")],
+           scope: Annotated[Optional[str], typer.Option(help="all、base:编号、region:编号、ego:编号[:跳数]、path:起点:终点、gaps")] = None,
+           out_file: Annotated[Optional[Path], typer.Option("--out", help="输出文件，默认按范围命名")] = None,
+           masked: Annotated[bool, typer.Option(help="遮蔽个人信息（交给无权查看的人时）")] = False) -> None:
+    """导出网络图 / export a scope of the graph for Gephi, Cytoscape, yEd, Graphviz or Neo4j."""
+    try:
+        with open_store(settings(ctx)) as store:
+            made = export_query(store, format, scope, masked=masked)
+    except TongxinError as exc:
+        fail(exc)
+    target = out_file or Path(made.filename)
+    target.write_bytes(made.content)
+    AuditLog(settings(ctx).config_dir).record(None, "export", [], format=format, scope=scope or "all",
+                                              masked=masked, file=str(target))
+    out.print(f"已导出 {target}（{len(made.content)} 字节）")
+
+
+COMMANDS = [search, entity, path, ego, common, coverage, brokers, quality, export]

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
 from api.access import Caller
 from api.deps import AuditDep, StoreDep, Viewer
-from api.masking import mask
+from graph.masking import mask
 from api.schemas import (BrokersAnswer, CommonAnswer, CoverageAnswer, EgoAnswer, EntityAnswer, PathAnswer,
                          QualityAnswer, SearchAnswer, Stats)
 from queries.brokers import brokers
 from queries.coverage import coverage
+from queries.export import export
 from queries.network import common, ego, entity
 from queries.paths import path
 from queries.quality import quality
@@ -88,3 +89,16 @@ def get_brokers(store: StoreDep, caller: Viewer, scope: Annotated[str | None, Qu
 @router.get("/quality", response_model=QualityAnswer, summary="数据质量 / data quality")
 def get_quality(store: StoreDep, caller: Viewer, as_of: AsOf = None) -> dict:
     return shown(caller, quality(store, as_of=as_of))
+
+
+@router.get("/export", summary="导出网络图 / export a scope as GraphML, GEXF, Cytoscape, JSON, CSV or DOT",
+            response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}})
+def get_export(store: StoreDep, audit: AuditDep, caller: Viewer,
+               format: Annotated[str, Query(description="graphml、gexf、cyjs、json、csv、dot")] = "graphml",
+               scope: Annotated[str | None, Query(max_length=300, description="all、base:ID、region:ID、ego:ID[:hops]、path:FROM:TO、gaps")] = None
+               ) -> Response:
+    made = export(store, format, scope, masked=not caller.sees_personal_information)
+    audit.record(caller, "export", [], format=format, scope=scope or "all",
+                 masked=not caller.sees_personal_information, bytes=len(made.content))
+    return Response(made.content, media_type=made.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{made.filename}"'})

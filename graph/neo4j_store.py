@@ -208,6 +208,11 @@ class Neo4jStore(Store):
             return None
         return Node(node_id, frozenset(rows[0]["labels"]) - {ROOT_LABEL}, rows[0]["props"])
 
+    def nodes(self, ids: Iterable[str]) -> dict[str, Node]:
+        rows = self.read(f"UNWIND $ids AS id MATCH (n:{ROOT_LABEL} {{id: id}}) "
+                         "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props", ids=sorted(set(ids)))
+        return {row["id"]: Node(row["id"], frozenset(row["labels"]) - {ROOT_LABEL}, row["props"]) for row in rows}
+
     def brief(self, ids: Iterable[str]) -> dict[str, Node]:
         rows = self.read(
             f"UNWIND $ids AS id MATCH (n:{ROOT_LABEL} {{id: id}}) "

@@ -48,6 +48,10 @@ class Store(ABC):
     def get(self, node_id: str) -> Node | None:
         """One node with all its properties, or None."""
 
+    def nodes(self, ids: Iterable[str]) -> dict[str, Node]:
+        """Those ids that exist, with every property (exports)."""
+        return {i: node for i in sorted(set(ids)) if (node := self.get(i)) is not None}
+
     @abstractmethod
     def brief(self, ids: Iterable[str]) -> dict[str, Node]:
         """Labels and :data:`BRIEF` properties of those ids that exist."""

@@ -17,7 +17,8 @@ SECRETS = ("13800138000", "330302198503120015", "民盟盟员")  # P1's phone, I
 PUBLIC = ["/health", "/ready", "/api/ontology"]
 QUERIES = ["/api/stats", "/api/search?q=zw", "/api/search?q=张伟", "/api/entities/P1",
            "/api/entities/P1/network?hops=2", "/api/paths?from=P1&to=L1", "/api/common?a=P1&b=L1",
-           "/api/coverage?as_of=2025-12-31", "/api/brokers", "/api/quality"]
+           "/api/coverage?as_of=2025-12-31", "/api/brokers", "/api/quality",
+           "/api/export?format=json", "/api/export?format=graphml&scope=ego:P1:1", "/api/export?format=dot"]
 ADMIN = ["/api/audit"]
 
 
@@ -205,3 +206,11 @@ def test_the_audit_log_pages_oldest_first(client, tokens):
     page = get(client, "/api/audit?limit=2&offset=1", tokens["admin"]).json()
     assert page["total"] == 3 and page["offset"] == 1
     assert [r["ids"] for r in page["records"]] == [["P2"], ["B1"]]
+
+
+def test_every_export_is_audited_and_named(client, tokens):
+    response = get(client, "/api/export?format=gexf&scope=base:B1", tokens["viewer"])
+    assert response.headers["content-disposition"] == 'attachment; filename="tongxin-base-B1.gexf"'
+    records = get(client, "/api/audit", tokens["admin"]).json()["records"]
+    assert [(r["operation"], r["format"], r["scope"], r["masked"]) for r in records] == [
+        ("export", "gexf", "base:B1", True)]
