@@ -196,6 +196,20 @@ def _tail(server: LocalNeo4j, lines: int = 20) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
+def import_csv(server: LocalNeo4j, nodes: Path, relationships: Path) -> str:
+    """``neo4j-admin database import full`` into the (stopped) server's database; its report."""
+    fetch(server)
+    conf = _write_conf(server)
+    done = subprocess.run(
+        [_java(), "-cp", f"{server.lib}/*", "org.neo4j.server.startup.Neo4jAdminCommand", "database", "import",
+         "full", f"--nodes={nodes}", f"--relationships={relationships}", "--overwrite-destination", "neo4j"],
+        capture_output=True, text=True, env={**os.environ, "NEO4J_HOME": str(server.home), "NEO4J_CONF": str(conf)},
+    )
+    if done.returncode != 0:
+        raise StoreUnavailable(f"neo4j-admin 导入失败：\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    return done.stdout
+
+
 def stop(server: LocalNeo4j, timeout: float = 60) -> bool:
     """Stop the server; False when it was not running."""
     pid = _pid(server)

@@ -97,18 +97,38 @@ def _csv(header: list[str], rows) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+ADMIN_TYPES = {"integer": "int", "year": "int", "bool": "boolean", "list": "string[]"}
+
+
+def _typed(onto: Ontology, keys: list[str], declared: dict) -> list[str]:
+    """Headers that tell ``neo4j-admin import`` each column's type, from the ontology."""
+    return [f"{k}:{ADMIN_TYPES[declared[k]]}" if declared.get(k) in ADMIN_TYPES else k for k in keys]
+
+
+def _admin_value(value):
+    if isinstance(value, list):
+        return ";".join(map(str, value))  # neo4j-admin's array delimiter
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
 def neo4j_csv(onto, nodes, rels):
     """nodes.csv and relationships.csv with ``neo4j-admin database import`` headers, zipped."""
+    node_types = {p.name: p.type for label in onto.labels.values() for p in label.own.values()}
+    rel_types = {p.name: p.type for r in onto.relationships.values() for p in r.properties.values()}
     node_keys = sorted({k for n in nodes for k in n.properties} - {"id"})
     rel_keys = sorted({k for r in rels for k in r.properties})
     order = list(onto.labels)
     node_rows = ([n.id, ";".join(["Entity", *sorted(n.labels, key=order.index)]),
-                  *[n.properties.get(k) for k in node_keys]] for n in nodes)
-    rel_rows = ([r.source, r.target, r.type, r.key, *[r.properties.get(k) for k in rel_keys]] for r in rels)
+                  *[_admin_value(n.properties.get(k)) for k in node_keys]] for n in nodes)
+    rel_rows = ([r.source, r.target, r.type, r.key, *[_admin_value(r.properties.get(k)) for k in rel_keys]]
+                for r in rels)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("nodes.csv", _csv(["id:ID", ":LABEL", *node_keys], node_rows))
-        archive.writestr("relationships.csv", _csv([":START_ID", ":END_ID", ":TYPE", "key", *rel_keys], rel_rows))
+        archive.writestr("nodes.csv", _csv(["id:ID", ":LABEL", *_typed(onto, node_keys, node_types)], node_rows))
+        archive.writestr("relationships.csv", _csv([":START_ID", ":END_ID", ":TYPE", "key",
+                                                    *_typed(onto, rel_keys, rel_types)], rel_rows))
     return buffer.getvalue(), "application/zip", "csv.zip"
 
 

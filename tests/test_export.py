@@ -82,3 +82,32 @@ def test_masked_exports_hide_personal_information(tiny):
         text = zipfile.ZipFile(io.BytesIO(content)).read("nodes.csv").decode("utf-8-sig") if fmt == "csv" else content.decode()
         assert "13800138000" not in text and "330302198503120015" not in text, fmt
     assert "138****8000" in export(tiny, "json", masked=True).content.decode()
+
+
+def test_the_csv_export_loads_into_neo4j_with_neo4j_admin_import(embedded_store, neo4j_uri, tmp_path):
+    import socket
+
+    from graph import local_neo4j
+    from graph.neo4j_store import Neo4jStore
+    from queries.stats import stats
+    from tests.conftest import SAMPLE_DIR
+
+    assert ingest(embedded_store, [SAMPLE_DIR]).errors == []
+    zipfile.ZipFile(io.BytesIO(export(embedded_store, "csv").content)).extractall(tmp_path / "csv")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = local_neo4j.LocalNeo4j(tmp_path / "home", port, heap="512m")
+    server.home.mkdir()
+    (server.home / "lib").symlink_to(local_neo4j.local_server().lib)  # the jars fetched for the suite's server
+    report = local_neo4j.import_csv(server, tmp_path / "csv" / "nodes.csv", tmp_path / "csv" / "relationships.csv")
+    assert "IMPORT DONE" in report
+    try:
+        with Neo4jStore(local_neo4j.start(server)) as imported:
+            assert stats(imported) == stats(embedded_store)
+            assert imported.get("B01").properties["name"] == "抖音之家·同心荟"
+            for node in ("P0083", "B01", "E0001"):  # every property, with its type
+                mine = embedded_store.get(node).properties
+                assert {**imported.get(node).properties, "id": node} == mine
+    finally:
+        local_neo4j.stop(server)
