@@ -13,6 +13,7 @@ import networkx as nx
 
 from graph.ontology import Ontology
 from graph.records import Node, Relationship
+from queries import rdf
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -132,4 +133,5 @@ def neo4j_csv(onto, nodes, rels):
     return buffer.getvalue(), "application/zip", "csv.zip"
 
 
-WRITERS = {"graphml": graphml, "gexf": gexf, "json": node_link, "cyjs": cyjs, "dot": dot, "csv": neo4j_csv}
+WRITERS = {"graphml": graphml, "gexf": gexf, "json": node_link, "cyjs": cyjs, "dot": dot, "csv": neo4j_csv,
+           "ttl": rdf.turtle, "jsonld": rdf.jsonld}

@@ -111,3 +111,22 @@ def test_the_csv_export_loads_into_neo4j_with_neo4j_admin_import(embedded_store,
                 assert {**imported.get(node).properties, "id": node} == mine
     finally:
         local_neo4j.stop(server)
+
+
+@pytest.mark.parametrize("fmt, syntax", [("ttl", "turtle"), ("jsonld", "json-ld")])
+def test_rdf_parses_keeps_chinese_and_passes_the_shacl_shapes(tiny, fmt, syntax):
+    import pyshacl
+    from rdflib import RDF, Graph, Literal
+
+    from queries.rdf import ENTITY, FOAF, SCHEMA, SHAPES, TX
+
+    graph = Graph().parse(data=export(tiny, fmt).content.decode(), format=syntax)
+    shapes = Graph().parse(SHAPES)
+    conforms, _, report = pyshacl.validate(graph, shacl_graph=shapes)
+    assert conforms, report
+    assert (ENTITY["P1"], SCHEMA.name, Literal("张伟", lang="zh")) in graph
+    assert len(set(graph.subjects(RDF.type, FOAF.Person))) == 3
+    assert (ENTITY["L1"], TX.LIAISES_WITH, ENTITY["P1"]) in graph
+    assert len(set(graph.subjects(RDF.type, TX.Link))) == 17
+    graph.remove((ENTITY["P1"], SCHEMA.name, None))  # the shapes must notice a person without a name
+    assert not pyshacl.validate(graph, shacl_graph=shapes)[0]
