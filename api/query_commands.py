@@ -158,7 +158,7 @@ def quality(ctx: typer.Context, as_of: Annotated[Optional[str], typer.Option(hel
 
 
 def export(ctx: typer.Context,
-           format: Annotated[str, typer.Option("--format", help="graphml、gexf、cyjs、json、csv、dot、ttl、jsonld")],
+           format: Annotated[str, typer.Option("--format", help="graphml、gexf、cyjs、json、csv、dot、ttl、jsonld、html")],
            scope: Annotated[Optional[str], typer.Option(help="all、base:编号、region:编号、ego:编号[:跳数]、path:起点:终点、gaps")] = None,
            out_file: Annotated[Optional[Path], typer.Option("--out", help="输出文件，默认按范围命名")] = None,
            masked: Annotated[bool, typer.Option(help="遮蔽个人信息（交给无权查看的人时）")] = False) -> None:

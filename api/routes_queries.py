@@ -91,10 +91,10 @@ def get_quality(store: StoreDep, caller: Viewer, as_of: AsOf = None) -> dict:
     return shown(caller, quality(store, as_of=as_of))
 
 
-@router.get("/export", summary="导出网络图 / export a scope as GraphML, GEXF, Cytoscape, JSON, CSV or DOT",
+@router.get("/export", summary="导出网络图 / export a scope as GraphML, GEXF, Cytoscape, JSON, CSV, DOT, RDF or HTML",
             response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}})
 def get_export(store: StoreDep, audit: AuditDep, caller: Viewer,
-               format: Annotated[str, Query(description="graphml、gexf、cyjs、json、csv、dot、ttl、jsonld")] = "graphml",
+               format: Annotated[str, Query(description="graphml、gexf、cyjs、json、csv、dot、ttl、jsonld、html")] = "graphml",
                scope: Annotated[str | None, Query(max_length=300, description="all、base:ID、region:ID、ego:ID[:hops]、path:FROM:TO、gaps")] = None
                ) -> Response:
     made = export(store, format, scope, masked=not caller.sees_personal_information)

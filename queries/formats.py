@@ -13,7 +13,7 @@ import networkx as nx
 
 from graph.ontology import Ontology
 from graph.records import Node, Relationship
-from queries import rdf
+from queries import html, rdf
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -134,4 +134,4 @@ def neo4j_csv(onto, nodes, rels):
 
 
 WRITERS = {"graphml": graphml, "gexf": gexf, "json": node_link, "cyjs": cyjs, "dot": dot, "csv": neo4j_csv,
-           "ttl": rdf.turtle, "jsonld": rdf.jsonld}
+           "ttl": rdf.turtle, "jsonld": rdf.jsonld, "html": html.picture}

@@ -1,0 +1,44 @@
+"""The HTML picture in a real browser: Debian's Chromium, headless, offline, from file://."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from ingest.pipeline import ingest
+from queries.export import export
+from tests.conftest import TINY_DIR
+
+CHROMIUM = "/usr/bin/chromium"  # .ci/run installs Debian's chromium
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def test_the_picture_draws_every_node_offline(store, browser, tmp_path):
+    assert ingest(store, [TINY_DIR]).errors == []
+    page_file = tmp_path / "picture.html"
+    page_file.write_bytes(export(store, "html", masked=True).content)
+    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 800})
+    requests = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    page.goto(page_file.as_uri())
+    assert page.locator("g.node").count() == 9
+    assert page.locator("line").count() == 17
+    assert "张伟" in page.locator("svg").text_content() and "联系领导" in page.inner_text("#legend")
+    page.fill("#find", "zw")  # initials find 张伟 within the picture
+    assert page.locator("g.node.hit").count() == 1
+    page.locator("g.node.hit circle").click()
+    details = page.inner_text("#info")
+    assert "138****8000" in details and "13800138000" not in details  # a masked export stays masked
+    page.screenshot(path=str(tmp_path / "picture.png"))
+    assert all(url.startswith("file://") for url in requests), requests
+    context.close()
