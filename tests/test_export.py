@@ -46,6 +46,7 @@ def test_gexf_carries_time_intervals_for_gephi(tiny):
 def test_cytoscape_dot_and_csv_keep_chinese(tiny):
     cy = json.loads(export(tiny, "cyjs").content)
     assert len(cy["elements"]["nodes"]) == 9 and len(cy["elements"]["edges"]) == 17
+    assert {n["data"]["label"] for n in cy["elements"]["nodes"]} >= {"张伟", "曾小单", "七都商盟·同心荟"}
     assert "张伟" in export(tiny, "dot").content.decode()
     archive = zipfile.ZipFile(io.BytesIO(export(tiny, "csv").content))
     nodes = list(csv.reader(io.StringIO(archive.read("nodes.csv").decode("utf-8-sig"))))
