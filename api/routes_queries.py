@@ -32,6 +32,11 @@ def shown(caller: Caller, answer: dict) -> dict:
     return answer if caller.sees_personal_information else mask(answer)
 
 
+@router.get("/me", summary="当前令牌的名称与角色 / who the token belongs to")
+def get_me(caller: Viewer) -> dict:
+    return {"name": caller.name, "role": caller.role.value}
+
+
 @router.get("/stats", response_model=Stats, summary="节点与关系计数 / counts by label and type")
 def get_stats(store: StoreDep, caller: Viewer) -> dict:
     return stats(store)

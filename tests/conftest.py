@@ -69,6 +69,22 @@ def tiny_expected() -> dict:
     return json.loads((TESTS_DIR / "fixtures" / "tiny.expected.json").read_text(encoding="utf-8"))
 
 
+CHROMIUM = "/usr/bin/chromium"  # .ci/run installs Debian's chromium
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
 def write_csv(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
     """A roster file written as staff's software would write it."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ from tests.conftest import TINY_DIR, write_csv
 
 SECRETS = ("13800138000", "330302198503120015", "民盟盟员")  # P1's phone, ID number, party
 PUBLIC = ["/health", "/ready", "/api/ontology"]
-QUERIES = ["/api/stats", "/api/search?q=zw", "/api/search?q=张伟", "/api/entities/P1",
+QUERIES = ["/api/me", "/api/stats", "/api/search?q=zw", "/api/search?q=张伟", "/api/entities/P1",
            "/api/entities/P1/network?hops=2", "/api/paths?from=P1&to=L1", "/api/common?a=P1&b=L1",
            "/api/coverage?as_of=2025-12-31", "/api/brokers", "/api/quality",
            "/api/export?format=json", "/api/export?format=graphml&scope=ego:P1:1", "/api/export?format=dot"]

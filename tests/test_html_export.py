@@ -2,24 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-from playwright.sync_api import sync_playwright
-
 from ingest.pipeline import ingest
 from queries.export import export
 from tests.conftest import TINY_DIR
-
-CHROMIUM = "/usr/bin/chromium"  # .ci/run installs Debian's chromium
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 def test_the_picture_draws_every_node_offline(store, browser, tmp_path):

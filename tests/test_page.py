@@ -1,0 +1,114 @@
+"""The page in a real browser against a live server on the sample: sign in, search by
+pinyin initials, open a person, see the network, find a path, read the dashboard — and
+the same answers as the API, with no request leaving localhost."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+import uvicorn
+
+from api.access import Role, Tokens
+from api.app import create_app
+from graph.embedded import EmbeddedStore
+from graph.settings import Settings
+from ingest.pipeline import ingest
+from queries.coverage import coverage
+from queries.network import ego
+from queries.paths import path
+from queries.search import search
+from tests.conftest import SAMPLE_DIR, TESTS_DIR
+
+SHOTS = TESTS_DIR / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("page")
+    store = EmbeddedStore(folder)
+    assert ingest(store, [SAMPLE_DIR]).errors == []
+    token = Tokens(folder).create(Role.officer, "页面测试")["token"]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(Settings(store=str(folder))), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", token, store
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture
+def page(browser, live):
+    base, _, _ = live
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    leaving = []
+
+    def only_localhost(route):
+        if route.request.url.startswith(base):
+            route.continue_()
+        else:
+            leaving.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_localhost)
+    page = context.new_page()
+    yield page
+    context.close()
+    assert leaving == [], leaving  # nothing but this server was asked for anything
+
+
+def test_staff_sign_in_search_open_a_person_and_see_the_network(page, live):
+    base, token, store = live
+    SHOTS.mkdir(exist_ok=True)
+    page.goto(base + "/")
+    page.wait_for_selector("#signin:not([hidden])")
+    page.fill("#token", token)
+    page.click("#signin-form button")
+    page.wait_for_selector("#search:not([hidden])")
+    assert "页面测试" in page.inner_text("#who")
+    page.fill("#q", "zw")
+    page.press("#q", "Enter")
+    page.wait_for_selector("#results li[data-id]")
+    shown = page.eval_on_selector_all("#results li[data-id]", "items => items.map(i => i.dataset.id)")
+    assert shown == [r["id"] for r in search(store, "zw")["results"]]
+    page.screenshot(path=str(SHOTS / "search.png"))
+    page.click(f"#results li[data-id='{shown[0]}'] a")
+    page.wait_for_selector("#entity:not([hidden]) svg g.node")
+    assert page.locator("#network g.node").count() == len(ego(store, shown[0], hops=1)["nodes"])
+    page.click("#expand")
+    page.wait_for_function(f"document.querySelectorAll('#network g.node').length == {len(ego(store, shown[0], hops=2)['nodes'])}")
+    page.screenshot(path=str(SHOTS / "person.png"))
+
+
+def test_the_path_finder_and_the_dashboard_say_what_the_api_says(page, live):
+    base, token, store = live
+    page.goto(base + "/")
+    page.evaluate(f"localStorage.setItem('tongxin-token', '{token}')")
+    page.goto(base + "/#path")
+    page.reload()
+    page.wait_for_selector("#path:not([hidden])")
+    page.fill("#from", "P0083")
+    page.fill("#to", "B17")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#sentences li")
+    expected = [p["sentence"] for p in path(store, "P0083", "B17")["paths"]]
+    assert page.eval_on_selector_all("#sentences li", "items => items.map(i => i.textContent)") == expected
+    assert page.locator("#path-picture g.node").count() == len(path(store, "P0083", "B17")["paths"][0]["nodes"])
+    page.screenshot(path=str(SHOTS / "path.png"))
+    page.click("nav button[data-view='coverage']")
+    page.wait_for_selector("#by-region rect", state="attached")
+    figures = coverage(store)
+    totals = page.inner_text("#totals")
+    assert f"代表人士 {figures['total']} 人" in totals and f"已列名联系 {figures['covered']} 人" in totals
+    assert page.locator("#by-region rect").count() == len(figures["by_region"])
+    assert page.locator("#uncovered li").count() == len(figures["uncovered"])
+    assert page.locator("#overloaded li").count() == len(figures["overloaded_liaisons"])
+    page.screenshot(path=str(SHOTS / "coverage.png"), full_page=True)

@@ -1,0 +1,213 @@
+// 同心图谱 page: plain JavaScript, no CDN, no build step; every answer comes from /api.
+"use strict";
+const NS = "http://www.w3.org/2000/svg";
+const COLOURS = {Person: "#1565c0", Member: "#2e7d32", Expert: "#6a1b9a", Liaison: "#c62828", Base: "#ef6c00",
+                 Enterprise: "#00838f", Organization: "#4e342e", Region: "#546e7a", Activity: "#ad1457"};
+let ontology = null, current = null, hops = 1;
+
+const $ = id => document.getElementById(id);
+const token = () => localStorage.getItem("tongxin-token") || "";
+
+async function api(path) {
+  const response = await fetch(path, {headers: {Authorization: "Bearer " + token()}});
+  if (response.status === 401) { show("signin"); throw new Error("请先登录"); }
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.detail || response.status);
+  return body;
+}
+
+function show(view) {
+  document.querySelectorAll("main > section").forEach(s => s.hidden = s.id !== view);
+  document.querySelectorAll("nav button").forEach(b => b.toggleAttribute("aria-current", b.dataset.view === view));
+  if (view !== "signin") location.hash = view === "entity" ? "entity/" + current : view;
+}
+
+function zh(labels) { return labels.map(l => ontology.labels[l].zh).join("、"); }
+function kind(labels) { return labels[labels.length - 1]; }
+function el(tag, attrs = {}, text) {
+  const node = document.createElement(tag);
+  Object.entries(attrs).forEach(([k, v]) => node.setAttribute(k, v));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+function svgEl(tag, attrs) {
+  const node = document.createElementNS(NS, tag);
+  Object.entries(attrs).forEach(([k, v]) => node.setAttribute(k, v));
+  return node;
+}
+function link(id, name) {
+  const a = el("a", {href: "#entity/" + id}, name || id);
+  a.addEventListener("click", e => { e.preventDefault(); openEntity(id); });
+  return a;
+}
+
+// -- search ------------------------------------------------------------------------------
+$("search-form").addEventListener("submit", async e => {
+  e.preventDefault();
+  const answer = await api("/api/search?q=" + encodeURIComponent($("q").value));
+  const list = $("results"); list.replaceChildren();
+  if (!answer.results.length) list.append(el("li", {}, "没有找到。"));
+  for (const r of answer.results) {
+    const item = el("li", {"data-id": r.id});
+    item.append(link(r.id, r.name), el("span", {class: "hint"}, `${zh(r.labels)} · ${r.id}${r.hint ? " · " + r.hint : ""}`));
+    list.append(item);
+  }
+});
+
+// -- a person or a base, with the network around it --------------------------------------
+async function openEntity(id, keepHops) {
+  current = id; hops = keepHops ? hops : 1;
+  const [page, network] = await Promise.all([api("/api/entities/" + encodeURIComponent(id)),
+                                             api(`/api/entities/${encodeURIComponent(id)}/network?hops=${hops}`)]);
+  $("entity-title").textContent = `${page.name}（${zh(page.labels)} · ${page.id}）`;
+  const rows = $("properties").tBodies[0]; rows.replaceChildren();
+  for (const [key, value] of Object.entries(page.properties)) {
+    if (key.startsWith("source_") || key === "pinyin" || key === "initials") continue;
+    const row = rows.insertRow(); row.insertCell().textContent = key;
+    row.insertCell().textContent = Array.isArray(value) ? value.join("、") : value;
+  }
+  const rels = $("relationships"); rels.replaceChildren();
+  for (const r of page.relationships) {
+    const p = el("p", {}, `${r.direction === "out" ? "→" : "←"}${r.zh}（${r.count}）：`);
+    r.neighbours.slice(0, 12).forEach((n, i) => { if (i) p.append("、"); p.append(link(n.id, n.name)); });
+    rels.append(p);
+  }
+  draw($("network"), network);
+  show("entity");
+}
+
+function draw(svg, network) {
+  svg.replaceChildren();
+  const width = svg.clientWidth || 900, height = svg.clientHeight || 480;
+  const place = {}, rings = {};
+  const centre = network.center.id;
+  // rings by distance from the centre, in the answer's stable order
+  const distance = {[centre]: 0}, queue = [centre], adjacent = {};
+  for (const r of network.relationships) {
+    (adjacent[r.from] ||= []).push(r.to); (adjacent[r.to] ||= []).push(r.from);
+  }
+  while (queue.length) {
+    const here = queue.shift();
+    for (const next of adjacent[here] || []) if (!(next in distance)) { distance[next] = distance[here] + 1; queue.push(next); }
+  }
+  for (const n of network.nodes) (rings[distance[n.id] ?? 1] ||= []).push(n);
+  Object.entries(rings).forEach(([d, members]) => members.forEach((n, i) => {
+    const angle = 2 * Math.PI * i / members.length, radius = d * Math.min(width, height) / (2 * (hops + 0.6));
+    place[n.id] = {x: width / 2 + radius * Math.cos(angle), y: height / 2 + radius * Math.sin(angle), node: n};
+  }));
+  for (const r of network.relationships) {
+    const a = place[r.from], b = place[r.to];
+    if (!a || !b) continue;
+    const line = svgEl("line", {x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: "#aaa"});
+    line.append(Object.assign(svgEl("title", {}), {textContent: ontology.relationships[r.type].zh}));
+    svg.append(line);
+  }
+  for (const {x, y, node} of Object.values(place)) {
+    const g = svgEl("g", {class: "node", "data-id": node.id, tabindex: 0, role: "link"});
+    g.append(svgEl("circle", {cx: x, cy: y, r: node.id === centre ? 10 : 7, fill: COLOURS[kind(node.labels)]}));
+    const label = svgEl("text", {x: x + 10, y: y + 4}); label.textContent = node.name || node.id;
+    g.append(label);
+    g.addEventListener("click", () => openEntity(node.id));
+    g.addEventListener("keydown", e => { if (e.key === "Enter") openEntity(node.id); });
+    svg.append(g);
+  }
+}
+
+$("expand").addEventListener("click", () => { hops = Math.min(3, hops + 1); openEntity(current, true); });
+$("export").addEventListener("click", async () => {
+  const format = $("export-format").value;
+  const response = await fetch(`/api/export?format=${format}&scope=ego:${current}:${hops}`,
+                               {headers: {Authorization: "Bearer " + token()}});
+  const url = URL.createObjectURL(await response.blob());
+  const a = el("a", {href: url, download: `tongxin-ego-${current}.${format === "csv" ? "csv.zip" : format}`});
+  a.click(); URL.revokeObjectURL(url);
+});
+
+// -- path finder -------------------------------------------------------------------------
+$("path-form").addEventListener("submit", async e => {
+  e.preventDefault();
+  const answer = await api(`/api/paths?from=${encodeURIComponent($("from").value.trim())}` +
+                           `&to=${encodeURIComponent($("to").value.trim())}&max_hops=${$("hops").value}`);
+  const list = $("sentences"); list.replaceChildren();
+  if (!answer.found) list.append(el("li", {}, `在 ${$("hops").value} 跳以内没有找到联系。`));
+  answer.paths.forEach(p => list.append(el("li", {}, p.sentence)));
+  const svg = $("path-picture"); svg.replaceChildren();
+  if (!answer.found) return;
+  const nodes = answer.paths[0].nodes, step = (svg.clientWidth || 900) / (nodes.length + 1);
+  nodes.forEach((n, i) => {
+    if (i) svg.append(svgEl("line", {x1: step * i, y1: 80, x2: step * (i + 1), y2: 80, stroke: "#888"}));
+  });
+  nodes.forEach((n, i) => {
+    const g = svgEl("g", {class: "node", "data-id": n.id});
+    g.append(svgEl("circle", {cx: step * (i + 1), cy: 80, r: 9, fill: COLOURS[kind(n.labels)]}));
+    const t = svgEl("text", {x: step * (i + 1) - 20, y: 110}); t.textContent = n.name;
+    g.append(t); g.addEventListener("click", () => openEntity(n.id)); svg.append(g);
+  });
+});
+
+// -- coverage dashboard ------------------------------------------------------------------
+function bars(svg, rows) {
+  svg.replaceChildren();
+  const entries = Object.entries(rows), height = 22;
+  svg.setAttribute("height", entries.length * height + 10);
+  entries.forEach(([name, r], i) => {
+    const y = i * height + 5, width = Math.max(0, (r.rate || 0) * 400);
+    const label = svgEl("text", {x: 0, y: y + 14}); label.textContent = name;
+    const bar = svgEl("rect", {x: 180, y, width, height: height - 6, fill: "#b71c1c", "data-name": name});
+    const figure = svgEl("text", {x: 190 + width, y: y + 14, class: "figure"});
+    figure.textContent = `${r.covered}/${r.total}（${r.rate === null ? "—" : (r.rate * 100).toFixed(1) + "%"}）`;
+    svg.append(label, bar, figure);
+  });
+}
+function ids(list, values, render) {
+  const ul = $(list); ul.replaceChildren();
+  values.forEach(v => { const li = el("li"); li.append(render(v)); ul.append(li); });
+}
+$("coverage-form").addEventListener("submit", async e => {
+  e.preventDefault();
+  const c = await api(`/api/coverage?window_days=${$("window").value}` + ($("as-of").value ? `&as_of=${$("as-of").value}` : ""));
+  $("totals").textContent = `截至 ${c.as_of}：代表人士 ${c.total} 人，已列名联系 ${c.covered} 人，覆盖率 ` +
+    `${c.rate === null ? "—" : (c.rate * 100).toFixed(1) + "%"}；${c.window_days} 天内未联系 ${c.stale.length} 人。`;
+  bars($("by-region"), c.by_region); bars($("by-base"), c.by_base);
+  ids("uncovered", c.uncovered, id => link(id));
+  ids("stale", c.stale, id => link(id));
+  ids("overloaded", c.overloaded_liaisons, l => { const s = el("span"); s.append(link(l.id, l.name), `（${l.load} 人）`); return s; });
+  ids("no-liaison", c.bases_without_liaison, id => link(id));
+});
+
+// -- overview ----------------------------------------------------------------------------
+async function overview() {
+  const stats = await api("/api/stats");
+  for (const [table, part, names] of [["nodes", "nodes", ontology.labels], ["relationship-counts", "relationships", ontology.relationships]]) {
+    const body = $(table).tBodies[0]; body.replaceChildren();
+    for (const [name, count] of Object.entries(stats[part])) {
+      const row = body.insertRow(); row.insertCell().textContent = names[name].zh; row.insertCell().textContent = count;
+    }
+  }
+}
+
+// -- sign-in and navigation --------------------------------------------------------------
+$("signin-form").addEventListener("submit", async e => {
+  e.preventDefault();
+  localStorage.setItem("tongxin-token", $("token").value.trim());
+  try { await start(); } catch (error) { $("signin-error").textContent = "登录失败：" + error.message; }
+});
+document.querySelectorAll("nav button").forEach(b => b.addEventListener("click", () => { location.hash = b.dataset.view; }));
+
+function route() {
+  const [view, id] = location.hash.slice(1).split("/");
+  if (view === "entity" && id) return id === current && !$("entity").hidden ? null : openEntity(decodeURIComponent(id));
+  const known = ["search", "path", "coverage", "overview"].includes(view) ? view : "search";
+  if (known === "coverage") $("coverage-form").requestSubmit();
+  if (known === "overview") overview();
+  show(known);
+}
+
+async function start() {
+  ontology = ontology || await (await fetch("/api/ontology")).json();
+  const me = await api("/api/me");
+  $("who").textContent = `${me.name}（${{viewer: "查看者", officer: "工作人员", admin: "管理员"}[me.role]}）`;
+  route();
+}
+window.addEventListener("hashchange", () => { if (ontology) route(); });  // back and forward work
+start().catch(() => show("signin"));
