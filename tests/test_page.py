@@ -83,6 +83,9 @@ def test_staff_sign_in_search_open_a_person_and_see_the_network(page, live):
     page.click(f"#results li[data-id='{shown[0]}'] a")
     page.wait_for_selector("#entity:not([hidden]) svg g.node")
     assert page.locator("#network g.node").count() == len(ego(store, shown[0], hops=1)["nodes"])
+    page.mouse.move(700, 450)
+    page.mouse.wheel(0, -300)  # zoom in on the network
+    assert "scale(1." in page.get_attribute("#network > g", "transform")
     page.click("#expand")
     page.wait_for_function(f"document.querySelectorAll('#network g.node').length == {len(ego(store, shown[0], hops=2)['nodes'])}")
     page.screenshot(path=str(SHOTS / "person.png"))
@@ -112,3 +115,17 @@ def test_the_path_finder_and_the_dashboard_say_what_the_api_says(page, live):
     assert page.locator("#uncovered li").count() == len(figures["uncovered"])
     assert page.locator("#overloaded li").count() == len(figures["overloaded_liaisons"])
     page.screenshot(path=str(SHOTS / "coverage.png"), full_page=True)
+
+
+def test_a_viewer_sees_masked_personal_information_on_the_page(page, live):
+    base, _, store = live
+    viewer = Tokens(store.folder).create(Role.viewer, "查看者测试")["token"]
+    page.goto(base + "/")
+    page.evaluate(f"localStorage.setItem('tongxin-token', '{viewer}')")
+    page.goto(base + "/#entity/P0083")
+    page.reload()
+    page.wait_for_selector("#properties td")
+    text = page.inner_text("#properties")
+    raw = store.get("P0083").properties
+    assert raw["phone"] not in text and raw["id_number"] not in text
+    assert raw["phone"][:3] + "****" + raw["phone"][-4:] in text

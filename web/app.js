@@ -76,8 +76,21 @@ async function openEntity(id, keepHops) {
   show("entity");
 }
 
+function zoomable(svg) {
+  // wheel zooms, dragging the background pans; the drawing sits in one <g> that moves
+  const view = svgEl("g", {}), state = {scale: 1, dx: 0, dy: 0, from: null};
+  const apply = () => view.setAttribute("transform", `translate(${state.dx},${state.dy}) scale(${state.scale})`);
+  svg.onwheel = e => { e.preventDefault(); state.scale *= e.deltaY < 0 ? 1.15 : 0.87; apply(); };
+  svg.onmousedown = e => { if (e.target === svg) state.from = [e.clientX - state.dx, e.clientY - state.dy]; };
+  svg.onmousemove = e => { if (state.from) { state.dx = e.clientX - state.from[0]; state.dy = e.clientY - state.from[1]; apply(); } };
+  svg.onmouseup = svg.onmouseleave = () => state.from = null;
+  svg.append(view);
+  return view;
+}
+
 function draw(svg, network) {
   svg.replaceChildren();
+  const canvas = zoomable(svg);
   const width = svg.clientWidth || 900, height = svg.clientHeight || 480;
   const place = {}, rings = {};
   const centre = network.center.id;
@@ -100,7 +113,7 @@ function draw(svg, network) {
     if (!a || !b) continue;
     const line = svgEl("line", {x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: "#aaa"});
     line.append(Object.assign(svgEl("title", {}), {textContent: ontology.relationships[r.type].zh}));
-    svg.append(line);
+    canvas.append(line);
   }
   for (const {x, y, node} of Object.values(place)) {
     const g = svgEl("g", {class: "node", "data-id": node.id, tabindex: 0, role: "link"});
@@ -109,7 +122,7 @@ function draw(svg, network) {
     g.append(label);
     g.addEventListener("click", () => openEntity(node.id));
     g.addEventListener("keydown", e => { if (e.key === "Enter") openEntity(node.id); });
-    svg.append(g);
+    canvas.append(g);
   }
 }
 
