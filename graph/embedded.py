@@ -167,6 +167,19 @@ class EmbeddedStore(Store):
         steps.sort(key=lambda s: (s.at, s.relationship.type, s.other.id, s.relationship.key))
         return steps[:limit]
 
+    def neighbour_ids(self, ids: Iterable[str], types: Sequence[str], exclude: Iterable[str],
+                      limit: int) -> list[str]:
+        allowed, skip = set(types), set(exclude)
+        found = {n for node in set(ids) & set(self.graph) for n, _ in self._links(node, allowed)}
+        return sorted(found - skip)[:limit]
+
+    def relationships_among(self, ids: Iterable[str], types: Sequence[str]) -> list[Relationship]:
+        allowed, inside, graph = set(types), set(ids) & set(self.graph), self.graph
+        rels = [Relationship(d["type"], u, v, dict(d["properties"]), k)
+                for node in inside for u, v, k, d in graph.out_edges(node, keys=True, data=True)
+                if v in inside and d["type"] in allowed]
+        return sorted(rels, key=lambda r: r.key)
+
     def _links(self, node: str, allowed: set[str]):
         """(neighbour, relationship) over allowed types, either direction."""
         graph = self.graph

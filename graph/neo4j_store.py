@@ -289,6 +289,22 @@ class Neo4jStore(Store):
         )
         return [Step(row["at"], self._relationship_of(row), self._node_of(row, "b_")) for row in rows]
 
+    def neighbour_ids(self, ids: Iterable[str], types: Sequence[str], exclude: Iterable[str],
+                      limit: int) -> list[str]:
+        rows = self.read(
+            f"UNWIND $ids AS id MATCH (:{ROOT_LABEL} {{id: id}})-[:{self._pattern(types)}]-(b:{ROOT_LABEL}) "
+            "WHERE NOT b.id IN $exclude RETURN DISTINCT b.id AS id ORDER BY id LIMIT $limit",
+            ids=sorted(set(ids)), exclude=sorted(set(exclude)), limit=limit)
+        return [row["id"] for row in rows]
+
+    def relationships_among(self, ids: Iterable[str], types: Sequence[str]) -> list[Relationship]:
+        rows = self.read(
+            f"MATCH (a:{ROOT_LABEL})-[r:{self._pattern(types)}]->(b:{ROOT_LABEL}) "
+            "WHERE a.id IN $ids AND b.id IN $ids "
+            "RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props ORDER BY r.key",
+            ids=sorted(set(ids)))
+        return [self._relationship_of(row) for row in rows]
+
     def shortest_paths(self, source: str, target: str, types: Sequence[str], max_hops: int,
                        limit: int) -> list[GraphPath]:
         hops = int(max_hops)

@@ -81,6 +81,16 @@ class Store(ABC):
         node (brief) at the other end; ordered by (at, type, other, key), at most ``limit``."""
 
     @abstractmethod
+    def neighbour_ids(self, ids: Iterable[str], types: Sequence[str], exclude: Iterable[str],
+                      limit: int) -> list[str]:
+        """Distinct neighbours of these nodes over ``types`` (either direction), not in
+        ``exclude``, in id order, at most ``limit``."""
+
+    @abstractmethod
+    def relationships_among(self, ids: Iterable[str], types: Sequence[str]) -> list[Relationship]:
+        """Relationships of ``types`` whose two ends are both among ``ids``, in key order."""
+
+    @abstractmethod
     def shortest_paths(self, source: str, target: str, types: Sequence[str], max_hops: int,
                        limit: int) -> list[GraphPath]:
         """Shortest paths ignoring direction over ``types``, at most ``max_hops`` long;

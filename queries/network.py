@@ -8,7 +8,7 @@ from graph.records import Relationship, Step
 from graph.store import Store
 from queries.base import bounded, existing, node_ref, relationship_types, sort_key
 
-EXPAND_LIMIT = 20000  # relationships read per hop; an ego network is never the whole graph
+EXPAND_LIMIT = 20000  # relationships read for an entity page or shared neighbours
 
 
 def relationship_ref(rel: Relationship) -> dict:
@@ -42,26 +42,23 @@ def ego(store: Store, node_id: str, *, hops: int = 2, via=None, max_nodes: int =
     bounded("max_nodes", max_nodes, 1, 5000)
     center = existing(store, node_id)[node_id]
     types = relationship_types(store, via)
-    kept, frontier, truncated = {node_id: center}, [node_id], False
-    relationships: dict[str, Relationship] = {}
-    for hop in range(hops + 1):  # the last round only joins nodes already kept
-        steps = store.expand(frontier, types, EXPAND_LIMIT)
-        truncated |= len(steps) >= EXPAND_LIMIT
-        new = {s.other.id: s.other for s in steps if s.other.id not in kept} if hop < hops else {}
+    kept, frontier, truncated = {node_id}, [node_id], False
+    for _ in range(hops):
         room = max_nodes - len(kept)
+        new = store.neighbour_ids(frontier, types, kept, room + 1)  # one more tells if it was cut
         truncated |= len(new) > room
-        chosen = sorted(new.values(), key=lambda n: n.id)[:room]
-        kept.update((n.id, n) for n in chosen)
-        relationships.update((s.relationship.key, s.relationship) for s in steps if s.other.id in kept)
-        frontier = [n.id for n in chosen]
+        frontier = new[:room]
+        kept.update(frontier)
         if not frontier:
             break
+    nodes = store.brief(kept)
+    relationships = store.relationships_among(kept, types)
     return {
         "center": node_ref(store, center),
         "hops": hops,
         "truncated": truncated,
-        "nodes": [node_ref(store, n) for n in sorted(kept.values(), key=lambda n: n.id)],
-        "relationships": [relationship_ref(r) for r in sorted(relationships.values(), key=lambda r: r.key)],
+        "nodes": [node_ref(store, nodes[i]) for i in sorted(kept)],
+        "relationships": [relationship_ref(r) for r in relationships],
     }
 
 
