@@ -32,6 +32,7 @@ def main() -> None:
     parser.add_argument("--store", required=True)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", help="comma-separated queries to time (default: all)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     with open_store(settings_from_env(args.store)) as store:
@@ -47,7 +48,8 @@ def main() -> None:
             "coverage": lambda: coverage(store, candidates=False),
         }
         report = {}
-        for name, run in cases.items():
+        chosen = args.only.split(",") if args.only else list(cases)
+        for name, run in ((n, cases[n]) for n in chosen):
             run()  # warm caches and query plans
             samples = []
             for _ in range(args.runs if name != "coverage" else max(5, args.runs // 10)):
