@@ -63,9 +63,7 @@ def revoke(ctx: typer.Context, token_id: Annotated[str, typer.Argument(metavar="
 def audit(ctx: typer.Context, limit: Annotated[int, typer.Option(help="最近几条")] = 100,
           as_json: JsonOption = False) -> None:
     """审计日志（最近的记录）/ the latest records of the audit log."""
-    log = AuditLog(settings(ctx).config_dir)
-    total, _ = log.read(0)
-    total, records = log.read(limit, max(0, total - limit))
+    total, records = AuditLog(settings(ctx).config_dir).read(limit, -limit)
     if as_json:
         print_json({"total": total, "records": records})
         return

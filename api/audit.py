@@ -39,9 +39,11 @@ class AuditLog:
             raise StoreUnavailable(f"无法写入审计日志 {self.path}：{exc}；为保证留痕，本次操作未执行") from None
 
     def read(self, limit: int = 1000, offset: int = 0) -> tuple[int, list[dict]]:
-        """(how many records there are, ``limit`` of them from ``offset``, oldest first)."""
+        """(how many records there are, ``limit`` of them from ``offset``, oldest first);
+        a negative ``offset`` counts from the end, so ``-limit`` gives the latest."""
         if not self.path.exists():
             return 0, []
         with open(self.path, encoding="utf-8") as handle:
             lines = handle.readlines()
-        return len(lines), [json.loads(line) for line in lines[offset:offset + limit]]
+        start = max(0, len(lines) + offset) if offset < 0 else offset
+        return len(lines), [json.loads(line) for line in lines[start:start + limit]]
