@@ -86,19 +86,14 @@ def test_masked_exports_hide_personal_information(tiny):
 
 
 def test_the_csv_export_loads_into_neo4j_with_neo4j_admin_import(embedded_store, neo4j_uri, tmp_path):
-    import socket
-
     from graph import local_neo4j
     from graph.neo4j_store import Neo4jStore
     from queries.stats import stats
-    from tests.conftest import SAMPLE_DIR
+    from tests.conftest import SAMPLE_DIR, free_port
 
     assert ingest(embedded_store, [SAMPLE_DIR]).errors == []
     zipfile.ZipFile(io.BytesIO(export(embedded_store, "csv").content)).extractall(tmp_path / "csv")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = local_neo4j.LocalNeo4j(tmp_path / "home", port, heap="512m")
+    server = local_neo4j.LocalNeo4j(tmp_path / "home", free_port(), heap="512m")
     server.home.mkdir()
     (server.home / "lib").symlink_to(local_neo4j.local_server().lib)  # the jars fetched for the suite's server
     report = local_neo4j.import_csv(server, tmp_path / "csv" / "nodes.csv", tmp_path / "csv" / "relationships.csv")

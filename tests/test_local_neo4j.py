@@ -8,6 +8,7 @@ import pytest
 
 from graph import local_neo4j
 from graph.errors import StoreUnavailable
+from tests.conftest import free_port
 
 
 def test_start_is_idempotent(neo4j_uri):
@@ -32,11 +33,8 @@ def test_a_port_held_by_another_program_is_refused(tmp_path):
 def test_missing_java_is_told_plainly(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv("JAVA_HOME", raising=False)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        free_port = probe.getsockname()[1]
     with pytest.raises(StoreUnavailable, match="找不到 java"):
-        local_neo4j.start(local_neo4j.LocalNeo4j(tmp_path, free_port))
+        local_neo4j.start(local_neo4j.LocalNeo4j(tmp_path, free_port()))
 
 
 def test_missing_maven_is_told_plainly(tmp_path, monkeypatch):

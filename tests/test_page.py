@@ -4,7 +4,6 @@ the same answers as the API, with no request leaving localhost."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 
@@ -20,7 +19,7 @@ from queries.coverage import coverage
 from queries.network import ego
 from queries.paths import path
 from queries.search import search
-from tests.conftest import SAMPLE_DIR, TESTS_DIR
+from tests.conftest import SAMPLE_DIR, TESTS_DIR, free_port
 
 SHOTS = TESTS_DIR / "screenshots"
 
@@ -31,9 +30,7 @@ def live(tmp_path_factory):
     store = EmbeddedStore(folder)
     assert ingest(store, [SAMPLE_DIR]).errors == []
     token = Tokens(folder).create(Role.officer, "页面测试")["token"]
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(Settings(store=str(folder))), host="127.0.0.1", port=port,
                                            log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
