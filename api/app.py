@@ -13,7 +13,7 @@ from api import problems, routes_admin, routes_queries
 from api.access import Tokens
 from api.audit import AuditLog
 from api.deps import StoreDep
-from graph.settings import Settings, open_store
+from graph.settings import Settings, open_store, settings_from_env
 from graph.ontology import describe, load
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
@@ -61,3 +61,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(routes_admin.router)
     app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
     return app
+
+
+def from_environment() -> FastAPI:
+    """The app as the environment configures it, for ``uvicorn --factory --workers N``."""
+    return create_app(settings_from_env())

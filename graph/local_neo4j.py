@@ -30,6 +30,7 @@ class LocalNeo4j:
     home: Path
     port: int = DEFAULT_PORT
     heap: str = "1g"
+    pagecache: str = "512m"
 
     @property
     def uri(self) -> str:
@@ -38,6 +39,11 @@ class LocalNeo4j:
     @property
     def lib(self) -> Path:
         return self.home / "lib"
+
+    @property
+    def import_dir(self) -> Path:
+        """Where ``LOAD CSV FROM 'file:///…'`` reads."""
+        return self.home / "import"
 
     @property
     def pid_file(self) -> Path:
@@ -49,10 +55,11 @@ class LocalNeo4j:
 
 
 def local_server(port: int | None = None) -> LocalNeo4j:
-    """The local server as configured by ``TONGXIN_NEO4J_HOME``, ``…_PORT`` and ``…_HEAP``."""
+    """The local server as configured by ``TONGXIN_NEO4J_HOME``, ``…_PORT``, ``…_HEAP`` and ``…_PAGECACHE``."""
     home = Path(os.environ.get("TONGXIN_NEO4J_HOME") or PROJECT_DIR / "neo4j" / "run")
     port = port or int(os.environ.get("TONGXIN_NEO4J_PORT") or DEFAULT_PORT)
-    return LocalNeo4j(home.resolve(), port, os.environ.get("TONGXIN_NEO4J_HEAP") or "1g")
+    return LocalNeo4j(home.resolve(), port, os.environ.get("TONGXIN_NEO4J_HEAP") or "1g",
+                      os.environ.get("TONGXIN_NEO4J_PAGECACHE") or "512m")
 
 
 def _require(tool: str, why: str) -> str:
@@ -101,7 +108,8 @@ def _write_conf(server: LocalNeo4j) -> Path:
             "dbms.usage_report.enabled=false",
             f"server.directories.data={server.home / 'data'}",
             f"server.directories.logs={server.home / 'logs'}",
-            "server.memory.pagecache.size=512m",
+            f"server.directories.import={server.import_dir}",
+            f"server.memory.pagecache.size={server.pagecache}",
             "db.tx_log.preallocate=false",
             "",
         ])
@@ -125,6 +133,13 @@ def _pid(server: LocalNeo4j) -> int | None:
     except (ProcessLookupError, PermissionError):
         return None
     return pid
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (for a second server or a refused start)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _bolt_answers(port: int) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 
@@ -45,6 +46,7 @@ def _syllables(name: str, person: bool) -> list[str]:
     return lazy_pinyin(name)
 
 
+@lru_cache(maxsize=1 << 17)  # rosters repeat names; pypinyin takes ~50 µs a name
 def name_keys(name: str, person: bool = False) -> dict[str, str]:
     """``pinyin`` (all syllables run together) and ``initials`` (their first letters)."""
     syllables = [_NOT_ALNUM.sub("", s.lower()) for s in _syllables(fold_query(name), person)]

@@ -8,19 +8,24 @@ names spliced into Cypher are labels and types taken from the ontology.
 from __future__ import annotations
 
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
+from threading import Lock
 
 from neo4j import READ_ACCESS, GraphDatabase, Query, RoutingControl, unit_of_work
-from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (AuthError, ClientError, ConstraintError, Neo4jError, ServiceUnavailable,
+                              SessionExpired)
 
 from graph.errors import InvalidQuery, QueryTimeout, StoreUnavailable
 from graph.ontology import ROOT_LABEL, Ontology
 from graph.records import GraphPath, Node, Relationship, Step, WriteResult, now_stamp
+from graph.settings import BATCH_SIZE
 from graph.store import BRIEF, Progress, Store, briefly
 
-BATCH_SIZE = 5000
+CONFLICT_RETRIES = 3
+WRITERS = 2  # concurrent write transactions
 QUERY_TIMEOUT = 30  # seconds; a question that takes longer is refused, not left running
 FULLTEXT_INDEX = "entity_name_fulltext"
 
@@ -29,29 +34,33 @@ FULLTEXT_INDEX = "entity_name_fulltext"
 _COMPARE_NODES = """
 UNWIND $rows AS row
 OPTIONAL MATCH (old:{root} {{id: row.id}})
-WITH row, old IS NULL AS created,
+WITH row, old, old IS NULL AS created,
      old IS NOT NULL AND (
        any(k IN keys(row.props) WHERE old[k] IS NULL OR old[k] <> row.props[k])
        OR any(l IN $labels WHERE NOT l IN labels(old))) AS updated
 """
-_MERGE_NODES = _COMPARE_NODES + """
-MERGE (n:{root} {{id: row.id}})
-SET n += row.props, n{labels}
-SET n.ingested_at = CASE WHEN created OR updated THEN $stamp ELSE n.ingested_at END
+# Rows the comparison found new are created, changed ones updated, the rest left untouched:
+# one index lookup per row, where MERGE would look again.
+_WRITE_NODES = _COMPARE_NODES + """
+FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END |
+  CREATE (n:{root}{labels} {{id: row.id}}) SET n += row.props, n.ingested_at = $stamp)
+FOREACH (_ IN CASE WHEN updated THEN [1] ELSE [] END |
+  SET old += row.props, old{labels}, old.ingested_at = $stamp)
 """
 _COMPARE_RELATIONSHIPS = """
 UNWIND $rows AS row
 OPTIONAL MATCH ()-[old:{type} {{key: row.key}}]->()
-WITH row, old IS NULL AS created,
+WITH row, old, old IS NULL AS created,
      old IS NOT NULL AND any(k IN keys(row.props) WHERE old[k] IS NULL OR old[k] <> row.props[k])
        AS updated
 """
-_MERGE_RELATIONSHIPS = _COMPARE_RELATIONSHIPS + """
-MATCH (a:{root} {{id: row.from}})
-MATCH (b:{root} {{id: row.to}})
-MERGE (a)-[r:{type} {{key: row.key}}]->(b)
-SET r += row.props
-SET r.ingested_at = CASE WHEN created OR updated THEN $stamp ELSE r.ingested_at END
+_WRITE_RELATIONSHIPS = _COMPARE_RELATIONSHIPS + """
+OPTIONAL MATCH (a:{root} {{id: row.from}}) WHERE created
+OPTIONAL MATCH (b:{root} {{id: row.to}}) WHERE created
+FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END |
+  CREATE (a)-[r:{type} {{key: row.key}}]->(b) SET r += row.props, r.ingested_at = $stamp)
+FOREACH (_ IN CASE WHEN updated THEN [1] ELSE [] END |
+  SET old += row.props, old.ingested_at = $stamp)
 """
 _BRIEF = "{" + ", ".join(f".{k}" for k in BRIEF) + "}"  # a map projection of the brief properties
 _COUNT = "RETURN sum(toInteger(created)) AS created, sum(toInteger(updated)) AS updated"
@@ -119,20 +128,35 @@ class Neo4jStore(Store):
             )
         return [record.data() for record in records]
 
-    def _write_batches(self, query: str, rows: list[dict], progress: Progress | None,
-                       **params) -> tuple[int, int]:
-        def work(tx, batch):
+    def _write_batch(self, query: str, batch: list[dict], params: dict) -> tuple[int, int]:
+        """One transaction; retried when a concurrent ingest created one of its rows first
+        (the comparison then sees the row and updates it)."""
+        def work(tx):
             record = tx.run(query, rows=batch, **params).single()
             return record["created"] or 0, record["updated"] or 0
 
-        created = updated = 0
-        with self._reaching(), self.driver.session(database=self.database) as session:
-            for batch in _batches(rows, self.batch_size):
-                c, u = session.execute_write(work, batch)
-                created, updated = created + c, updated + u
-                if progress:
-                    progress(len(batch))
-        return created, updated
+        with self.driver.session(database=self.database) as session:
+            for attempt in range(CONFLICT_RETRIES):
+                try:
+                    return session.execute_write(work)
+                except ConstraintError:
+                    if attempt == CONFLICT_RETRIES - 1:
+                        raise
+
+    def _write_all(self, jobs: list[tuple[str, list[dict], dict]], progress: Progress | None) -> list[tuple[int, int]]:
+        """Batches in ``WRITERS`` concurrent transactions, so the server works on several cores."""
+        lock = Lock()
+
+        def run(job):
+            query, rows, params = job
+            counted = self._write_batch(query, rows, params)
+            if progress:
+                with lock:
+                    progress(len(rows))
+            return counted
+
+        with self._reaching(), ThreadPoolExecutor(WRITERS) as pool:
+            return list(pool.map(run, jobs))
 
     # -- the Store interface ----------------------------------------------------------
 
@@ -143,10 +167,10 @@ class Neo4jStore(Store):
             f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{ROOT_LABEL}) "
             "ON EACH [n.name] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
         ]
+        # Stores made before 2026-11 had an id index per label; every lookup goes through
+        # Entity's constraint, so they only slowed each write down.
         for label in self.ontology.concrete_labels:
-            statements.append(
-                f"CREATE INDEX {label.lower()}_id IF NOT EXISTS FOR (n:{label}) ON (n.id)"
-            )
+            statements.append(f"DROP INDEX {label.lower()}_id IF EXISTS")
         for label, prop in self.ontology.indexed_properties():
             statements.append(
                 f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
@@ -162,22 +186,25 @@ class Neo4jStore(Store):
 
     def write(self, nodes: Sequence[Node], relationships: Sequence[Relationship],
               progress: Progress | None = None) -> WriteResult:
-        return self._run(nodes, relationships, _MERGE_NODES, _MERGE_RELATIONSHIPS, progress)
+        return self._run(nodes, relationships, _WRITE_NODES, _WRITE_RELATIONSHIPS, progress)
 
     def preview(self, nodes: Sequence[Node], relationships: Sequence[Relationship]) -> WriteResult:
         return self._run(nodes, relationships, _COMPARE_NODES, _COMPARE_RELATIONSHIPS, None)
 
     def _run(self, nodes, relationships, node_query: str, rel_query: str,
              progress: Progress | None) -> WriteResult:
-        """Rows grouped by label set and by type, so labels and types come from the ontology."""
+        """Rows grouped by label set and by type, so labels and types come from the ontology;
+        every node before any relationship, so each relationship finds its ends."""
         result, stamp = WriteResult(), now_stamp()
         by_labels: dict[tuple[str, ...], list[dict]] = defaultdict(list)
         for node in nodes:
             by_labels[tuple(sorted(node.labels))].append({"id": node.id, "props": node.properties})
+        jobs = []
         for labels, rows in by_labels.items():
             self._check_names(labels, self.ontology.labels)
             query = node_query.format(root=ROOT_LABEL, labels="".join(f":{l}" for l in labels)) + _COUNT
-            created, updated = self._write_batches(query, rows, progress, labels=list(labels), stamp=stamp)
+            jobs += [(query, batch, {"labels": list(labels), "stamp": stamp}) for batch in _batches(rows, self.batch_size)]
+        for created, updated in self._write_all(jobs, progress):
             result.nodes_created += created
             result.nodes_updated += updated
         by_type: dict[str, list[dict]] = defaultdict(list)
@@ -185,10 +212,12 @@ class Neo4jStore(Store):
             by_type[rel.type].append(
                 {"from": rel.source, "to": rel.target, "key": rel.key, "props": rel.properties}
             )
+        jobs = []
         for type_, rows in by_type.items():
             self._check_names([type_], self.ontology.relationships)
             query = rel_query.format(root=ROOT_LABEL, type=type_) + _COUNT
-            created, updated = self._write_batches(query, rows, progress, stamp=stamp)
+            jobs += [(query, batch, {"stamp": stamp}) for batch in _batches(rows, self.batch_size)]
+        for created, updated in self._write_all(jobs, progress):
             result.relationships_created += created
             result.relationships_updated += updated
         return result
@@ -407,8 +436,9 @@ class Neo4jStore(Store):
             raise StoreUnavailable(f"无法连接 Neo4j（{self.uri}）：{exc}") from None
 
     def clear(self) -> None:
-        # CALL … IN TRANSACTIONS needs an auto-commit transaction, hence session.run.
+        # CALL … IN TRANSACTIONS needs an auto-commit transaction, hence session.run.  The
+        # relationships go first, so a dense node never has to be detached in one transaction.
         with self._reaching(), self.driver.session(database=self.database) as session:
-            session.run(
-                f"MATCH (n:{ROOT_LABEL}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS"
-            ).consume()
+            for statement in ("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
+                              f"MATCH (n:{ROOT_LABEL}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS"):
+                session.run(statement).consume()

@@ -13,6 +13,8 @@ from graph.store import Store
 NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
 DEFAULT_STORE = ".tongxin"
 
+BATCH_SIZE = 10000  # rows per Neo4j write transaction; larger ones spend less on commits
+
 
 def _env(*names: str):
     return Field(None, validation_alias=AliasChoices(*names))
@@ -36,7 +38,7 @@ class Settings(BaseSettings):
     neo4j_database: str | None = _env("neo4j_database", "NEO4J_DATABASE")
     neo4j_retry_seconds: float = Field(15.0, gt=0, validation_alias=AliasChoices(
         "neo4j_retry_seconds", "NEO4J_MAX_RETRY_SECONDS"), description="how long a transaction is retried")
-    batch_size: int = Field(5000, ge=1, validation_alias=AliasChoices("batch_size", "TONGXIN_BATCH_SIZE"),
+    batch_size: int = Field(BATCH_SIZE, ge=1, validation_alias=AliasChoices("batch_size", "TONGXIN_BATCH_SIZE"),
                             description="rows per write transaction")
     config_dir: Path | None = _env("config_dir", "TONGXIN_CONFIG_DIR")
     max_upload_mb: int = Field(50, ge=1, validation_alias=AliasChoices("max_upload_mb", "TONGXIN_MAX_UPLOAD_MB"))

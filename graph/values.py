@@ -39,18 +39,26 @@ def _text(raw) -> str:
     return str(raw).strip()
 
 
+_BLANKS = re.compile(r"\s+")
+
+
+def _nfkc(text: str) -> str:
+    """Full-width forms folded; ASCII (most cells) is already folded."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
 def _code(raw) -> str:
     """Full-width digits and letters to ASCII, spaces dropped, upper case."""
     if isinstance(raw, float) and abs(raw) >= 1e15:
         raise ValueError(f"「{raw:.0f}」超过 15 位，Excel 已把它当作数字并丢失了末几位，"
                          "请将该列设置为文本格式后重新填写")
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(raw))).upper()
+    return _BLANKS.sub("", _nfkc(str(raw))).upper()
 
 
 def clean_id(raw) -> str:
     """Roster ids: full-width characters folded, no blanks inside."""
-    code = unicodedata.normalize("NFKC", str(raw)).strip()
-    if re.search(r"\s", code):
+    code = _nfkc(str(raw)).strip()
+    if _BLANKS.search(code):
         raise ValueError(f"编号「{raw}」中不能有空格")
     return code
 
@@ -82,7 +90,7 @@ def clean_date(raw) -> str:
         return raw.date().isoformat()
     if isinstance(raw, dt.date):
         return raw.isoformat()
-    match = _DATE.match(unicodedata.normalize("NFKC", str(raw)).strip())
+    match = _DATE.match(_nfkc(str(raw)).strip())
     try:
         if match is None:
             raise ValueError

@@ -89,7 +89,8 @@ def test_the_csv_export_loads_into_neo4j_with_neo4j_admin_import(embedded_store,
     from graph import local_neo4j
     from graph.neo4j_store import Neo4jStore
     from queries.stats import stats
-    from tests.conftest import SAMPLE_DIR, free_port
+    from graph.local_neo4j import free_port
+    from tests.conftest import SAMPLE_DIR
 
     assert ingest(embedded_store, [SAMPLE_DIR]).errors == []
     zipfile.ZipFile(io.BytesIO(export(embedded_store, "csv").content)).extractall(tmp_path / "csv")

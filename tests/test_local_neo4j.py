@@ -8,7 +8,7 @@ import pytest
 
 from graph import local_neo4j
 from graph.errors import StoreUnavailable
-from tests.conftest import free_port
+from graph.local_neo4j import free_port
 
 
 def test_start_is_idempotent(neo4j_uri):

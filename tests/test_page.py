@@ -19,7 +19,8 @@ from queries.coverage import coverage
 from queries.network import ego
 from queries.paths import path
 from queries.search import search
-from tests.conftest import SAMPLE_DIR, TESTS_DIR, free_port
+from graph.local_neo4j import free_port
+from tests.conftest import SAMPLE_DIR, TESTS_DIR
 
 SHOTS = TESTS_DIR / "screenshots"
 
