@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from api import problems, routes_admin, routes_queries
 from api.access import Tokens
 from api.audit import AuditLog
+from api.flights import SingleFlight
 from api.deps import StoreDep
 from graph.settings import Settings, open_store, settings_from_env
 from graph.ontology import describe, load
@@ -27,6 +28,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.settings = settings
         app.state.tokens = Tokens(settings.config_dir)
         app.state.audit = AuditLog(settings.config_dir)
+        app.state.flights = SingleFlight()
         app.state.store = open_store(settings)
         try:
             yield

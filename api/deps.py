@@ -1,4 +1,5 @@
-"""Dependencies shared by the routers: the store, the caller and their role, the audit log."""
+"""Dependencies shared by the routers: the store, the caller and their role, the audit log,
+the shared flights of heavy questions."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.access import Caller, Role, check
 from api.audit import AuditLog
+from api.flights import SingleFlight
 from graph.store import Store
 
 bearer = HTTPBearer(auto_error=False, description="`tongxin token create --role viewer|officer|admin` 生成的令牌")
@@ -20,6 +22,10 @@ def get_store(request: Request) -> Store:
 
 def get_audit(request: Request) -> AuditLog:
     return request.app.state.audit
+
+
+def get_flights(request: Request) -> SingleFlight:
+    return request.app.state.flights
 
 
 def get_caller(request: Request,
@@ -35,6 +41,7 @@ def role(needed: Role):
 
 StoreDep = Annotated[Store, Depends(get_store)]
 AuditDep = Annotated[AuditLog, Depends(get_audit)]
+FlightsDep = Annotated[SingleFlight, Depends(get_flights)]
 Viewer = Annotated[Caller, Depends(role(Role.viewer))]
 Officer = Annotated[Caller, Depends(role(Role.officer))]
 Admin = Annotated[Caller, Depends(role(Role.admin))]

@@ -1,5 +1,5 @@
 """The API under load: ``clients`` threads on loopback, each with its own keep-alive connection,
-asking a mix of reads back to back (no think time) for ``seconds``.
+asking a mix of reads for ``seconds``, back to back or with a pause to read each answer.
 
 The server is ``tongxin serve`` in its own process, as staff would run it.
 """
@@ -15,6 +15,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from pathlib import Path
 from urllib.parse import urlencode, quote
 
 from api.access import Role
@@ -40,7 +41,7 @@ def _requests(rng: random.Random, people: list[str], names: list[str]):
     }
 
 
-def _client(port: int, token: str, people, names, until: float, seed: int, results: list) -> None:
+def _client(port: int, token: str, people, names, until: float, seed: int, think: float, results: list) -> None:
     rng = random.Random(seed)
     kinds = list(MIX)
     weights = [MIX[k] for k in kinds]
@@ -59,6 +60,8 @@ def _client(port: int, token: str, people, names, until: float, seed: int, resul
             connection.close()
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         results.append((kind, time.perf_counter() - start, ok))
+        if think:
+            time.sleep(rng.uniform(0, 2 * think))
     connection.close()
 
 
@@ -66,7 +69,7 @@ def _wait_ready(port: int, server: subprocess.Popen, timeout: float = 120) -> No
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"tongxin serve stopped: {server.stderr.read()[-2000:]}")
+            raise RuntimeError(f"the API server stopped (exit {server.returncode})")
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             connection.request("GET", "/ready")
@@ -79,8 +82,10 @@ def _wait_ready(port: int, server: subprocess.Popen, timeout: float = 120) -> No
 
 
 def load(store_spec: str, people: list[str], names: list[str], clients: int = 32, seconds: float = 60,
-         workers: int = 1) -> dict:
-    """Throughput, latency percentiles and errors of a read mix against a fresh server."""
+         workers: int = 1, think: float = 0) -> dict:
+    """Throughput, latency percentiles and errors of a read mix against a fresh server;
+    ``think`` > 0 makes each client pause a random 0–2×think seconds between requests,
+    as staff reading an answer do."""
     port = free_port()
     with tempfile.TemporaryDirectory() as config_dir:
         token = issue_token(config_dir, Role.officer, "benchmark")["token"]
@@ -88,13 +93,14 @@ def load(store_spec: str, people: list[str], names: list[str], clients: int = 32
         command = [sys.executable, "-m", "uvicorn", "api.app:from_environment", "--factory",
                    "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
                    "--log-level", "warning", "--no-access-log"]
+        log = open(Path(config_dir) / "server.log", "w+")  # a file, not a pipe nobody drains
         server = subprocess.Popen(command, env={**env, "TONGXIN_STORE": store_spec},
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                  stdout=log, stderr=subprocess.STDOUT, text=True)
         try:
             _wait_ready(port, server)
             results: list = []
             until = time.perf_counter() + seconds
-            threads = [threading.Thread(target=_client, args=(port, token, people, names, until, i, results))
+            threads = [threading.Thread(target=_client, args=(port, token, people, names, until, i, think, results))
                        for i in range(clients)]
             for thread in threads:
                 thread.start()
@@ -102,13 +108,20 @@ def load(store_spec: str, people: list[str], names: list[str], clients: int = 32
                 thread.join()
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+            log.seek(0)
+            server_log = log.read()[-3000:]
+            log.close()
     by_kind = defaultdict(list)
     for kind, took, _ in results:
         by_kind[kind].append(took)
     return {
-        "clients": clients, "seconds": seconds, "workers": workers, "requests": len(results),
+        "clients": clients, "seconds": seconds, "workers": workers, "think_s": think, "requests": len(results),
         "per_s": round(len(results) / seconds, 1), "errors": sum(not ok for *_, ok in results),
         "ms": percentiles([took for _, took, _ in results]),
         "by_kind": {k: percentiles(v) for k, v in sorted(by_kind.items())},
+        "server_log_tail": server_log,
     }

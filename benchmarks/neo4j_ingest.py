@@ -9,6 +9,8 @@ work than ``tongxin ingest`` (which reads the raw rosters); the comparison is on
 from __future__ import annotations
 
 import csv
+import json
+import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -18,6 +20,7 @@ from graph.embedded import EmbeddedStore
 from graph.neo4j_store import Neo4jStore
 from graph.ontology import ROOT_LABEL, load
 from graph.records import Node, Relationship, now_stamp
+from graph.settings import open_store, settings_from_env
 from ingest.pipeline import map_tables, read_all
 from ingest.resolve import resolve
 
@@ -133,3 +136,19 @@ def naive(store: Neo4jStore, nodes: list[Node], rels: list[Relationship], budget
             if time.perf_counter() - start > budget:
                 break
     return done, time.perf_counter() - start
+
+
+def main(uri: str, folder: str, import_dir: str, naive_seconds: str) -> None:
+    """In a process of its own, so the rows it holds are freed before ``tongxin ingest`` runs:
+    writes the LOAD CSV files, runs the naive loop into the (cleared) database, prints both."""
+    nodes, rels = clean_records(Path(folder))
+    statements = write_load_csv(nodes, rels, Path(import_dir))
+    with open_store(settings_from_env(uri)) as store:
+        done, seconds = naive(store, nodes, rels, float(naive_seconds))
+    print(json.dumps({"statements": statements, "records": len(nodes) + len(rels),
+                      "naive": {"records": done, "seconds": round(seconds, 2), "records_per_s": round(done / seconds)}},
+                     ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

@@ -15,6 +15,8 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,8 +27,6 @@ from benchmarks.query_latency import inputs, latency
 from graph import local_neo4j
 from graph.embedded import EmbeddedStore
 from graph.neo4j_store import Neo4jStore
-from graph.ontology import load
-from ingest.synthetic import generate, write_dataset
 
 HERE = Path(__file__).resolve().parent
 SCALES = {"district": 5_000, "city": 100_000, "province": 1_000_000}
@@ -34,14 +34,16 @@ SEED = 7
 
 
 def dataset(scale: str, data_dir: Path) -> Path:
-    """The generated rosters of a scale, made once and kept."""
+    """The generated rosters of a scale, made once (by ``tongxin generate``) and kept."""
     folder = data_dir / scale
     done = folder / ".generated"
     if not done.exists():
         shutil.rmtree(folder, ignore_errors=True)
+        command = [str(Path(sys.executable).with_name("tongxin")), "generate",
+                   "--people", str(SCALES[scale]), "--seed", str(SEED), "--out", str(folder)]
         started = time.perf_counter()
-        write_dataset(load(), generate(SCALES[scale], SEED), folder)
-        done.write_text(f"tongxin generate --people {SCALES[scale]} --seed {SEED}\n")
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        done.write_text(" ".join(command[1:]) + "\n")
         print(f"  generated {scale} in {time.perf_counter() - started:.0f} s")
     return folder
 
@@ -63,33 +65,35 @@ def embedded(folder: Path, runs: int) -> dict:
     return result
 
 
+def _per_s(records: int, seconds: float) -> dict:
+    return {"records": records, "seconds": round(seconds, 2), "records_per_s": round(records / seconds)}
+
+
 def neo4j(folder: Path, uri: str, import_dir: Path, runs: int, naive_seconds: float,
           api_seconds: float) -> dict:
-    nodes, rels = neo4j_ingest.clean_records(folder)
-    statements = neo4j_ingest.write_load_csv(nodes, rels, import_dir)
-    rows = len(nodes) + len(rels)
+    """The same rows three ways into the same cleared database and constraints; then queries."""
     result = {}
     with Neo4jStore(uri) as store:
         store.clear()
         store.ensure_schema()
-        seconds = neo4j_ingest.load_csv(store, statements)
+        prepared = in_child("benchmarks.neo4j_ingest", uri, str(folder), str(import_dir), str(naive_seconds))
+        result["naive"] = prepared["naive"]
+        store.clear()
+        seconds = neo4j_ingest.load_csv(store, prepared["statements"])
         loaded = store.counts()
-        result["load_csv"] = {"rows": rows, "seconds": round(seconds, 2), "rows_per_s": round(rows / seconds)}
+        result["load_csv"] = _per_s(prepared["records"], seconds)
         store.clear()
-        done, seconds = neo4j_ingest.naive(store, nodes, rels, naive_seconds)
-        result["naive"] = {"rows": done, "seconds": round(seconds, 2), "rows_per_s": round(done / seconds)}
-        store.clear()
-        del nodes, rels
         result["ours"] = in_child("benchmarks.ingest_once", uri, str(folder))
         if store.counts() != loaded:
             raise SystemExit("tongxin ingest and LOAD CSV wrote different graphs")
-        ours = result["ours"]["rows_per_s"]
-        result["ratio_to_load_csv"] = round(ours / result["load_csv"]["rows_per_s"], 2)
-        result["ratio_to_naive"] = round(ours / result["naive"]["rows_per_s"], 1)
+        ours = result["ours"]["records_per_s"]
+        result["ratio_to_load_csv"] = round(ours / result["load_csv"]["records_per_s"], 2)
+        result["ratio_to_naive"] = round(ours / result["naive"]["records_per_s"], 1)
         people, names = inputs(store)
         result["ms"] = latency(store, people, names, runs=runs)
     if api_seconds:
         result["api"] = api_load.load(uri, people, names, seconds=api_seconds)
+        result["api_paced"] = api_load.load(uri, people, names, seconds=api_seconds, think=1.0)
     return result
 
 

@@ -225,7 +225,7 @@ class EmbeddedStore(Store):
                 for tail in self._walks(sides[1][1], middle, limit):
                     nodes = [n for n, _ in head] + [middle] + [n for n, _ in reversed(tail)]
                     rels = [e for _, e in head] + [e for _, e in reversed(tail)]
-                    paths.append(GraphPath(nodes, [Relationship(d["type"], u, v, dict(d["properties"]), k)
+                    paths.append(GraphPath(nodes, [Relationship(d["type"], u, v, {}, k)
                                                    for u, v, k, d in rels]))
                     if len(paths) >= limit:
                         return paths

@@ -334,16 +334,20 @@ class Neo4jStore(Store):
 
     def neighbour_ids(self, ids: Iterable[str], types: Sequence[str], exclude: Iterable[str],
                       limit: int) -> list[str]:
+        # Excluded ids are dropped here, not in Cypher: there `NOT b.id IN $list` scans the list
+        # for every neighbour, which at 500 kept nodes made a hub's second ring take 0.5 s.
+        exclude = set(exclude)
         rows = self.rows(
             f"UNWIND $ids AS id MATCH (:{ROOT_LABEL} {{id: id}})-[:{self._pattern(types)}]-(b:{ROOT_LABEL}) "
-            "WHERE NOT b.id IN $exclude RETURN DISTINCT b.id AS id ORDER BY id LIMIT $limit", ("id",),
-            ids=sorted(set(ids)), exclude=sorted(set(exclude)), limit=limit)
-        return [row["id"] for row in rows]
+            "WITH DISTINCT b RETURN b.id AS id ORDER BY id LIMIT $limit", ("id",),
+            ids=sorted(set(ids)), limit=limit + len(exclude))
+        return [row["id"] for row in rows if row["id"] not in exclude][:limit]
 
     def relationships_among(self, ids: Iterable[str], types: Sequence[str]) -> list[Relationship]:
         rows = self.rows(
-            f"MATCH (a:{ROOT_LABEL})-[r:{self._pattern(types)}]->(b:{ROOT_LABEL}) "
-            "WHERE a.id IN $ids AND b.id IN $ids "
+            # Matching the ends as nodes, not by their ids, spares a property read per relationship.
+            f"MATCH (n:{ROOT_LABEL}) WHERE n.id IN $ids WITH collect(n) AS kept UNWIND kept AS a "
+            f"MATCH (a)-[r:{self._pattern(types)}]->(b) WHERE b IN kept "
             "RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props ORDER BY r.key",
             ("type", "from", "to", "props"), ids=sorted(set(ids)))
         return [self._relationship_of(row) for row in rows]
@@ -351,12 +355,12 @@ class Neo4jStore(Store):
     def shortest_paths(self, source: str, target: str, types: Sequence[str], max_hops: int,
                        limit: int) -> list[GraphPath]:
         hops = int(max_hops)
-        rows = self.read(
+        rows = self.rows(
             f"MATCH (a:{ROOT_LABEL} {{id: $a}}), (b:{ROOT_LABEL} {{id: $b}}) "
             f"MATCH p = allShortestPaths((a)-[:{self._pattern(types)}*..{hops}]-(b)) "
             "WITH p LIMIT $limit "
             "RETURN [n IN nodes(p) | n.id] AS nodes, [r IN relationships(p) | {type: type(r), "
-            "from: startNode(r).id, to: endNode(r).id, props: properties(r)}] AS rels",
+            "from: startNode(r).id, to: endNode(r).id, props: {key: r.key}}] AS rels", ("nodes", "rels"),
             a=source, b=target, limit=limit,
         )
         return [GraphPath(row["nodes"], [self._relationship_of(r) for r in row["rels"]]) for row in rows]

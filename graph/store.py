@@ -94,7 +94,8 @@ class Store(ABC):
     def shortest_paths(self, source: str, target: str, types: Sequence[str], max_hops: int,
                        limit: int) -> list[GraphPath]:
         """Shortest paths ignoring direction over ``types``, at most ``max_hops`` long;
-        up to ``limit`` of them, any order (the caller sorts)."""
+        up to ``limit`` of them, any order (the caller sorts).  Their relationships carry
+        type, ends and key but no properties: a path is a route, not a record."""
 
     @abstractmethod
     def without(self, label: str, types: Sequence[str], direction: str, limit: int) -> list[str]:

@@ -13,6 +13,7 @@ from queries.base import bounded, default_types
 
 NO_REGION, NO_BASE = "未填镇街", "未加入同心荟"
 CANDIDATES = 3
+EXPAND_LIMIT = 2_000_000  # relationships read to find who is near whom; far above any district's
 
 
 def _day(value) -> str:
@@ -84,22 +85,43 @@ def coverage_series(store: Store, dates: list, *, window_days: int = 365, max_lo
 def _candidates(store: Store, facts: dict, max_load: int) -> dict[str, list[dict]]:
     """For each uncovered representative, up to three liaisons with spare load, best first:
     close in the graph (linked directly: 3, through one node: 2), responsible for one of
-    their bases (3), in their region (1), already keeping someone of their industry (1)."""
+    their bases (3), in their region (1), already keeping someone of their industry (1).
+
+    Only liaisons that can make the top three are scored: those close in the graph or
+    responsible for a base, and the first three by (load, id) of the region's, the
+    industry's and both's — any later one there is beaten by three before it.  Nobody is
+    their own candidate."""
     uncovered = [r for r in facts["representatives"] if not r["liaisons"]]
     spare = {l["id"]: l for l in facts["liaisons"] if l["load"] < max_load}
     if not uncovered or not spare:
         return {r["id"]: [] for r in uncovered}
     base_ids = {b["name"]: b["id"] for b in facts["bases"]}
     near = _nearby_liaisons(store, [r["id"] for r in uncovered], set(spare))
-    found = {}
+    by_region, by_industry, by_base = defaultdict(list), defaultdict(list), defaultdict(list)
+    for lid in sorted(spare, key=lambda i: (spare[i]["load"], i)):
+        by_region[spare[lid]["region"]].append(lid)
+        for industry in spare[lid]["industries"]:
+            by_industry[industry].append(lid)
+        for base in spare[lid]["bases"]:
+            by_base[base].append(lid)
+    found, both_of = {}, {}
     for rep in uncovered:
+        bases = {base_ids.get(b) for b in rep["bases"]}
+        in_region = by_region.get(rep["region"], []) if rep["region"] else []
+        in_industry = by_industry.get(rep["industry"], []) if rep["industry"] else []
+        pair = (rep["region"], rep["industry"])
+        if pair not in both_of:
+            both_of[pair] = [lid for lid in in_region if rep["industry"] in spare[lid]["industries"]][:CANDIDATES + 1]
+        both = both_of[pair]
+        pool = (set(near.get(rep["id"], {})) | {lid for b in bases for lid in by_base.get(b, [])}
+                | set(in_region[:CANDIDATES + 1]) | set(in_industry[:CANDIDATES + 1]) | set(both)) - {rep["id"]}
         scored = []
-        for lid, liaison in spare.items():
-            reasons = []
-            if near.get((rep["id"], lid)):
-                reasons.append(("关系网中直接相连" if near[(rep["id"], lid)] == 1 else "关系网中隔一人相连",
-                                4 - near[(rep["id"], lid)]))
-            if {base_ids.get(b) for b in rep["bases"]} & set(liaison["bases"]):
+        for lid in pool:
+            liaison, reasons = spare[lid], []
+            hops = near.get(rep["id"], {}).get(lid)
+            if hops:
+                reasons.append(("关系网中直接相连" if hops == 1 else "关系网中隔一人相连", 4 - hops))
+            if bases & set(liaison["bases"]):
                 reasons.append(("负责其所在同心荟", 3))
             if rep["region"] and rep["region"] == liaison["region"]:
                 reasons.append(("同一镇街", 1))
@@ -113,18 +135,21 @@ def _candidates(store: Store, facts: dict, max_load: int) -> dict[str, list[dict
     return found
 
 
-def _nearby_liaisons(store: Store, people: list[str], liaisons: set[str]) -> dict[tuple[str, str], int]:
-    """(person, liaison) → 1 when linked directly, 2 when through one node."""
+def _nearby_liaisons(store: Store, people: list[str], liaisons: set[str]) -> dict[str, dict[str, int]]:
+    """person → {liaison: 1 when linked directly, 2 when through one node}.
+
+    Walked from both ends and met in the middle, so a base with thousands of members is
+    never expanded."""
     types = default_types(store)
-    first = store.expand(people, types, 200_000)
-    near: dict[tuple[str, str], int] = {}
+    people_set = set(people)
     via: dict[str, set[str]] = defaultdict(set)
-    for step in first:
-        if step.other.id in liaisons:
-            near[(step.at, step.other.id)] = 1
+    for step in store.expand(people, types, EXPAND_LIMIT):
         via[step.other.id].add(step.at)
-    for step in store.expand(list(via), types, 200_000):
-        if step.other.id in liaisons:
-            for person in via[step.at]:
-                near.setdefault((person, step.other.id), 2)
+    near: dict[str, dict[str, int]] = defaultdict(dict)
+    for step in store.expand(sorted(liaisons), types, EXPAND_LIMIT):
+        if step.other.id in people_set:
+            near[step.other.id][step.at] = 1
+        for person in via.get(step.other.id, ()):
+            if person != step.at:
+                near[person].setdefault(step.at, 2)
     return near
