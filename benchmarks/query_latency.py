@@ -45,10 +45,11 @@ def latency(store: Store, people: list[str], names: list[str], runs: int = 50, s
     }
     report = {}
     for name in only:
-        for _ in range(5):  # warm caches and the query plans of each shape (one char, pinyin, …)
+        heavy = name.startswith("coverage")
+        for _ in range(1 if heavy else 5):  # warm caches and the plans of each shape (one character, pinyin…)
             cases[name]()
         samples = []
-        for _ in range(runs if not name.startswith("coverage") else max(5, runs // 10)):
+        for _ in range(max(5, runs // 10) if heavy else runs):
             start = time.perf_counter()
             cases[name]()
             samples.append(time.perf_counter() - start)

@@ -74,8 +74,10 @@ def ingest(store: Store, paths: Iterable[Path], *, skip_invalid: bool = False,
         return IngestReport(ok=False, written=False, rows=0, errors=failed.errors)
     tables, errors = read_all(paths)
     collected = map_tables(store, tables, layout)
+    del tables  # the raw cells; a city's rosters hold hundreds of megabytes of them
     collected.errors[:0] = errors
     nodes, relationships = resolve(store.ontology, store, collected, skip_invalid)
+    collected.pending.clear()
     errors = collected.errors
     if errors and not skip_invalid:
         return IngestReport(ok=False, written=False, rows=collected.rows, errors=errors)
