@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks import api_load, neo4j_ingest
@@ -70,18 +71,21 @@ def _per_s(records: int, seconds: float) -> dict:
 
 
 def neo4j(folder: Path, uri: str, import_dir: Path, runs: int, naive_seconds: float,
-          api_seconds: float) -> dict:
-    """The same rows three ways into the same cleared database and constraints; then queries."""
+          api_seconds: float, keep: Callable[[dict], None]) -> dict:
+    """The same rows three ways into the same cleared database and constraints; then queries.
+    ``keep`` saves the figures so far after each phase, so a later failure loses none."""
     result = {}
     with Neo4jStore(uri) as store:
         store.clear()
         store.ensure_schema()
         prepared = in_child("benchmarks.neo4j_ingest", uri, str(folder), str(import_dir), str(naive_seconds))
         result["naive"] = prepared["naive"]
+        keep(result)
         store.clear()
         seconds = neo4j_ingest.load_csv(store, prepared["statements"])
         loaded = store.counts()
         result["load_csv"] = _per_s(prepared["records"], seconds)
+        keep(result)
         store.clear()
         result["ours"] = in_child("benchmarks.ingest_once", uri, str(folder))
         if store.counts() != loaded:
@@ -89,8 +93,10 @@ def neo4j(folder: Path, uri: str, import_dir: Path, runs: int, naive_seconds: fl
         ours = result["ours"]["records_per_s"]
         result["ratio_to_load_csv"] = round(ours / result["load_csv"]["records_per_s"], 2)
         result["ratio_to_naive"] = round(ours / result["naive"]["records_per_s"], 1)
+        keep(result)
         people, names = inputs(store)
         result["ms"] = latency(store, people, names, runs=runs)
+        keep(result)
     if api_seconds:
         result["api"] = api_load.load(uri, people, names, seconds=api_seconds)
         result["api_paced"] = api_load.load(uri, people, names, seconds=api_seconds, think=1.0)
@@ -106,29 +112,40 @@ def main() -> None:
     parser.add_argument("--api-seconds", type=float, default=30, help="how long the API is loaded; 0 skips it")
     parser.add_argument("--embedded-max", type=int, default=SCALES["city"],
                         help="largest scale (people) run on the embedded store, which holds the graph in memory")
+    parser.add_argument("--stores", default="embedded,neo4j", help="which stores to run (comma-separated)")
     parser.add_argument("--neo4j", help="a Neo4j URI whose database may be cleared (default: the local server)")
     parser.add_argument("--import-dir", type=Path, help="that server's import folder, for LOAD CSV")
     parser.add_argument("--data", type=Path, default=HERE / "data")
     parser.add_argument("--out", type=Path, default=HERE / "results")
     args = parser.parse_args()
     scales = args.scales.split(",") if args.scales else list(SCALES) if args.full else ["district"]
-    server = None
-    if args.neo4j is None:
-        server = local_neo4j.local_server()
-        uri, import_dir = local_neo4j.start(server), server.import_dir
-    else:
-        uri, import_dir = args.neo4j, args.import_dir
+    stores = args.stores.split(",")
+    uri = import_dir = None
+    if "neo4j" in stores:
+        if args.neo4j is None:
+            server = local_neo4j.local_server()
+            uri, import_dir = local_neo4j.start(server), server.import_dir
+        else:
+            uri, import_dir = args.neo4j, args.import_dir
     args.out.mkdir(parents=True, exist_ok=True)
     for scale in scales:
         print(f"{scale}: {SCALES[scale]} people")
         folder = dataset(scale, args.data)
-        result = {"scale": scale, "people": SCALES[scale], "dataset_mb": _size_mb(folder)}
-        if SCALES[scale] <= args.embedded_max:
-            result["embedded"] = embedded(folder, args.runs)
+        saved = args.out / f"{scale}.json"
+        result = json.loads(saved.read_text()) if saved.exists() else {}  # a store not run keeps its figures
+        result.update({"scale": scale, "people": SCALES[scale], "dataset_mb": _size_mb(folder)})
+
+        def keep(store: str, figures: dict) -> None:
+            result[store] = figures
+            saved.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
+
+        if "embedded" in stores and SCALES[scale] <= args.embedded_max:
+            keep("embedded", embedded(folder, args.runs))
             print("  embedded", json.dumps(result["embedded"], ensure_ascii=False))
-        result["neo4j"] = neo4j(folder, uri, import_dir, args.runs, args.naive_seconds, args.api_seconds)
-        print("  neo4j", json.dumps(result["neo4j"], ensure_ascii=False))
-        (args.out / f"{scale}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
+        if "neo4j" in stores:
+            keep("neo4j", neo4j(folder, uri, import_dir, args.runs, args.naive_seconds, args.api_seconds,
+                                lambda part: keep("neo4j", part)))
+            print("  neo4j", json.dumps(result["neo4j"], ensure_ascii=False))
 
 
 if __name__ == "__main__":

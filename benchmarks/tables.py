@@ -28,6 +28,8 @@ def ingest(results: list[dict]) -> str:
     rows = []
     for r in results:
         n = r["neo4j"]
+        if "ours" not in n:
+            continue
         rows.append([r["scale"], f"{n['ours']['records']:,}", f"{n['ours']['rows']:,}",
                      f"{n['ours']['seconds']} s", f"{n['ours']['records_per_s']:,}",
                      f"{n['load_csv']['seconds']} s", f"{n['load_csv']['records_per_s']:,}",
@@ -49,14 +51,21 @@ def embedded(results: list[dict]) -> str:
     return _table(["scale", "roster rows", "ingest", "rows/s", "records/s", "peak RSS", "file", "open"], rows)
 
 
+def _cell(figures: dict | None) -> str:
+    if figures is None:
+        return "–"
+    if "error" in figures:
+        return "refused: " + figures["error"]
+    return " / ".join(str(figures[p]) for p in ("p50", "p95", "p99"))
+
+
 def latency(results: list[dict]) -> str:
     rows = []
     for r in results:
         for store in ("embedded", "neo4j"):
             ms = r.get(store, {}).get("ms")
             if ms:
-                rows.append([r["scale"], store, *[" / ".join(str(ms[q][p]) for p in ("p50", "p95", "p99"))
-                                                   if q in ms else "–" for q in QUERIES]])
+                rows.append([r["scale"], store, *[_cell(ms.get(q)) for q in QUERIES]])
     return _table(["scale", "store", *QUERIES], rows)
 
 
