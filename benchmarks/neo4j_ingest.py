@@ -16,6 +16,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from benchmarks.measure import per_s
 from graph.embedded import EmbeddedStore
 from graph.neo4j_store import Neo4jStore
 from graph.ontology import ROOT_LABEL, load
@@ -146,7 +147,7 @@ def main(uri: str, folder: str, import_dir: str, naive_seconds: str) -> None:
     with open_store(settings_from_env(uri)) as store:
         done, seconds = naive(store, nodes, rels, float(naive_seconds))
     print(json.dumps({"statements": statements, "records": len(nodes) + len(rels),
-                      "naive": {"records": done, "seconds": round(seconds, 2), "records_per_s": round(done / seconds)}},
+                      "naive": per_s(done, seconds)},
                      ensure_ascii=False))
 
 

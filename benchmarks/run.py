@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks import api_load, neo4j_ingest
-from benchmarks.measure import in_child
+from benchmarks.measure import in_child, per_s
 from benchmarks.query_latency import inputs, latency
 from graph import local_neo4j
 from graph.embedded import EmbeddedStore
@@ -66,10 +66,6 @@ def embedded(folder: Path, runs: int) -> dict:
     return result
 
 
-def _per_s(records: int, seconds: float) -> dict:
-    return {"records": records, "seconds": round(seconds, 2), "records_per_s": round(records / seconds)}
-
-
 def neo4j(folder: Path, uri: str, import_dir: Path, runs: int, naive_seconds: float,
           api_seconds: float, keep: Callable[[dict], None]) -> dict:
     """The same rows three ways into the same cleared database and constraints; then queries.
@@ -84,7 +80,7 @@ def neo4j(folder: Path, uri: str, import_dir: Path, runs: int, naive_seconds: fl
         store.clear()
         seconds = neo4j_ingest.load_csv(store, prepared["statements"])
         loaded = store.counts()
-        result["load_csv"] = _per_s(prepared["records"], seconds)
+        result["load_csv"] = per_s(prepared["records"], seconds)
         keep(result)
         store.clear()
         result["ours"] = in_child("benchmarks.ingest_once", uri, str(folder))

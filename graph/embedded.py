@@ -24,6 +24,8 @@ from graph.store import Progress, Store, briefly
 
 FORMAT_VERSION = 1
 SAVE_CHUNK = 20000  # items encoded at a time: the C encoder's speed without the whole file in memory
+GRAPH_FILE = "graph.json"
+LOCK_FILE = "graph.lock"
 
 
 def _write_items(handle, items: Iterator[dict]) -> None:
@@ -32,8 +34,6 @@ def _write_items(handle, items: Iterator[dict]) -> None:
     while chunk := list(islice(items, SAVE_CHUNK)):
         handle.write(("" if first else ",") + json.dumps(chunk, ensure_ascii=False, separators=(",", ":"))[1:-1])
         first = False
-GRAPH_FILE = "graph.json"
-LOCK_FILE = "graph.lock"
 
 
 class EmbeddedStore(Store):

@@ -217,7 +217,8 @@ def import_csv(server: LocalNeo4j, nodes: Path, relationships: Path) -> str:
     conf = _write_conf(server)
     done = subprocess.run(
         [_java(), "-cp", f"{server.lib}/*", "org.neo4j.server.startup.Neo4jAdminCommand", "database", "import",
-         "full", f"--nodes={nodes}", f"--relationships={relationships}", "--overwrite-destination", "neo4j"],
+         "full", f"--nodes={nodes}", f"--relationships={relationships}", "--overwrite-destination",
+         f"--report-file={server.home / 'logs' / 'import.report'}", "neo4j"],
         capture_output=True, text=True, env={**os.environ, "NEO4J_HOME": str(server.home), "NEO4J_CONF": str(conf)},
     )
     if done.returncode != 0:

@@ -64,7 +64,7 @@ def clean_id(raw) -> str:
 
 
 def clean_name(raw) -> str:
-    name = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(raw)).strip())
+    name = _BLANKS.sub(" ", _nfkc(str(raw)).strip())
     return _SPACE_BETWEEN_HAN.sub("", name)
 
 

@@ -97,28 +97,29 @@ def _candidates(store: Store, facts: dict, max_load: int) -> dict[str, list[dict
         return {r["id"]: [] for r in uncovered}
     base_ids = {b["name"]: b["id"] for b in facts["bases"]}
     near = _nearby_liaisons(store, [r["id"] for r in uncovered], set(spare))
-    by_region, by_industry, by_base = defaultdict(list), defaultdict(list), defaultdict(list)
+    by_region, by_industry, by_both, by_base = (defaultdict(list) for _ in range(4))
     for lid in sorted(spare, key=lambda i: (spare[i]["load"], i)):
         by_region[spare[lid]["region"]].append(lid)
         for industry in spare[lid]["industries"]:
             by_industry[industry].append(lid)
+            by_both[(spare[lid]["region"], industry)].append(lid)
         for base in spare[lid]["bases"]:
             by_base[base].append(lid)
-    found, both_of = {}, {}
+    first = CANDIDATES + 1  # one more, in case the representative is among them
+    found = {}
     for rep in uncovered:
         bases = {base_ids.get(b) for b in rep["bases"]}
-        in_region = by_region.get(rep["region"], []) if rep["region"] else []
-        in_industry = by_industry.get(rep["industry"], []) if rep["industry"] else []
-        pair = (rep["region"], rep["industry"])
-        if pair not in both_of:
-            both_of[pair] = [lid for lid in in_region if rep["industry"] in spare[lid]["industries"]][:CANDIDATES + 1]
-        both = both_of[pair]
-        pool = (set(near.get(rep["id"], {})) | {lid for b in bases for lid in by_base.get(b, [])}
-                | set(in_region[:CANDIDATES + 1]) | set(in_industry[:CANDIDATES + 1]) | set(both)) - {rep["id"]}
+        close = near.get(rep["id"], {})
+        pool = set(close) | {lid for b in bases for lid in by_base.get(b, [])}
+        if rep["region"]:
+            pool |= set(by_region.get(rep["region"], [])[:first])
+        if rep["industry"]:
+            pool |= set(by_industry.get(rep["industry"], [])[:first])
+            pool |= set(by_both.get((rep["region"], rep["industry"]), [])[:first])
         scored = []
-        for lid in pool:
+        for lid in pool - {rep["id"]}:
             liaison, reasons = spare[lid], []
-            hops = near.get(rep["id"], {}).get(lid)
+            hops = close.get(lid)
             if hops:
                 reasons.append(("关系网中直接相连" if hops == 1 else "关系网中隔一人相连", 4 - hops))
             if bases & set(liaison["bases"]):
