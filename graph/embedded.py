@@ -365,6 +365,8 @@ class EmbeddedStore(Store):
                  for n, d in graph.nodes(data=True))
         relationships = ({"type": d["type"], "from": u, "to": v, "key": k, "properties": d["properties"]}
                          for u, v, k, d in graph.edges(keys=True, data=True))
+        for stale in self.folder.glob(".graph-*.tmp"):  # a writer died mid-save; this one holds the lock
+            stale.unlink(missing_ok=True)
         handle = tempfile.NamedTemporaryFile(
             "w", encoding="utf-8", dir=self.folder, prefix=".graph-", suffix=".tmp", delete=False
         )

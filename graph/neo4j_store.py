@@ -15,8 +15,8 @@ from itertools import islice
 from threading import Lock
 
 from neo4j import READ_ACCESS, GraphDatabase, Query, RoutingControl, unit_of_work
-from neo4j.exceptions import (AuthError, ClientError, ConstraintError, Neo4jError, ServiceUnavailable,
-                              SessionExpired)
+from neo4j.exceptions import (AuthError, ClientError, ConstraintError, IncompleteCommit, Neo4jError,
+                              ServiceUnavailable, SessionExpired)
 
 from graph.errors import InvalidQuery, QueryTimeout, StoreUnavailable
 from graph.ontology import ROOT_LABEL, Ontology
@@ -123,8 +123,10 @@ class Neo4jStore(Store):
         """Driver failures as this project's errors, in Chinese."""
         try:
             yield
+        except IncompleteCommit:
+            raise StoreUnavailable(f"与 Neo4j（{self.uri}）的连接在提交时中断，这一批是否写入无法确认") from None
         except (ServiceUnavailable, SessionExpired, AuthError, OSError) as exc:
-            raise StoreUnavailable(f"无法连接 Neo4j（{self.uri}）：{exc}") from None
+            raise StoreUnavailable(f"无法连接 Neo4j（{self.uri}），请确认服务器在运行（驱动报告：{exc}）") from None
         except ClientError as exc:
             if "TransactionTimedOut" in (exc.code or ""):
                 raise QueryTimeout(f"查询超过 {QUERY_TIMEOUT} 秒，请缩小范围（减少跳数或限定类型）") from None
@@ -141,8 +143,13 @@ class Neo4jStore(Store):
         return [record.data() for record in self._records(query, params, routing)]
 
     def _write_batch(self, query: str, batch: list[dict], params: dict) -> tuple[int, int]:
-        """One transaction; retried when a concurrent ingest created one of its rows first
-        (the comparison then sees the row and updates it)."""
+        """One transaction, which may safely run again: it compares before it writes.
+
+        It runs again when a concurrent ingest created one of its rows first (the comparison
+        then sees the row and updates it), and when the connection broke during the commit,
+        so the server may or may not have kept it (``IncompleteCommit``, which the driver
+        leaves to the caller because most transactions cannot be repeated).  After such a
+        commit the counts miss the rows it wrote: the repeat finds them unchanged."""
         def work(tx):
             record = tx.run(query, rows=batch, **params).single()
             return record["created"] or 0, record["updated"] or 0
@@ -151,12 +158,15 @@ class Neo4jStore(Store):
             for attempt in range(CONFLICT_RETRIES):
                 try:
                     return session.execute_write(work)
-                except ConstraintError:
+                except (ConstraintError, IncompleteCommit):
                     if attempt == CONFLICT_RETRIES - 1:
                         raise
 
     def _write_all(self, jobs: list[tuple[str, list[dict], dict]], progress: Progress | None) -> list[tuple[int, int]]:
-        """Batches in ``WRITERS`` concurrent transactions, so the server works on several cores."""
+        """Batches in ``WRITERS`` concurrent transactions, so the server works on several cores.
+
+        The first failure cancels the batches not yet begun: with the server gone each would
+        otherwise spend the driver's whole retry time before failing in turn."""
         lock = Lock()
 
         def run(job):
@@ -167,8 +177,15 @@ class Neo4jStore(Store):
                     progress(len(rows))
             return counted
 
-        with self._reaching(), ThreadPoolExecutor(WRITERS) as pool:
-            return list(pool.map(run, jobs))
+        pool = ThreadPoolExecutor(WRITERS)
+        try:
+            with self._reaching():
+                return list(pool.map(run, jobs))
+        except StoreUnavailable as exc:
+            raise StoreUnavailable(f"{exc}。写入在中途中断：已提交的批次都保留，Neo4j 恢复后重新运行同一导入"
+                                   "即可补齐，不会重复写入") from None
+        finally:
+            pool.shutdown(cancel_futures=True)
 
     # -- the Store interface ----------------------------------------------------------
 
