@@ -69,11 +69,14 @@ def clean_name(raw) -> str:
 
 
 def clean_integer(raw) -> int:
+    if isinstance(raw, int):
+        return raw
+    code = _code(raw)
     try:
-        number = float(_code(raw)) if not isinstance(raw, int) else raw
+        number = float(code)
     except ValueError:
-        raise ValueError(f"「{raw}」不是整数") from None
-    if number != int(number):
+        number = None
+    if number is None or not number.is_integer():  # "inf" and "nan" are floats, not integers
         raise ValueError(f"「{raw}」不是整数")
     return int(number)
 
@@ -114,8 +117,8 @@ def clean_bool(raw) -> bool:
 
 def clean_phone(raw) -> str:
     digits = re.sub(r"[\-()（）]", "", _code(raw))
-    digits = re.sub(r"^(\+?86|0086)(?=1\d{10}$)", "", digits)
-    if not re.fullmatch(r"1[3-9]\d{9}", digits):
+    digits = re.sub(r"^(\+?86|0086)(?=1[0-9]{10}$)", "", digits)
+    if not re.fullmatch(r"1[3-9][0-9]{9}", digits):  # ASCII digits: \d would take any script's
         raise ValueError(f"手机号「{raw}」不是 11 位大陆手机号码")
     return digits
 
@@ -127,7 +130,7 @@ def id_check_digit(first17: str) -> str:
 
 def clean_id_number(raw) -> str:
     code = _code(raw)
-    if not re.fullmatch(r"\d{17}[\dX]", code):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", code):
         raise ValueError(f"身份证号「{raw}」应为 18 位（末位可为 X）")
     try:
         dt.date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
@@ -154,11 +157,8 @@ def clean_credit_code(raw) -> str:
 
 
 def clean_list(raw) -> list[str]:
-    if isinstance(raw, (list, tuple)):
-        items = raw
-    else:
-        items = _SEPARATORS.split(str(raw))
-    return [item.strip() for item in items if str(item).strip()]
+    items = raw if isinstance(raw, (list, tuple)) else _SEPARATORS.split(_nfkc(str(raw)))
+    return [_nfkc(str(item)).strip() for item in items if str(item).strip()]
 
 
 def clean_enum(raw, values: Sequence[str]) -> str:

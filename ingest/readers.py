@@ -40,12 +40,11 @@ def refuse(path: Path, message: str, sheet: str | None = None) -> ValidationFail
 
 
 def decode(path: Path, data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with a BOM, else GBK/GB18030."""
-    if data.startswith(UTF16_BOMS):
-        return data.decode("utf-16")
-    for encoding in ENCODINGS:
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, else GBK/GB18030; a byte-order mark
+    that survives decoding (GB18030 can carry one) is dropped."""
+    for encoding in ("utf-16",) if data.startswith(UTF16_BOMS) else ENCODINGS:
         try:
-            return data.decode(encoding)
+            return data.decode(encoding).removeprefix("\ufeff")
         except UnicodeDecodeError:
             continue
     guess = from_bytes(data[:65536]).best()
