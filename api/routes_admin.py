@@ -12,11 +12,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.deps import Admin, AuditDep, StoreDep
-from api.problems import problem
+from api.problems import RESPONSES, problem
 from api.schemas import AuditAnswer, CypherAnswer, IngestAnswer
 from ingest.pipeline import ingest
 
-router = APIRouter(prefix="/api", tags=["admin"])
+router = APIRouter(prefix="/api", tags=["admin"], responses=RESPONSES)
 CHUNK = 1 << 20
 
 
@@ -47,8 +47,9 @@ def _safe_name(name: str | None) -> str:
 
 
 @router.post("/ingest", summary="上传名册并导入 / upload rosters and ingest them",
-             responses={200: {"model": IngestAnswer, "description": "导入报告 / the ingest report"},413: {"description": "文件过大 / upload too large"},
-                        422: {"description": "名册有错误，未写入 / refused, nothing written"}})
+             responses={200: {"model": IngestAnswer, "description": "导入报告 / the ingest report"},
+                        413: {**RESPONSES[422], "description": "文件过大 / upload too large"},
+                        422: {**RESPONSES[422], "description": "名册有错误，未写入 / refused, nothing written"}})
 async def post_ingest(request: Request, store: StoreDep, audit: AuditDep, caller: Admin,
                       files: Annotated[list[UploadFile], File(description="CSV、JSON 或 XLSX 名册")],
                       skip_invalid: bool = False, dry_run: bool = False):

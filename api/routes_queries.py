@@ -12,19 +12,21 @@ from fastapi.responses import JSONResponse
 
 from api.access import Caller
 from api.deps import AuditDep, FlightsDep, StoreDep, Viewer
+from api.problems import RESPONSES
 from graph.masking import mask
 from api.schemas import (BrokersAnswer, CommonAnswer, CoverageAnswer, EgoAnswer, EntityAnswer, PathAnswer,
                          QualityAnswer, SearchAnswer, Stats)
 from queries.brokers import brokers
 from queries.coverage import coverage
 from queries.export import export
+from queries.formats import FORMATS
 from queries.network import common, ego, entity
 from queries.paths import path
 from queries.quality import quality
 from queries.search import search
 from queries.stats import stats
 
-router = APIRouter(prefix="/api", tags=["queries"])
+router = APIRouter(prefix="/api", tags=["queries"], responses=RESPONSES)
 Via = Annotated[str | None, Query(description="只沿这些关系类型，逗号分隔 / relationship types, comma separated")]
 AsOf = Annotated[str | None, Query(description="统计日期，默认今天 / as-of date, default today")]
 
@@ -104,9 +106,10 @@ def get_quality(store: StoreDep, caller: Viewer, as_of: AsOf = None) -> dict:
 
 
 @router.get("/export", summary="导出网络图 / export a scope as GraphML, GEXF, Cytoscape, JSON, CSV, DOT, RDF or HTML",
-            response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}})
+            response_class=Response,
+            responses={200: {"content": {f.media_type: {} for f in FORMATS.values()}}})
 def get_export(store: StoreDep, audit: AuditDep, caller: Viewer,
-               format: Annotated[str, Query(description="graphml、gexf、cyjs、json、csv、dot、ttl、jsonld、html")] = "graphml",
+               format: Annotated[str, Query(description="、".join(FORMATS), json_schema_extra={"enum": list(FORMATS)})] = "graphml",
                scope: Annotated[str | None, Query(max_length=300, description="all、base:ID、region:ID、ego:ID[:hops]、path:FROM:TO、gaps")] = None
                ) -> Response:
     made = export(store, format, scope, masked=not caller.sees_personal_information)

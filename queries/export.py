@@ -61,12 +61,11 @@ def subgraph(store: Store, scope: str | None = None) -> tuple[list[Node], list[R
 
 def export(store: Store, fmt: str, scope: str | None = None, *, masked: bool = False) -> Export:
     """The scope in format ``fmt``; ``masked`` hides personal information (viewers)."""
-    writer = formats.WRITERS.get(fmt)
-    if writer is None:
-        raise InvalidQuery(f"未知格式「{fmt}」，应为：{'、'.join(formats.WRITERS)}")
+    chosen = formats.FORMATS.get(fmt)
+    if chosen is None:
+        raise InvalidQuery(f"未知格式「{fmt}」，应为：{'、'.join(formats.FORMATS)}")
     nodes, rels = subgraph(store, scope)
     if masked:
         nodes = [Node(n.id, n.labels, mask(n.properties)) for n in nodes]
-    content, media_type, suffix = writer(store.ontology, nodes, rels)
     name = (scope or "all").replace(":", "-")
-    return Export(content, media_type, f"tongxin-{name}.{suffix}")
+    return Export(chosen.write(store.ontology, nodes, rels), chosen.media_type, f"tongxin-{name}.{chosen.suffix}")

@@ -1,5 +1,6 @@
-"""Writers of export formats.  Each takes the ontology, nodes and relationships and returns
-(bytes, media type, file suffix).  Chinese survives every one of them (UTF-8 throughout).
+"""Export formats: each writer takes the ontology, nodes and relationships and returns bytes;
+``FORMATS`` gives its media type and file suffix too (the API documents them from there).
+Chinese survives every one of them (UTF-8 throughout).
 """
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ import csv
 import io
 import json
 import zipfile
+from collections.abc import Callable
+from typing import NamedTuple
 
 import networkx as nx
 
@@ -48,25 +51,25 @@ def _graph(onto: Ontology, nodes: list[Node], rels: list[Relationship], dynamic:
 def graphml(onto, nodes, rels):
     buffer = io.BytesIO()
     nx.write_graphml(_graph(onto, nodes, rels), buffer, encoding="utf-8")
-    return buffer.getvalue(), "application/graphml+xml", "graphml"
+    return buffer.getvalue()
 
 
 def gexf(onto, nodes, rels):
     buffer = io.BytesIO()
     nx.write_gexf(_graph(onto, nodes, rels, dynamic=True), buffer, encoding="utf-8")
-    return buffer.getvalue(), "application/gexf+xml", "gexf"
+    return buffer.getvalue()
 
 
 def node_link(onto, nodes, rels):
     data = nx.node_link_data(_graph(onto, nodes, rels), edges="links")
-    return json.dumps(data, ensure_ascii=False).encode(), "application/json", "json"
+    return json.dumps(data, ensure_ascii=False).encode()
 
 
 def cyjs(onto, nodes, rels):
     data = nx.cytoscape_data(_graph(onto, nodes, rels), name="label", ident="id")
     for edge in data["elements"]["edges"]:
         edge["data"]["id"] = edge["data"].pop("key", None) or f"{edge['data']['source']}->{edge['data']['target']}"
-    return json.dumps(data, ensure_ascii=False).encode(), "application/json", "cyjs"
+    return json.dumps(data, ensure_ascii=False).encode()
 
 
 def _quoted(text) -> str:
@@ -81,7 +84,7 @@ def dot(onto, nodes, rels):
         lines.append(f"  {_quoted(rel.source)} -> {_quoted(rel.target)} "
                      f"[label={_quoted(onto.relationships[rel.type].zh)}];")
     lines.append("}")
-    return ("\n".join(lines) + "\n").encode(), "text/vnd.graphviz", "dot"
+    return ("\n".join(lines) + "\n").encode()
 
 
 def guard(value) -> str:
@@ -130,8 +133,23 @@ def neo4j_csv(onto, nodes, rels):
         archive.writestr("nodes.csv", _csv(["id:ID", ":LABEL", *_typed(onto, node_keys, node_types)], node_rows))
         archive.writestr("relationships.csv", _csv([":START_ID", ":END_ID", ":TYPE", "key",
                                                     *_typed(onto, rel_keys, rel_types)], rel_rows))
-    return buffer.getvalue(), "application/zip", "csv.zip"
+    return buffer.getvalue()
 
 
-WRITERS = {"graphml": graphml, "gexf": gexf, "json": node_link, "cyjs": cyjs, "dot": dot, "csv": neo4j_csv,
-           "ttl": rdf.turtle, "jsonld": rdf.jsonld, "html": html.picture}
+class Format(NamedTuple):
+    write: Callable[[Ontology, list[Node], list[Relationship]], bytes]
+    media_type: str
+    suffix: str
+
+
+FORMATS = {
+    "graphml": Format(graphml, "application/graphml+xml", "graphml"),
+    "gexf": Format(gexf, "application/gexf+xml", "gexf"),
+    "json": Format(node_link, "application/json", "json"),
+    "cyjs": Format(cyjs, "application/json", "cyjs"),
+    "dot": Format(dot, "text/vnd.graphviz", "dot"),
+    "csv": Format(neo4j_csv, "application/zip", "csv.zip"),
+    "ttl": Format(rdf.turtle, "text/turtle", "ttl"),
+    "jsonld": Format(rdf.jsonld, "application/ld+json", "jsonld"),
+    "html": Format(html.picture, "text/html; charset=utf-8", "html"),
+}

@@ -81,7 +81,7 @@ apply();
 """
 
 
-def picture(onto: Ontology, nodes: list[Node], rels: list[Relationship]):
+def picture(onto: Ontology, nodes: list[Node], rels: list[Relationship]) -> bytes:
     order = list(onto.labels)
     graph = nx.Graph()
     graph.add_nodes_from(sorted(n.id for n in nodes))
@@ -100,4 +100,4 @@ def picture(onto: Ontology, nodes: list[Node], rels: list[Relationship]):
     }
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")  # no early </script>
     page = PAGE.format(title=html.escape("同心图谱 · 关系网"), data=payload)
-    return page.encode(), "text/html; charset=utf-8", "html"
+    return page.encode()

@@ -83,10 +83,10 @@ def to_rdf(onto: Ontology, nodes: list[Node], rels: list[Relationship]) -> Graph
 
 
 def turtle(onto, nodes, rels):
-    return to_rdf(onto, nodes, rels).serialize(format="turtle").encode(), "text/turtle", "ttl"
+    return to_rdf(onto, nodes, rels).serialize(format="turtle").encode()
 
 
 def jsonld(onto, nodes, rels):
     context = {"tx": str(TX), "foaf": str(FOAF), "org": str(ORG), "schema": str(SCHEMA), "prov": str(PROV)}
     data = to_rdf(onto, nodes, rels).serialize(format="json-ld", context=context, auto_compact=True)
-    return data.encode(), "application/ld+json", "jsonld"
+    return data.encode()
