@@ -13,6 +13,7 @@ from api import problems, routes_admin, routes_queries
 from api.access import Tokens
 from api.audit import AuditLog
 from api.flights import SingleFlight
+from api.limits import UploadLimit
 from api.deps import StoreDep
 from graph.settings import Settings, open_store, settings_from_env
 from graph.ontology import describe, load
@@ -41,6 +42,7 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     problems.install(app)
+    app.add_middleware(UploadLimit, max_bytes=settings.max_upload_mb << 20)
     if settings.cors_origins:  # none by default: the page is served from the same origin
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"])

@@ -11,7 +11,7 @@ from api.access import Forbidden, Unauthenticated
 from graph.errors import InvalidQuery, NotFound, NotSupported, QueryTimeout, StoreUnavailable, TongxinError, ValidationFailed
 
 STATUS = {Unauthenticated: 401, Forbidden: 403, ValidationFailed: 422, InvalidQuery: 422, NotFound: 404, StoreUnavailable: 503, QueryTimeout: 504, NotSupported: 501}
-TITLES = {401: "需要登录", 403: "无权访问", 422: "输入无效", 404: "未找到", 501: "不支持", 503: "图库不可用", 504: "查询超时", 500: "内部错误"}
+TITLES = {401: "需要登录", 403: "无权访问", 413: "内容过大", 422: "输入无效", 404: "未找到", 501: "不支持", 503: "图库不可用", 504: "查询超时", 500: "内部错误"}
 
 
 PROBLEM_SCHEMA = {

@@ -6,6 +6,7 @@ Every answer a viewer gets is masked; every read of a node's properties is audit
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import JSONResponse
@@ -27,8 +28,8 @@ from queries.search import search
 from queries.stats import stats
 
 router = APIRouter(prefix="/api", tags=["queries"], responses=RESPONSES)
-Via = Annotated[str | None, Query(description="只沿这些关系类型，逗号分隔 / relationship types, comma separated")]
-AsOf = Annotated[str | None, Query(description="统计日期，默认今天 / as-of date, default today")]
+Via = Annotated[str | None, Query(max_length=500, description="只沿这些关系类型，逗号分隔 / relationship types, comma separated")]
+AsOf = Annotated[str | None, Query(max_length=40, description="统计日期，默认今天 / as-of date, default today")]
 
 
 def shown(caller: Caller, answer: dict) -> dict:
@@ -116,4 +117,14 @@ def get_export(store: StoreDep, audit: AuditDep, caller: Viewer,
     audit.record(caller, "export", [], format=format, scope=scope or "all",
                  masked=not caller.sees_personal_information, bytes=len(made.content))
     return Response(made.content, media_type=made.media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{made.filename}"'})
+                    headers={"Content-Disposition": attachment(made.filename)})
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition for any file name: ASCII for old clients, UTF-8 (RFC 6266) for the rest.
+
+    >>> print(attachment("tongxin-base-鹿城.json"))
+    attachment; filename="tongxin-base-__.json"; filename*=UTF-8''tongxin-base-%E9%B9%BF%E5%9F%8E.json
+    """
+    fallback = "".join(c if c.isascii() and (c.isalnum() or c in ".-_") else "_" for c in filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"

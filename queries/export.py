@@ -7,6 +7,7 @@ ties), ``region:ID`` (what is located in a town), ``ego:ID[:HOPS]``, ``path:FROM
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from graph.errors import InvalidQuery
@@ -47,6 +48,8 @@ def subgraph(store: Store, scope: str | None = None) -> tuple[list[Node], list[R
         return _among(store, members | {rest})
     if kind == "ego":
         center, _, hops = rest.partition(":")
+        if hops and not (hops.isascii() and hops.isdigit()):
+            raise InvalidQuery(f"范围「{scope}」中的跳数应为整数，如 ego:编号:2")
         return _among(store, {n["id"] for n in ego(store, center, hops=int(hops or 2))["nodes"]})
     if kind == "path":
         source, _, target = rest.partition(":")
@@ -67,5 +70,5 @@ def export(store: Store, fmt: str, scope: str | None = None, *, masked: bool = F
     nodes, rels = subgraph(store, scope)
     if masked:
         nodes = [Node(n.id, n.labels, mask(n.properties)) for n in nodes]
-    name = (scope or "all").replace(":", "-")
+    name = re.sub(r"[^\w.-]+", "_", (scope or "all").replace(":", "-"))  # a file name, whatever the scope held
     return Export(chosen.write(store.ontology, nodes, rels), chosen.media_type, f"tongxin-{name}.{chosen.suffix}")

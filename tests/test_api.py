@@ -210,7 +210,8 @@ def test_the_audit_log_pages_oldest_first(client, tokens):
 
 def test_every_export_is_audited_and_named(client, tokens):
     response = get(client, "/api/export?format=gexf&scope=base:B1", tokens["viewer"])
-    assert response.headers["content-disposition"] == 'attachment; filename="tongxin-base-B1.gexf"'
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="tongxin-base-B1.gexf"; filename*=UTF-8\'\'tongxin-base-B1.gexf')
     records = get(client, "/api/audit", tokens["admin"]).json()["records"]
     assert [(r["operation"], r["format"], r["scope"], r["masked"]) for r in records] == [
         ("export", "gexf", "base:B1", True)]
