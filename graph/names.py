@@ -33,7 +33,8 @@ _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 def fold_query(text: str) -> str:
     """What a search box gets, folded: full-width to half-width, lower case, no blanks."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+    folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).lower())
+    return unicodedata.normalize("NFKC", folded)  # "A´" is "A", a space, a mark: joined they compose to "á"
 
 
 def _syllables(name: str, person: bool) -> list[str]:

@@ -105,10 +105,10 @@ def trial(srv: local_neo4j.LocalNeo4j, rosters: Path, reference: dict, rng: rand
     }
 
 
-def run(rosters: Path, kills: int, seed: int = 1, env: dict | None = None) -> dict:
-    """``kills`` trials on a fresh server of their own, which is stopped at the end; ``env``
+def run(rosters: Path, kills: int, seed: int = 1, env: dict | None = None, home: Path = HOME) -> dict:
+    """``kills`` trials on a server of their own in ``home``, stopped at the end; ``env``
     holds the ingest's settings (smaller batches give a kill more places to fall)."""
-    srv, env = server(), env or {}
+    srv, env = server(home), env or {}
     try:
         reference = clean_run(srv, rosters, env)
         rng = random.Random(seed)

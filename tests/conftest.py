@@ -12,11 +12,15 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from graph import local_neo4j
 from graph.embedded import EmbeddedStore
 from graph.neo4j_store import Neo4jStore
 from graph.settings import open_store, settings_from_env
+
+# ``--hypothesis-profile=full``: the long property runs of docs/RELIABILITY.md.
+hypothesis_settings.register_profile("full", max_examples=2000, deadline=None)
 
 TESTS_DIR = Path(__file__).parent
 PROJECT_DIR = TESTS_DIR.parent

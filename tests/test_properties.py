@@ -4,6 +4,7 @@ A cleaner either returns the normal form or raises ``ValueError`` with a reason 
 mapper turns it into a cell error); it gives the same answer for the full-width spelling
 of a value and for its own output.  The checksums agree with python-stdnum.  A reader
 given any bytes returns tables or raises ``ValidationFailed``, nothing else.
+Longer: ``pytest tests/test_properties.py --hypothesis-profile=full``.
 """
 
 from __future__ import annotations
@@ -218,7 +219,7 @@ def read_or_refuse(path: Path):
         return None
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=4096), suffix=st.sampled_from([".csv", ".tsv", ".txt", ".json", ".xlsx", ".xlsm"]))
 def test_readers_given_random_bytes_read_or_refuse(tmp_path, data, suffix):
     path = tmp_path / f"名册{suffix}"
@@ -243,7 +244,7 @@ WORKBOOK = _workbook_bytes()
 SAMPLE_CSV = (SAMPLE_DIR / "人员.csv").read_bytes()
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cut=st.floats(0, 1, exclude_max=True), kind=st.sampled_from(["csv", "xlsx"]))
 def test_truncated_files_read_or_refuse(tmp_path, cut, kind):
     data = WORKBOOK if kind == "xlsx" else SAMPLE_CSV
@@ -254,7 +255,7 @@ def test_truncated_files_read_or_refuse(tmp_path, cut, kind):
         assert tables is None, "a cut workbook is refused"
 
 
-@settings(max_examples=40, deadline=None)
+@settings(deadline=None)
 @given(encoding=st.sampled_from(["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16", "utf-16-le", "utf-16-be",
                                  "utf-32", "big5", "shift_jis", "euc-kr", "latin-1", "cp1252", "koi8-r"]),
        lines=st.integers(1, 30))

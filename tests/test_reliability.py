@@ -16,8 +16,8 @@ def rosters(tmp_path_factory):
     return dataset(tmp_path_factory.mktemp("rosters"), people=600)
 
 
-def test_neo4j_killed_mid_ingest_then_rerun_equals_a_clean_run(rosters):
-    result = neo4j_kills.run(rosters, kills=2, seed=3, env=SMALL)
+def test_neo4j_killed_mid_ingest_then_rerun_equals_a_clean_run(rosters, tmp_path):
+    result = neo4j_kills.run(rosters, kills=2, seed=3, env=SMALL, home=tmp_path / "neo4j")
     total = sum(result["reference"]["sizes"])
     for trial in result["trials"]:
         assert trial["ingest_exit"] == 1 and not trial["traceback"], trial
