@@ -24,7 +24,7 @@ from graph.records import GraphPath, Node, Relationship, Step, WriteResult, now_
 from graph.settings import BATCH_SIZE
 from graph.store import BRIEF, Progress, Store, briefly
 
-CONFLICT_RETRIES = 3
+REPEATS = 3  # runs of a transaction whose commit was lost or that lost a race
 WRITERS = 2  # concurrent write transactions
 QUERY_TIMEOUT = 30  # seconds; a question that takes longer is refused, not left running
 FULLTEXT_INDEX = "entity_name_fulltext"
@@ -124,7 +124,8 @@ class Neo4jStore(Store):
         try:
             yield
         except IncompleteCommit:
-            raise StoreUnavailable(f"与 Neo4j（{self.uri}）的连接在提交时中断，这一批是否写入无法确认") from None
+            raise StoreUnavailable(f"与 Neo4j（{self.uri}）的连接在提交时中断，试了 {REPEATS} 次，"
+                                   "服务器是否已提交无法确认") from None
         except (ServiceUnavailable, SessionExpired, AuthError, OSError) as exc:
             raise StoreUnavailable(f"无法连接 Neo4j（{self.uri}），请确认服务器在运行（驱动报告：{exc}）") from None
         except ClientError as exc:
@@ -134,33 +135,36 @@ class Neo4jStore(Store):
 
     def _records(self, query: str | Query, params: dict, routing=RoutingControl.WRITE) -> list:
         with self._reaching():
-            records, _, _ = self.driver.execute_query(
-                query, params, routing_=routing, database_=self.database
-            )
+            records, _, _ = self._repeating(lambda: self.driver.execute_query(
+                query, params, routing_=routing, database_=self.database))
         return records
+
+    @staticmethod
+    def _repeating(work):
+        """Run ``work`` again when its commit went unanswered (``IncompleteCommit``: the server
+        may or may not have kept it) or a concurrent ingest created one of its rows first.
+        The driver leaves a lost commit to the caller because most transactions cannot be
+        repeated; every one this store runs can: reads, schema statements that say
+        ``IF NOT EXISTS``, and writes that compare before they write."""
+        for attempt in range(REPEATS):
+            try:
+                return work()
+            except (ConstraintError, IncompleteCommit):
+                if attempt == REPEATS - 1:
+                    raise
 
     def _execute(self, query: str | Query, params: dict, routing=RoutingControl.WRITE) -> list[dict]:
         return [record.data() for record in self._records(query, params, routing)]
 
     def _write_batch(self, query: str, batch: list[dict], params: dict) -> tuple[int, int]:
-        """One transaction, which may safely run again: it compares before it writes.
-
-        It runs again when a concurrent ingest created one of its rows first (the comparison
-        then sees the row and updates it), and when the connection broke during the commit,
-        so the server may or may not have kept it (``IncompleteCommit``, which the driver
-        leaves to the caller because most transactions cannot be repeated).  After such a
-        commit the counts miss the rows it wrote: the repeat finds them unchanged."""
+        """One transaction.  After a lost commit the counts miss the rows it wrote: the
+        repeat finds them unchanged."""
         def work(tx):
             record = tx.run(query, rows=batch, **params).single()
             return record["created"] or 0, record["updated"] or 0
 
         with self.driver.session(database=self.database) as session:
-            for attempt in range(CONFLICT_RETRIES):
-                try:
-                    return session.execute_write(work)
-                except (ConstraintError, IncompleteCommit):
-                    if attempt == CONFLICT_RETRIES - 1:
-                        raise
+            return self._repeating(lambda: session.execute_write(work))
 
     def _write_all(self, jobs: list[tuple[str, list[dict], dict]], progress: Progress | None) -> list[tuple[int, int]]:
         """Batches in ``WRITERS`` concurrent transactions, so the server works on several cores.

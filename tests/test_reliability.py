@@ -1,12 +1,20 @@
-"""Faults, short: Neo4j killed mid-ingest, the embedded store killed mid-save, two ingests
-at once.  ``python -m reliability.run --full`` runs the same harnesses at 100k rows."""
+"""Faults, short: Neo4j killed mid-ingest, a commit whose answer is lost, the embedded store
+killed mid-save, two ingests at once.  ``python -m reliability.run --full`` runs the same harnesses at 100k rows."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
+from graph.errors import StoreUnavailable
+from graph.neo4j_store import Neo4jStore
+from graph.records import Node
+from ingest.pipeline import ingest
 from reliability import concurrent, embedded_kills, neo4j_kills
+from reliability.bolt_proxy import CommitCutter
 from reliability.common import dataset
+from tests.conftest import SAMPLE_DIR, snapshot
 
 SMALL = {"TONGXIN_BATCH_SIZE": "200", "NEO4J_MAX_RETRY_SECONDS": "2"}  # many batches, quick failure
 
@@ -40,3 +48,26 @@ def test_two_overlapping_ingests_at_once_lose_and_double_nothing(kind, rosters, 
     result = concurrent.run(spec, rosters, tmp_path, env=SMALL)
     assert result["exits"] == [0, 0], result["errors"]
     assert result["equal_digest"] and result["equal_counts"], result
+
+
+def test_commits_whose_answers_are_lost_are_repeated_and_nothing_doubles(neo4j_store, neo4j_uri):
+    assert ingest(neo4j_store, [SAMPLE_DIR]).ok
+    clean = snapshot(neo4j_store)
+    nodes, rels = list(neo4j_store.iter_nodes()), list(neo4j_store.iter_relationships())
+    for write in (lambda store: ingest(store, [SAMPLE_DIR]).ok,  # reads, schema and writes
+                  lambda store: store.write(nodes, rels)):  # write batches only
+        neo4j_store.clear()
+        with CommitCutter(urlsplit(neo4j_uri).port, cuts=2) as proxy, \
+                Neo4jStore(proxy.uri, batch_size=200) as store:
+            assert write(store)
+            assert proxy.cut == 2
+        assert snapshot(neo4j_store) == clean
+
+
+def test_commits_never_answered_end_in_a_plain_message(neo4j_store, neo4j_uri):
+    nodes, rels = [Node(f"P{i}", frozenset({"Person"}), {"name": f"人{i}"}) for i in range(1000)], []
+    with CommitCutter(urlsplit(neo4j_uri).port, cuts=10**6) as proxy, Neo4jStore(proxy.uri, batch_size=200) as store:
+        with pytest.raises(StoreUnavailable, match="提交时中断"):
+            ingest(store, [SAMPLE_DIR])
+        with pytest.raises(StoreUnavailable, match="提交时中断.*写入在中途中断.*重新运行同一导入"):
+            store.write(nodes, rels)
