@@ -25,6 +25,7 @@ from graph.local_neo4j import free_port
 from graph.settings import Settings
 from ingest.pipeline import ingest
 from reliability.common import digest
+from reliability.limits import KNOWN, LIMITS
 from tests.conftest import SAMPLE_DIR, write_csv
 
 MARK = "ZQX"  # in every hostile string, so a query text that holds one is found
@@ -42,7 +43,6 @@ HOSTILE = [
     "MEMBER_OF|ZQX]-() DETACH DELETE n //",
     "MEMBER_OF,ZQX`]-() DETACH DELETE n //",
 ]
-KNOWN = "P0001"  # a liaison in the sample
 
 
 @pytest.fixture(scope="module")
@@ -124,15 +124,6 @@ def test_hostile_cells_are_stored_as_plain_data(served, sent, tmp_path):
     assert sum(store.counts()["nodes"].values()) > 8, "nothing else was deleted"
 
 
-LIMITS = [
-    ("/api/entities/P0001/network", {"hops": 10**9}), ("/api/entities/P0001/network", {"hops": -1}),
-    ("/api/entities/P0001/network", {"max_nodes": 10**9}), ("/api/paths", {"from": KNOWN, "to": KNOWN, "max_hops": 10**18}),
-    ("/api/paths", {"from": KNOWN, "to": KNOWN, "limit": 10**9}), ("/api/search", {"q": "张" * 1000}),
-    ("/api/search", {"q": "zw", "limit": 10**9}), ("/api/search", {"q": "zw", "offset": 10**9}),
-    ("/api/brokers", {"top": 10**9}), ("/api/coverage", {"window_days": 10**9}),
-    ("/api/coverage", {"max_load": 10**9}), ("/api/audit", {"limit": 10**9}), ("/api/audit", {"offset": -1}),
-    ("/api/entities/" + "P" * 5000, {}), ("/api/paths", {"from": KNOWN, "to": KNOWN, "via": "KNOWS," * 1000}),
-]
 
 
 @pytest.mark.parametrize("url, params", LIMITS)
