@@ -5,11 +5,12 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api import problems, routes_admin, routes_queries
+from api.routes_queries import attachment
 from api.access import Tokens
 from api.audit import AuditLog
 from api.flights import SingleFlight
@@ -17,6 +18,7 @@ from api.limits import UploadLimit
 from api.deps import StoreDep
 from graph.settings import Settings, open_store, settings_from_env
 from graph.ontology import describe, load
+from ingest.blank_workbook import TEMPLATE_FILE, XLSX, blank_workbook
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
 
@@ -60,6 +62,12 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/api/ontology", tags=["graph"], summary="本体：类别、关系与属性 / the ontology")
     def get_ontology() -> dict:
         return describe(load())
+
+    @app.get("/api/template", tags=["graph"], summary="空白名册模板（Excel）/ the blank roster workbook",
+             response_class=Response, responses={200: {"content": {XLSX: {}}}})
+    def get_template() -> Response:
+        return Response(blank_workbook(load()), media_type=XLSX,
+                        headers={"Content-Disposition": attachment(TEMPLATE_FILE)})
 
     app.include_router(routes_queries.router)
     app.include_router(routes_admin.router)

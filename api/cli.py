@@ -21,6 +21,7 @@ from graph import local_neo4j
 from graph.errors import TongxinError
 from graph.ontology import load
 from graph.settings import Settings, open_store, settings_from_env
+from ingest.blank_workbook import INSTRUCTIONS, TEMPLATE_FILE, blank_workbook
 from ingest.pipeline import ingest as run_ingest
 from ingest.synthetic import generate as generate_rows, write_dataset
 from queries.stats import stats as count_graph
@@ -115,6 +116,13 @@ def generate(
     """生成鹿城风格的合成名册 / write a synthetic dataset in the standard templates."""
     written = write_dataset(load(), generate_rows(people, seed), out_dir)
     out.print(f"已生成 {len(written)} 个名册文件于 {out_dir}")
+
+
+@app.command()
+def template(out_file: Annotated[Path, typer.Option("--out", help="输出文件")] = Path(TEMPLATE_FILE)) -> None:
+    """生成空白名册模板（Excel，带下拉选项与填写说明）/ write the blank roster workbook."""
+    out_file.write_bytes(blank_workbook(load()))
+    out.print(f"已生成名册模板 {out_file}：每个工作表一种名册，先看「{INSTRUCTIONS}」")
 
 
 @app.command()

@@ -1,0 +1,151 @@
+"""The blank roster workbook staff fill in by hand, made from the ontology.
+
+One sheet per standard template with its Chinese headers, a first sheet that explains
+every sheet and column, dropdowns for every closed vocabulary, and ID-number, phone and
+code columns formatted as text so Excel cannot turn them into numbers.  The reader skips
+the instructions and the (hidden) lists sheet, so a filled-in copy ingests as it is.
+"""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from graph.ontology import Ontology, Property, Template
+from graph.values import credit_check_char, id_check_digit
+from ingest.templates import Column, columns, role_labels
+
+TEMPLATE_FILE = "名册模板.xlsx"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+INSTRUCTIONS, LISTS = "填写说明", "选项"  # both in ingest.workbook.IGNORED_SHEETS
+ROWS = 5000  # rows that carry the dropdowns
+TEXT_TYPES = {"id", "phone", "id_number", "credit_code"}
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
+DATE_FORMATS = "2024-03-05、2024/3/5、2024.3.5 或 2024年3月5日（也可用 Excel 的日期格式）"
+EXAMPLES = {
+    "integer": "3", "year": "1985", "date": "2024-03-05", "bool": "是",
+    "phone": "13800138000", "id_number": "33030219850312001" + id_check_digit("33030219850312001"),
+    "credit_code": "91330302MA2L3K4X0" + credit_check_char("91330302MA2L3K4X0"),
+    "list": "区人大代表、区政协委员",
+}
+MEANINGS = {
+    "id": "编号，在整个图库中唯一，其他名册用它指向这一行", "string": "文字", "text": "文字",
+    "name": "名称（全角、半角均可）", "integer": "整数", "year": "四位年份", "date": f"日期：{DATE_FORMATS}",
+    "bool": "是 或 否", "phone": "11 位大陆手机号（可带 +86、空格或横线）",
+    "id_number": "18 位居民身份证号（末位可为 X，校验位会核对）",
+    "credit_code": "18 位统一社会信用代码（校验位会核对）", "list": "可填多项，用顿号、逗号或分号分隔",
+    "enum": "从下拉列表中选择",
+}
+
+
+def _choices(onto: Ontology, template: Template, column: Column) -> tuple[list[str], bool] | None:
+    """A column's closed vocabulary and whether a cell may hold several of its words."""
+    if template.roles and column.name == template.roles["column"]:
+        return [onto.labels[label].role_zh or onto.labels[label].zh
+                for label in dict.fromkeys(role_labels(onto, template).values())], True
+    if template.label is None and column.name == "type":
+        return [rel.zh for rel in onto.relationships.values()], False
+    prop = _property(onto, template, column)
+    if prop is not None and prop.type == "enum":
+        return list(prop.values), False
+    if prop is not None and prop.type == "bool":
+        return ["是", "否"], False
+    return None
+
+
+def _property(onto: Ontology, template: Template, column: Column) -> Property | None:
+    if column.prop is not None:
+        return column.prop
+    if template.relationship:
+        return onto.relationships[template.relationship].properties.get(column.name)
+    return None
+
+
+def _describe(onto: Ontology, template: Template, column: Column) -> tuple[str, str]:
+    """(what to write, an example) for the instructions sheet."""
+    if column.end or (template.label is None and column.name in ("source", "target")):
+        return "另一名册中一行的编号（也可填名称，但重名时须填编号）", "P0001"
+    choices = _choices(onto, template, column)
+    if choices:
+        words, several = choices
+        how = "从下拉列表中选择" + ("，可填多项，用顿号分隔" if several else "")
+        return f"{how}：{'、'.join(words)}", words[0]
+    prop = _property(onto, template, column)
+    if column.name == "id":
+        return MEANINGS["id"], f"{template.name[0].upper()}001"
+    if column.name == "name":
+        return MEANINGS["name"], "张伟" if template.roles else ""
+    if prop is None:
+        return ("日期：" + DATE_FORMATS, EXAMPLES["date"]) if column.name in ("date", "since", "until") else ("文字", "")
+    if prop.link:
+        targets = "或".join(onto.labels[label].zh for label in onto.relationships[prop.link].to_labels)
+        return f"{targets}的编号或名称（{onto.relationships[prop.link].zh}）", ""
+    return MEANINGS.get(prop.type, "文字"), EXAMPLES.get(prop.type, "")
+
+
+def _type_of(onto: Ontology, template: Template, column: Column) -> str | None:
+    prop = _property(onto, template, column)
+    if prop is not None:
+        return prop.type
+    return "date" if column.name in ("date", "since", "until") else None
+
+
+def blank_workbook(onto: Ontology) -> bytes:
+    """The workbook as .xlsx bytes."""
+    book = Workbook()
+    guide = book.active
+    guide.title = INSTRUCTIONS
+    lists = book.create_sheet(LISTS)
+    lists.sheet_state = "hidden"
+    guide.append(["同心图谱名册模板：每个工作表是一种名册，第 1 行是表头，请从第 2 行起逐行填写。"])
+    guide.append(["橙色表头为必填列；带下拉箭头的列请从列表中选择；身份证号、手机、编号列已设为文本格式，请勿改为数字。"])
+    guide.append([f"日期可写成 {DATE_FORMATS}。填好后在网页“导入名册”处上传，或运行 tongxin ingest 文件名.xlsx。"])
+    guide.append([])
+    guide.append(["工作表", "列", "必填", "填写说明", "示例"])
+    for cell in guide[5]:
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+    list_column = 0
+    for template in onto.templates.values():
+        sheet = book.create_sheet(template.zh)
+        for index, column in enumerate(columns(onto, template).values(), start=1):
+            letter = get_column_letter(index)
+            header = sheet.cell(1, index, column.zh)
+            header.font, header.fill = Font(bold=True), REQUIRED_FILL if column.required else HEADER_FILL
+            header.alignment = Alignment(horizontal="center")
+            meaning, example = _describe(onto, template, column)
+            guide.append([template.zh, column.zh, "是" if column.required else "", meaning, example])
+            kind = _type_of(onto, template, column)
+            width = 22 if kind in TEXT_TYPES | {"list"} or len(column.zh) > 8 else 14
+            sheet.column_dimensions[letter].width = width
+            if kind in TEXT_TYPES or column.end or column.name in ("source", "target"):
+                sheet.column_dimensions[letter].number_format = "@"  # the column's style: new cells are text
+            elif kind == "date":
+                sheet.column_dimensions[letter].number_format = "yyyy-mm-dd"
+            choices = _choices(onto, template, column)
+            if choices:
+                words, several = choices
+                list_column += 1
+                list_letter = get_column_letter(list_column)
+                lists.cell(1, list_column, f"{template.zh}·{column.zh}")
+                for row, word in enumerate(words, start=2):
+                    lists.cell(row, list_column, word)
+                rule = DataValidation(
+                    type="list", formula1=f"{LISTS}!${list_letter}$2:${list_letter}${len(words) + 1}",
+                    allow_blank=True, showErrorMessage=True, errorStyle="warning" if several else "stop",
+                    errorTitle="不在可选值中", error=f"请从下拉列表中选择：{'、'.join(words)}",
+                    promptTitle=column.zh, prompt="从下拉列表中选择" + ("，多项用顿号分隔" if several else ""))
+                sheet.add_data_validation(rule)
+                rule.add(f"{letter}2:{letter}{ROWS + 1}")
+        sheet.freeze_panes = "A2"
+    guide.freeze_panes = "A6"
+    for letter, width in zip("ABCDE", (10, 16, 6, 70, 24)):
+        guide.column_dimensions[letter].width = width
+    book.move_sheet(LISTS, offset=len(book.sheetnames))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
