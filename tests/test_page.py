@@ -4,8 +4,11 @@ the same answers as the API, with no request leaving localhost."""
 
 from __future__ import annotations
 
+import io
 import threading
 import time
+
+import openpyxl
 
 import pytest
 import uvicorn
@@ -13,14 +16,16 @@ import uvicorn
 from api.access import Role, Tokens
 from api.app import create_app
 from graph.embedded import EmbeddedStore
+from graph.ontology import load
 from graph.settings import Settings
+from ingest.blank_workbook import blank_workbook
 from ingest.pipeline import ingest
 from queries.coverage import coverage
 from queries.network import ego
 from queries.paths import path
 from queries.search import search
 from graph.local_neo4j import free_port
-from tests.conftest import SAMPLE_DIR, TESTS_DIR
+from tests.conftest import SAMPLE_DIR, TESTS_DIR, snapshot
 
 SHOTS = TESTS_DIR / "screenshots"
 
@@ -127,3 +132,65 @@ def test_a_viewer_sees_masked_personal_information_on_the_page(page, live):
     raw = store.get("P0083").properties
     assert raw["phone"] not in text and raw["id_number"] not in text
     assert raw["phone"][:3] + "****" + raw["phone"][-4:] in text
+
+
+def _workbook(path, people=(), relationships=(), bases=()):
+    """The blank template with these rows typed in."""
+    book = openpyxl.load_workbook(io.BytesIO(blank_workbook(load())))
+    for sheet, rows in (("人员", people), ("关系", relationships), ("基地", bases)):
+        headers = [c.value for c in book[sheet][1]]
+        for row in rows:
+            book[sheet].append([row.get(h) for h in headers])
+    book.save(path)
+    return path
+
+
+def test_an_admin_uploads_a_roster_sees_its_errors_in_chinese_then_writes_a_good_one(page, live, tmp_path):
+    base, _, store = live
+    admin = Tokens(store.folder).create(Role.admin, "管理员测试")["token"]
+    bad = _workbook(tmp_path / "有错的名册.xlsx",
+                    people=[{"编号": "P9001", "姓名": "林晓", "人员类别": "新阶层人士", "身份证号": "330302198503120016"},
+                            {"编号": "P9002", "姓名": "周帆", "人员类别": "学生"}],
+                    bases=[{"编号": "B90", "名称": "江滨·同心荟", "类别": "创新型"}],
+                    relationships=[{"起点": "P9001", "关系": "成员", "终点": "B01", "开始日期": "去年"}])
+    good = _workbook(tmp_path / "名册.xlsx",
+                     people=[{"编号": "P9001", "姓名": "林晓", "人员类别": "新阶层人士", "所属镇街": "五马街道"}],
+                     relationships=[{"起点": "P9001", "关系": "成员", "终点": "B01", "开始日期": "2025-06-01"}])
+    before = snapshot(store)
+    page.goto(base + "/")
+    page.evaluate(f"localStorage.setItem('tongxin-token', '{admin}')")
+    page.reload()
+    page.click("#nav-upload")
+    page.wait_for_selector("#upload:not([hidden])")
+    assert page.get_attribute("#upload a[download]", "href") == "/api/template"
+    page.set_input_files("#upload-files", str(bad))
+    page.click("#upload-form button")
+    page.wait_for_selector("#upload-errors:not([hidden]) tbody tr")
+    rows = page.eval_on_selector_all("#upload-errors tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))")
+    assert ["有错的名册.xlsx", "人员", "2", "身份证号"] in [r[:4] for r in rows]
+    messages = " ".join(r[4] for r in rows)
+    assert "校验位错误" in messages and "「学生」" in messages and "「创新型」" in messages and "「去年」" in messages
+    assert "未写入" in page.inner_text("#upload-summary") and page.is_hidden("#upload-confirm")
+    page.screenshot(path=str(SHOTS / "upload-errors.png"), full_page=True)
+    assert snapshot(store) == before, "nothing was written"
+
+    page.set_input_files("#upload-files", str(good))
+    page.click("#upload-form button")
+    page.wait_for_selector("#upload-confirm:not([hidden])")
+    assert "检查通过" in page.inner_text("#upload-summary") and page.is_hidden("#upload-errors")
+    assert snapshot(store) == before, "a check writes nothing"
+    page.click("#upload-confirm")
+    page.wait_for_function("document.getElementById('upload-summary').textContent.startsWith('已写入')")
+    page.screenshot(path=str(SHOTS / "upload-written.png"), full_page=True)
+    assert store.get("P9001").properties["name"] == "林晓"
+    assert any(s.other.id == "B01" for s in store.expand(["P9001"], ["MEMBER_OF"], 10))
+
+
+def test_only_admins_see_the_upload_view(page, live):
+    base, token, _ = live
+    page.goto(base + "/")
+    page.evaluate(f"localStorage.setItem('tongxin-token', '{token}')")
+    page.goto(base + "/#upload")
+    page.reload()
+    page.wait_for_selector("#search:not([hidden])")  # an officer is sent to search
+    assert page.is_hidden("#nav-upload") and page.is_hidden("#upload")

@@ -199,6 +199,31 @@ async function overview() {
   }
 }
 
+// -- uploading rosters (admins): check first, write only on confirmation -----------------
+async function upload(dryRun) {
+  const form = new FormData();
+  for (const file of $("upload-files").files) form.append("files", file);
+  const response = await fetch("/api/ingest?dry_run=" + dryRun, {method: "POST", body: form,
+                                                                 headers: {Authorization: "Bearer " + token()}});
+  const body = await response.json().catch(() => ({detail: `服务器返回 ${response.status}`}));
+  const errors = body.errors || [], table = $("upload-errors"), rows = table.tBodies[0];
+  rows.replaceChildren();
+  for (const e of errors) {
+    const row = rows.insertRow();
+    for (const value of [e.file, e.sheet || "", e.row ?? "", e.column || "", e.message]) row.insertCell().textContent = value;
+  }
+  table.hidden = !errors.length;
+  const counts = `读取 ${body.rows} 行；新建节点 ${body.nodes_created}，更新节点 ${body.nodes_updated}；` +
+                 `新建关系 ${body.relationships_created}，更新关系 ${body.relationships_updated}。`;
+  $("upload-summary").className = response.ok ? "" : "error";
+  $("upload-summary").textContent = !response.ok ? (body.detail || "导入失败") :
+    dryRun ? "检查通过，尚未写入。确认后将" + counts : "已写入：" + counts;
+  $("upload-confirm").hidden = !(response.ok && dryRun);
+}
+$("upload-form").addEventListener("submit", e => { e.preventDefault(); upload(true); });
+$("upload-files").addEventListener("change", () => { $("upload-confirm").hidden = true; });
+$("upload-confirm").addEventListener("click", () => upload(false));
+
 // -- sign-in and navigation --------------------------------------------------------------
 $("signin-form").addEventListener("submit", async e => {
   e.preventDefault();
@@ -210,7 +235,8 @@ document.querySelectorAll("nav button").forEach(b => b.addEventListener("click",
 function route() {
   const [view, id] = location.hash.slice(1).split("/");
   if (view === "entity" && id) return id === current && !$("entity").hidden ? null : openEntity(decodeURIComponent(id));
-  const known = ["search", "path", "coverage", "overview"].includes(view) ? view : "search";
+  const views = ["search", "path", "coverage", "overview"].concat($("nav-upload").hidden ? [] : ["upload"]);
+  const known = views.includes(view) ? view : "search";
   if (known === "coverage") $("coverage-form").requestSubmit();
   if (known === "overview") overview();
   show(known);
@@ -220,6 +246,7 @@ async function start() {
   ontology = ontology || await (await fetch("/api/ontology")).json();
   const me = await api("/api/me");
   $("who").textContent = `${me.name}（${{viewer: "查看者", officer: "工作人员", admin: "管理员"}[me.role]}）`;
+  $("nav-upload").hidden = me.role !== "admin";
   route();
 }
 window.addEventListener("hashchange", () => { if (ontology) route(); });  // back and forward work
