@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
+import openpyxl
 from typer.testing import CliRunner
 
 from api.cli import app
+from graph.ontology import load
+from ingest.blank_workbook import INSTRUCTIONS, LISTS
 from tests.conftest import SAMPLE_DIR, TINY_DIR, write_csv
 
 runner = CliRunner()
@@ -57,6 +60,14 @@ def test_generate_writes_every_template(tmp_path):
     assert result.exit_code == 0
     assert {p.name for p in tmp_path.iterdir()} == {
         "镇街.csv", "基地.csv", "人员.csv", "企业.csv", "组织.csv", "活动.csv", "关系.csv", "联系记录.csv"}
+
+
+def test_template_writes_the_blank_workbook_that_ingests_as_nothing(tmp_path):
+    target = tmp_path / "名册模板.xlsx"
+    assert tongxin("template", "--out", str(target)).exit_code == 0
+    assert openpyxl.load_workbook(target).sheetnames == [INSTRUCTIONS, *(t.zh for t in load().templates.values()), LISTS]
+    result = tongxin("--store", str(tmp_path / "store"), "ingest", str(target), "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["rows"] == 0  # the instructions are no roster
 
 
 def test_local_neo4j_status(neo4j_uri):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import typer.main
 
 from api.cli import app
@@ -23,3 +25,12 @@ def test_every_command_is_in_the_readme():
     for command in commands:
         group, _, sub = command.partition(" ")
         assert f"`{command}" in readme or (sub and f"`{group} " in readme and sub in readme), command
+
+
+def test_the_user_guide_shows_screenshots_the_browser_tests_take():
+    guide = (PROJECT_DIR / "docs" / "用户指南.md").read_text(encoding="utf-8")
+    shots = re.findall(r"\.\./tests/screenshots/([\w-]+\.png)", guide)
+    taken = (PROJECT_DIR / "tests" / "test_page.py").read_text(encoding="utf-8")
+    assert len(shots) >= 6
+    for shot in shots:
+        assert (PROJECT_DIR / "tests" / "screenshots" / shot).exists() and f'"{shot}"' in taken, shot
