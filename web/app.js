@@ -220,8 +220,15 @@ async function upload(dryRun) {
     dryRun ? "检查通过，尚未写入。确认后将" + counts : "已写入：" + counts;
   $("upload-confirm").hidden = !(response.ok && dryRun);
 }
-$("upload-form").addEventListener("submit", e => { e.preventDefault(); upload(true); });
-$("upload-files").addEventListener("change", () => { $("upload-confirm").hidden = true; });
+$("upload-form").addEventListener("submit", e => {
+  e.preventDefault();
+  if ($("upload-files").files.length) return upload(true);
+  $("upload-summary").className = "error"; $("upload-summary").textContent = "请先选择名册文件。";
+});
+$("upload-files").addEventListener("change", () => {
+  $("upload-confirm").hidden = true;
+  $("upload-chosen").textContent = [...$("upload-files").files].map(f => f.name).join("、") || "未选择文件";
+});
 $("upload-confirm").addEventListener("click", () => upload(false));
 
 // -- sign-in and navigation --------------------------------------------------------------
