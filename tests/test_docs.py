@@ -29,8 +29,8 @@ def test_every_command_is_in_the_readme():
 
 def test_the_user_guide_shows_screenshots_the_browser_tests_take():
     guide = (PROJECT_DIR / "docs" / "用户指南.md").read_text(encoding="utf-8")
-    shots = re.findall(r"\.\./tests/screenshots/([\w-]+\.png)", guide)
+    shots = re.findall(r"\(screenshots/([\w-]+\.png)\)", guide)
     taken = (PROJECT_DIR / "tests" / "test_page.py").read_text(encoding="utf-8")
     assert len(shots) >= 6
     for shot in shots:
-        assert (PROJECT_DIR / "tests" / "screenshots" / shot).exists() and f'"{shot}"' in taken, shot
+        assert (PROJECT_DIR / "docs" / "screenshots" / shot).exists() and f'"{shot}"' in taken, shot

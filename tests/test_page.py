@@ -25,9 +25,9 @@ from queries.network import ego
 from queries.paths import path
 from queries.search import search
 from graph.local_neo4j import free_port
-from tests.conftest import SAMPLE_DIR, TESTS_DIR, snapshot
+from tests.conftest import PROJECT_DIR, SAMPLE_DIR, snapshot
 
-SHOTS = TESTS_DIR / "screenshots"
+SHOTS = PROJECT_DIR / "docs" / "screenshots"  # the user guide shows them
 
 
 @pytest.fixture(scope="module")
