@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -9,8 +10,8 @@ import typer
 from rich.table import Table
 
 from api.audit import AuditLog
-from api.console import JsonOption, answer, fail, out, settings
-from graph.errors import TongxinError
+from api.console import JsonOption, answer, fail, out, print_json, settings
+from graph.errors import InvalidQuery, TongxinError
 from graph.settings import open_store
 from queries.export import export as export_query
 from queries.brokers import brokers as brokers_query
@@ -18,6 +19,7 @@ from queries.coverage import coverage as coverage_query, coverage_series
 from queries.network import common as common_query, ego as ego_query, entity as entity_query
 from queries.paths import path as path_query
 from queries.quality import quality as quality_query
+from queries.report import ledger, report as report_query
 from queries.search import search as search_query
 
 ViaOption = Annotated[Optional[str], typer.Option(help="只沿这些关系类型，逗号分隔（如 成员,列名联系）")]
@@ -175,4 +177,25 @@ def export(ctx: typer.Context,
     out.print(f"已导出 {target}（{len(made.content)} 字节）")
 
 
-COMMANDS = [search, entity, path, ego, common, coverage, brokers, quality, export]
+def report(ctx: typer.Context,
+           as_of: Annotated[Optional[str], typer.Option(help="统计日期，默认今天")] = None,
+           year: Annotated[Optional[int], typer.Option(help="年度，默认统计日期所在年")] = None,
+           format: Annotated[str, typer.Option("--format", help="xlsx（台账）或 json")] = "xlsx",
+           out_file: Annotated[Optional[Path], typer.Option("--out", help="输出文件，默认 同心荟年度报表-年度.xlsx")] = None) -> None:
+    """年度工作报表：基地、镇街、人员、活动、列名联系的各项数字及其统计口径 / the yearly report."""
+    if format not in ("xlsx", "json"):
+        fail(InvalidQuery(f"未知格式「{format}」，应为 xlsx 或 json"))
+    try:
+        with open_store(settings(ctx)) as store:
+            made = report_query(store, as_of=as_of, year=year)
+    except TongxinError as exc:
+        fail(exc)
+    if format == "json" and out_file is None:
+        print_json(made)
+        return
+    target = out_file or Path(f"同心荟年度报表-{made['year']}.{format}")
+    target.write_bytes(ledger(made) if format == "xlsx" else json.dumps(made, ensure_ascii=False, indent=1).encode())
+    out.print(f"已生成 {target}：{len(made['tables'])} 张表，截至 {made['as_of']}")
+
+
+COMMANDS = [search, entity, path, ego, common, coverage, brokers, quality, export, report]

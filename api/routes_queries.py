@@ -14,9 +14,11 @@ from fastapi.responses import JSONResponse
 from api.access import Caller
 from api.deps import AuditDep, FlightsDep, StoreDep, Viewer
 from api.problems import RESPONSES
+from graph.errors import InvalidQuery
+from ingest.blank_workbook import XLSX
 from graph.masking import mask
 from api.schemas import (BrokersAnswer, CommonAnswer, CoverageAnswer, EgoAnswer, EntityAnswer, PathAnswer,
-                         QualityAnswer, SearchAnswer, Stats)
+                         QualityAnswer, ReportAnswer, SearchAnswer, Stats)
 from queries.brokers import brokers
 from queries.coverage import coverage
 from queries.export import export
@@ -24,6 +26,7 @@ from queries.formats import FORMATS
 from queries.network import common, ego, entity
 from queries.paths import path
 from queries.quality import quality
+from queries.report import ledger, report
 from queries.search import search
 from queries.stats import stats
 
@@ -104,6 +107,21 @@ def get_brokers(store: StoreDep, caller: Viewer, scope: Annotated[str | None, Qu
 @router.get("/quality", response_model=QualityAnswer, summary="数据质量 / data quality")
 def get_quality(store: StoreDep, caller: Viewer, as_of: AsOf = None) -> dict:
     return shown(caller, quality(store, as_of=as_of))
+
+
+@router.get("/report", response_model=ReportAnswer, summary="年度工作报表 / the yearly report's figures",
+            responses={200: {"content": {XLSX: {}}}})
+def get_report(store: StoreDep, caller: Viewer, as_of: AsOf = None,
+               year: Annotated[int | None, Query(ge=1950, le=2100)] = None,
+               format: Annotated[str, Query(description="json 或 xlsx（台账）", json_schema_extra={"enum": ["json", "xlsx"]})] = "json"):
+    """Counts only, no personal information, so every role gets the same report."""
+    if format not in ("json", "xlsx"):
+        raise InvalidQuery(f"未知格式「{format}」，应为 json 或 xlsx")
+    made = report(store, as_of=as_of, year=year)
+    if format == "json":
+        return made
+    return Response(ledger(made), media_type=XLSX,
+                    headers={"Content-Disposition": attachment(f"同心荟年度报表-{made['year']}.xlsx")})
 
 
 @router.get("/export", summary="导出网络图 / export a scope as GraphML, GEXF, Cytoscape, JSON, CSV, DOT, RDF or HTML",

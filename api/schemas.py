@@ -199,3 +199,16 @@ class IngestAnswer(Model):
     relationships_created: int
     relationships_updated: int
     errors: list[CellErrorModel]
+
+
+class ReportTable(Model):
+    title: str
+    basis: str = Field(description="统计口径 / what was counted")
+    columns: list[str]
+    rows: list[list[str | int | float | None]]
+
+
+class ReportAnswer(Model):
+    as_of: str
+    year: int
+    tables: list[ReportTable]

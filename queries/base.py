@@ -3,12 +3,14 @@ plain shape a node takes in an answer."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from graph.errors import InvalidQuery, NotFound
 from graph.names import name_keys
 from graph.records import Node
 from graph.store import Store
+from graph.values import clean_date
 
 STRUCTURAL = ("LOCATED_IN", "PART_OF")  # where things are, not who links to whom
 
@@ -30,6 +32,16 @@ def relationship_types(store: Store, via: Iterable[str] | str | None) -> list[st
             raise InvalidQuery(f"未知关系类型「{name}」")
         types.append(rel.name)
     return sorted(set(types), key=list(store.ontology.relationships).index)
+
+
+def day(value) -> str:
+    """An as-of date in any spelling staff use, as ISO; today when not given."""
+    if value is None:
+        return dt.date.today().isoformat()
+    try:
+        return clean_date(value)
+    except ValueError as exc:
+        raise InvalidQuery(str(exc)) from None
 
 
 def bounded(name: str, value: int, low: int, high: int) -> int:

@@ -6,23 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from graph.errors import InvalidQuery
 from graph.store import Store
-from graph.values import clean_date
-from queries.base import bounded, default_types
+from queries.base import bounded, day, default_types
 
 NO_REGION, NO_BASE = "未填镇街", "未加入同心荟"
 CANDIDATES = 3
 EXPAND_LIMIT = 2_000_000  # relationships read to find who is near whom; far above any district's
-
-
-def _day(value) -> str:
-    if value is None:
-        return dt.date.today().isoformat()
-    try:
-        return clean_date(value)
-    except ValueError as exc:
-        raise InvalidQuery(str(exc)) from None
 
 
 def _rate(covered: int, total: int) -> float | None:
@@ -47,7 +36,7 @@ def coverage(store: Store, *, as_of=None, window_days: int = 365, max_load: int 
     a liaison is overloaded above ``max_load`` distinct persons.  ``candidates`` adds, for
     each uncovered representative, the liaisons best placed to take them on.
     """
-    as_of = _day(as_of)
+    as_of = day(as_of)
     bounded("window_days", window_days, 1, 3660)
     bounded("max_load", max_load, 0, 10000)
     since = (dt.date.fromisoformat(as_of) - dt.timedelta(days=window_days)).isoformat()
@@ -75,8 +64,8 @@ def coverage(store: Store, *, as_of=None, window_days: int = 365, max_load: int 
 def coverage_series(store: Store, dates: list, *, window_days: int = 365, max_load: int = 8) -> list[dict]:
     """The headline figures at several dates, oldest first: coverage over time."""
     rows = []
-    for day in sorted(_day(d) for d in dates):
-        c = coverage(store, as_of=day, window_days=window_days, max_load=max_load, candidates=False)
+    for when in sorted(day(d) for d in dates):
+        c = coverage(store, as_of=when, window_days=window_days, max_load=max_load, candidates=False)
         rows.append({k: c[k] for k in ("as_of", "total", "covered", "rate")} | {
             "stale": len(c["stale"]), "overloaded": len(c["overloaded_liaisons"])})
     return rows

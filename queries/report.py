@@ -1,0 +1,161 @@
+"""The yearly work report's figures, counted from the graph instead of by hand.
+
+Each table carries ``basis``: in words, what was counted, so a figure can be checked.
+One pass over the nodes and one over the relationships serve every table, on either
+store.  A relationship counts at ``as_of`` when its ``since``/``until`` span holds it.
+
+>>> seat_parts("区人大代表")
+('区', '人大代表')
+>>> seat_parts("全国政协委员")
+('全国', '政协委员')
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter, defaultdict
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from graph.store import Store
+from queries.base import bounded, day
+from queries.coverage import coverage
+
+SEAT_LEVELS = ("全国", "省", "市", "区")
+NONE = "（未填）"
+
+
+def seat_parts(seat: str) -> tuple[str, str]:
+    """A political arrangement as (level, body): 区人大代表 → (区, 人大代表)."""
+    level = next((lv for lv in SEAT_LEVELS if seat.startswith(lv)), "")
+    return level, seat[len(level):]
+
+
+def _active(props: dict, day: str) -> bool:
+    return (props.get("since") or "") <= day and (props.get("until") or "9999") >= day
+
+
+def _table(title: str, basis: str, columns: list[str], rows: list[list]) -> dict:
+    return {"title": title, "basis": basis, "columns": columns, "rows": rows}
+
+
+def _counted(counter: Counter, order=()) -> list[list]:
+    keys = [k for k in order if k in counter] + sorted(k for k in counter if k not in order)
+    return [[k, counter[k]] for k in keys]
+
+
+def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
+    """Every table of the report at ``as_of`` (default today) for ``year`` (default as_of's)."""
+    as_of = day(as_of)
+    year = bounded("year", int(year or as_of[:4]), 1950, 2100)
+    onto = store.ontology
+    nodes = {n.id: n for n in store.iter_nodes()}
+    out = defaultdict(list)  # relationships by type
+    for r in store.iter_relationships():
+        out[r.type].append(r)
+    located = {r.source: r.target for r in out["LOCATED_IN"]}
+    name = lambda i: nodes[i].properties.get("name", i) if i in nodes else i  # noqa: E731
+    bases = sorted(i for i, n in nodes.items() if "Base" in n.labels)
+    members = [n for n in nodes.values() if "Member" in n.labels]
+    towns = sorted(i for i, n in nodes.items() if "Region" in n.labels and n.properties.get("parent"))
+
+    tables = []
+    base_props = onto.labels["Base"].properties
+    for prop in ("level", "category"):
+        tables.append(_table(f"同心荟按{base_props[prop].zh}", f"同心荟节点按「{base_props[prop].zh}」计数",
+                             [base_props[prop].zh, "个数"],
+                             _counted(Counter(nodes[b].properties.get(prop, NONE) for b in bases), base_props[prop].values)))
+    per_town = Counter(located.get(b) for b in bases)
+    tables.append(_table("镇街覆盖（区、镇街两级全覆盖）", "每个镇街（有上级的镇街节点）位于其中的同心荟个数",
+                         ["镇街", "同心荟个数", "同心荟"],
+                         [[name(t), per_town[t], "、".join(name(b) for b in bases if located.get(b) == t)] for t in towns]))
+
+    membership = [r for r in out["MEMBER_OF"] if _active(r.properties, as_of)]
+    industries = defaultdict(set)
+    for r in membership:
+        industry = nodes[r.source].properties.get("industry") if r.source in nodes else None
+        if industry:
+            industries[r.target].add(industry)
+    tables.append(_table("同心荟联系的行业", f"{as_of} 在册成员的「行业」，按同心荟去重",
+                         ["同心荟", "行业数", "行业"],
+                         [[name(b), len(industries[b]), "、".join(sorted(industries[b]))] for b in bases]))
+    member_props = onto.labels["Member"].properties
+    tables.append(_table("新的社会阶层人士按类别", "新阶层人士节点按「新阶层类别」计数", ["新阶层类别", "人数"],
+                         _counted(Counter(m.properties.get("stratum", NONE) for m in members), member_props["stratum"].values)))
+    tables.append(_table("新的社会阶层人士按行业", "新阶层人士节点按「行业」计数", ["行业", "人数"],
+                         _counted(Counter(m.properties.get("industry", NONE) for m in members))))
+    tables.append(_table("新的社会阶层人士按镇街", "新阶层人士按其「位于」的镇街计数", ["镇街", "人数"],
+                         _counted(Counter(name(located[m.id]) if m.id in located else NONE for m in members))))
+    reps = [m for m in members if m.properties.get("representative")]
+    seats = Counter(seat_parts(s) for m in reps for s in m.properties.get("seats") or [])
+    tables.append(_table("代表人士的政治安排", f"代表人士 {len(reps)} 人的「政治安排」按级别与类别计数（一人可有多项）",
+                         ["级别", "类别", "人次"],
+                         [[level or NONE, body, n] for (level, body), n in
+                          sorted(seats.items(), key=lambda kv: (SEAT_LEVELS.index(kv[0][0]) if kv[0][0] in SEAT_LEVELS else 9, kv[0][1]))]))
+
+    held = {r.source: r.target for r in out["HELD_AT"]}
+    participants = Counter(r.target for r in out["PARTICIPATED_IN"])
+
+    def activities(in_year: int) -> list:
+        return [a for a, n in nodes.items() if "Activity" in n.labels and str(n.properties.get("date", "")).startswith(str(in_year))]
+
+    this, last = activities(year), activities(year - 1)
+    tables.append(_table(f"{year} 年各同心荟的活动", f"日期在 {year} 年的活动按「举办」的同心荟计数；参加人数为「参加」关系数",
+                         ["同心荟", "活动场次", "参加人次", f"{year - 1} 年场次", f"{year - 1} 年参加人次"],
+                         [[name(b), sum(held.get(a) == b for a in this), sum(participants[a] for a in this if held.get(a) == b),
+                           sum(held.get(a) == b for a in last), sum(participants[a] for a in last if held.get(a) == b)]
+                          for b in bases]))
+    kinds = onto.labels["Activity"].properties["kind"].values
+    tables.append(_table(f"{year} 年活动按类型", f"日期在 {year} 年的活动按「类型」计数", ["类型", "场次", "参加人次", f"{year - 1} 年场次"],
+                         [[k, sum(nodes[a].properties.get("kind") == k for a in this),
+                           sum(participants[a] for a in this if nodes[a].properties.get("kind") == k),
+                           sum(nodes[a].properties.get("kind") == k for a in last)] for k in kinds]))
+    settled = Counter(r.target for r in out["SETTLED_IN"] if _active(r.properties, as_of))
+    tables.append(_table("入驻企业", f"{as_of} 有效的「入驻」关系按同心荟计数", ["同心荟", "入驻企业数"],
+                         [[name(b), settled[b]] for b in bases]))
+
+    now, before = coverage(store, as_of=as_of, candidates=False), coverage(store, as_of=f"{year - 1}-12-31", candidates=False)
+    tables.append(_table("列名联系制度", "与列名联系覆盖查询相同：有有效「列名联系」的代表人士为已覆盖",
+                         ["指标", as_of, f"{year - 1}-12-31"],
+                         [["代表人士", now["total"], before["total"]], ["已列名联系", now["covered"], before["covered"]],
+                          ["覆盖率", now["rate"], before["rate"]], ["一年内未联系", len(now["stale"]), len(before["stale"])],
+                          ["联系人数过多的领导", len(now["overloaded_liaisons"]), len(before["overloaded_liaisons"])],
+                          ["无负责领导的同心荟", len(now["bases_without_liaison"]), len(before["bases_without_liaison"])]]))
+    methods = onto.relationships["CONTACTED"].properties["method"].values
+    contacts = Counter((str(r.properties.get("date", ""))[:4], r.properties.get("method", NONE)) for r in out["CONTACTED"])
+    tables.append(_table(f"{year} 年联系记录按方式", f"日期在 {year} 年的「联系记录」按「方式」计数",
+                         ["方式", f"{year} 年", f"{year - 1} 年"],
+                         [[m, contacts[str(year), m], contacts[str(year - 1), m]] for m in methods]))
+    tables.append(_table("联系领导的工作量", "与列名联系覆盖查询相同：有效「列名联系」的不同对象数",
+                         ["联系领导", "联系人数", "负责同心荟数", "最近联系"],
+                         [[w["name"], w["load"], len(w["bases"]), w["last_contact"] or ""] for w in now["workload"]]))
+    return {"as_of": as_of, "year": year, "tables": tables}
+
+
+def ledger(answer: dict) -> bytes:
+    """The report as a ledger (台账) workbook: one sheet per table, its basis under the title,
+    Chinese headers, landscape A4 with the header row repeated on every printed page."""
+    book = Workbook()
+    book.remove(book.active)
+    for number, table in enumerate(answer["tables"], start=1):
+        sheet = book.create_sheet(f"{number:02d} {table['title']}"[:31])
+        sheet.append([f"{table['title']}（截至 {answer['as_of']}）"])
+        sheet.append([f"口径：{table['basis']}"])
+        sheet.append(table["columns"])
+        for row in table["rows"]:
+            sheet.append(row)
+        sheet["A1"].font = Font(bold=True, size=13)
+        for cell in sheet[3]:
+            cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+        for index, _ in enumerate(table["columns"], start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = 18 if index > 1 else 24
+        sheet.freeze_panes = "A4"
+        sheet.print_title_rows = "3:3"
+        sheet.page_setup.orientation, sheet.page_setup.paperSize = "landscape", sheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth, sheet.sheet_properties.pageSetUpPr.fitToPage = 1, True
+        sheet.page_setup.fitToHeight = 0
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,115 @@
+"""The yearly report on the sample, on both stores: every figure equals a count made here
+straight from the roster files, and the ledger workbook reads back table by table."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+
+import openpyxl
+import pytest
+from fastapi.testclient import TestClient
+
+from api.access import Role, Tokens
+from api.app import create_app
+from graph.settings import Settings
+from graph.values import clean_date
+from ingest.pipeline import ingest
+from queries.report import ledger, report
+from tests.conftest import SAMPLE_DIR
+
+AS_OF, YEAR = "2025-12-31", 2025
+
+
+def rows(name: str) -> list[dict]:
+    with open(SAMPLE_DIR / f"{name}.csv", encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def active(row: dict) -> bool:
+    since = clean_date(row["开始日期"]) if row["开始日期"] else ""
+    until = clean_date(row["结束日期"]) if row["结束日期"] else "9999"
+    return since <= AS_OF <= until
+
+
+@pytest.fixture
+def answer(store):
+    assert ingest(store, [SAMPLE_DIR]).ok
+    return {t["title"]: t for t in report(store, as_of=AS_OF, year=YEAR)["tables"]}
+
+
+def as_dict(table, value_column=1) -> dict:
+    return {row[0]: row[value_column] for row in table["rows"] if row[value_column]}
+
+
+def test_bases_by_level_category_and_town(answer):
+    bases = rows("基地")
+    assert as_dict(answer["同心荟按级别"]) == Counter(b["级别"] for b in bases)
+    assert as_dict(answer["同心荟按类别"]) == Counter(b["类别"] for b in bases)
+    towns = {t["名称"] for t in rows("镇街") if t["上级"]}
+    by_town = {row[0]: row[1] for row in answer["镇街覆盖（区、镇街两级全覆盖）"]["rows"]}
+    assert set(by_town) == towns
+    assert by_town == {t: sum(b["所属镇街"] == t for b in bases) for t in towns}
+
+
+def test_members_strata_towns_and_political_arrangements(answer):
+    members = [p for p in rows("人员") if "新阶层人士" in p["人员类别"]]
+    assert as_dict(answer["新的社会阶层人士按类别"]) == Counter(m["新阶层类别"] for m in members if m["新阶层类别"])
+    assert as_dict(answer["新的社会阶层人士按镇街"]) == Counter(m["所属镇街"] for m in members if m["所属镇街"])
+    assert sum(as_dict(answer["新的社会阶层人士按行业"]).values()) == len(members)
+    seats = Counter(s for m in members if m["代表人士"] == "是" for s in m["政治安排"].split("、") if s)
+    assert {f"{level}{body}": n for level, body, n in answer["代表人士的政治安排"]["rows"]} == seats
+
+
+def test_activities_participants_and_enterprises_per_base(answer):
+    names = {b["编号"]: b["名称"] for b in rows("基地")}
+    activities = {a["编号"]: a for a in rows("活动")}
+    joined = Counter(r["终点"] for r in rows("关系") if r["关系"] == "参加")
+    this = [a for a in activities.values() if clean_date(a["日期"]).startswith(str(YEAR))]
+    last = [a for a in activities.values() if clean_date(a["日期"]).startswith(str(YEAR - 1))]
+    expected = {names[b]: [sum(a["举办基地"] == b for a in this), sum(joined[a["编号"]] for a in this if a["举办基地"] == b),
+                           sum(a["举办基地"] == b for a in last), sum(joined[a["编号"]] for a in last if a["举办基地"] == b)]
+                for b in names}
+    assert {row[0]: row[1:] for row in answer[f"{YEAR} 年各同心荟的活动"]["rows"]} == expected
+    assert {row[0]: row[1] for row in answer[f"{YEAR} 年活动按类型"]["rows"] if row[1]} == Counter(a["类型"] for a in this)
+    settled = Counter(names[r["终点"]] for r in rows("关系") if r["关系"] == "入驻" and active(r))
+    assert as_dict(answer["入驻企业"]) == settled
+
+
+def test_the_liaison_system(answer):
+    reps = {p["编号"] for p in rows("人员") if p["代表人士"] == "是"}
+    covered = {r["终点"] for r in rows("关系") if r["关系"] == "列名联系" and r["终点"] in reps and active(r)}
+    figures = {row[0]: row[1] for row in answer["列名联系制度"]["rows"]}
+    assert (figures["代表人士"], figures["已列名联系"]) == (len(reps), len(covered))
+    assert figures["覆盖率"] == round(len(covered) / len(reps), 4)
+    methods = Counter((clean_date(c["日期"])[:4], c["方式"]) for c in rows("联系记录"))
+    assert {row[0]: row[1:] for row in answer[f"{YEAR} 年联系记录按方式"]["rows"]} == {
+        m: [methods[str(YEAR), m], methods[str(YEAR - 1), m]] for m in ("慰问", "走访", "电话", "活动", "座谈")}
+
+
+def test_the_ledger_reads_back_table_by_table(store, answer):
+    book = openpyxl.load_workbook(io.BytesIO(ledger(report(store, as_of=AS_OF, year=YEAR))))
+    assert len(book.sheetnames) == len(answer)
+    for sheet, table in zip(book.worksheets, answer.values()):
+        values = [list(r) for r in sheet.iter_rows(values_only=True)]
+        assert table["title"] in values[0][0] and values[1][0] == f"口径：{table['basis']}"
+        assert values[2] == table["columns"]
+        assert [[v if v is not None else "" for v in r] for r in values[3:]] == [
+            [v if v is not None else "" for v in r] for r in table["rows"]]
+        assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$3:$3"
+
+
+def test_the_api_gives_every_role_the_same_report_without_personal_information(store, store_spec, tmp_path):
+    assert ingest(store, [SAMPLE_DIR]).ok
+    settings = Settings(store=store_spec, config_dir=tmp_path)
+    tokens = {role: Tokens(tmp_path).create(role)["token"] for role in Role}
+    secrets = {p[k] for p in rows("人员") for k in ("手机", "身份证号") if p[k]}
+    with TestClient(create_app(settings)) as client:
+        answers = [client.get("/api/report", params={"as_of": AS_OF}, headers={"Authorization": f"Bearer {t}"})
+                   for t in tokens.values()]
+        workbook = client.get("/api/report", params={"as_of": AS_OF, "format": "xlsx"},
+                              headers={"Authorization": f"Bearer {tokens[Role.viewer]}"})
+    assert all(a.status_code == 200 for a in answers) and len({a.text for a in answers}) == 1
+    assert not [s for s in secrets if s in answers[0].text]
+    assert workbook.status_code == 200 and openpyxl.load_workbook(io.BytesIO(workbook.content)).sheetnames
