@@ -83,7 +83,7 @@ def trial(srv: local_neo4j.LocalNeo4j, rosters: Path, reference: dict, rng: rand
     seen = _wait_for(srv.uri, int(share * sum(reference["sizes"])), process)
     os.kill(local_neo4j.status(srv)["pid"], signal.SIGKILL)
     killed = time.perf_counter()
-    stdout, stderr = process.communicate(timeout=300)
+    _, stderr = process.communicate(timeout=300)
     failed_after = time.perf_counter() - killed
     restarted = time.perf_counter()
     local_neo4j.start(srv)

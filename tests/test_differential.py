@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict, deque
 
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from graph.names import name_keys

@@ -72,7 +72,7 @@ def sent(monkeypatch) -> list[str]:
 
 def hostile_requests():
     for h in HOSTILE:
-        yield "GET", f"/api/search", {"q": h}
+        yield "GET", "/api/search", {"q": h}
         yield "GET", f"/api/entities/{quote(h, safe='')}", {}
         yield "GET", f"/api/entities/{quote(h, safe='')}/network", {"via": h}
         yield "GET", f"/api/entities/{KNOWN}/network", {"via": h}
