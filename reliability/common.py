@@ -45,6 +45,11 @@ def ingest(store_spec: str, *paths: Path, env: dict | None = None, timeout: floa
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
+def sizes(store: Store) -> tuple[int, int]:
+    """Distinct nodes and relationships (``counts()`` counts a member under Person and Member)."""
+    return sum(1 for _ in store.iter_nodes()), sum(1 for _ in store.iter_relationships())
+
+
 def digest(store: Store) -> str:
     """SHA-256 of the whole graph as exported (JSON, sorted), without the write times:
     two stores with the same digest hold the same nodes, relationships and values."""

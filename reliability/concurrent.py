@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from graph.settings import open_store, settings_from_env
-from reliability.common import digest, ingest, start_ingest
+from reliability.common import digest, ingest, sizes, start_ingest
 
 LEFT_OUT = {"A": "联系记录.csv", "B": "关系.csv"}
 
@@ -31,7 +31,7 @@ def overlapping(rosters: Path, work: Path) -> dict[str, Path]:
 
 def _state(spec: str) -> dict:
     with open_store(settings_from_env(spec)) as store:
-        return {"digest": digest(store), "counts": store.counts()}
+        return {"digest": digest(store), "counts": store.counts(), "sizes": sizes(store)}
 
 
 def _clear(spec: str) -> None:
@@ -56,5 +56,4 @@ def run(spec: str, rosters: Path, work: Path, env: dict | None = None) -> dict:
             "errors": [out[1].strip()[-500:] for out, code in outcomes if code],
             "equal_digest": together["digest"] == reference["digest"],
             "equal_counts": together["counts"] == reference["counts"],
-            "nodes": sum(together["counts"]["nodes"].values()),
-            "relationships": sum(together["counts"]["relationships"].values())}
+            "nodes": together["sizes"][0], "relationships": together["sizes"][1]}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from graph import local_neo4j
 from graph.neo4j_store import Neo4jStore
-from reliability.common import digest, ingest, start_ingest
+from reliability.common import digest, ingest, sizes, start_ingest
 
 HOME = Path(__file__).resolve().parent / "run" / "neo4j"
 
@@ -42,8 +42,7 @@ def _empty(srv: local_neo4j.LocalNeo4j) -> None:
 
 def _sizes(uri: str) -> tuple[int, int]:
     with Neo4jStore(uri) as store:
-        counts = store.counts()
-    return sum(counts["nodes"].values()), sum(counts["relationships"].values())
+        return sizes(store)
 
 
 def _graph_digest(uri: str) -> str:
