@@ -56,7 +56,10 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
     for r in store.iter_relationships():
         out[r.type].append(r)
     located = {r.source: r.target for r in out["LOCATED_IN"]}
-    name = lambda i: nodes[i].properties.get("name", i) if i in nodes else i  # noqa: E731
+
+    def name(node_id: str) -> str:
+        return nodes[node_id].properties.get("name", node_id) if node_id in nodes else node_id
+
     bases = sorted(i for i, n in nodes.items() if "Base" in n.labels)
     members = [n for n in nodes.values() if "Member" in n.labels]
     towns = sorted(i for i, n in nodes.items() if "Region" in n.labels and n.properties.get("parent"))

@@ -7,8 +7,15 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import uvicorn
+
+from graph.local_neo4j import free_port
 from graph.ontology import load
 from graph.store import Store
 from ingest.synthetic import generate, write_dataset
@@ -43,6 +50,22 @@ def ingest(store_spec: str, *paths: Path, env: dict | None = None, timeout: floa
     process = start_ingest(store_spec, *paths, env=env)
     stdout, stderr = process.communicate(timeout=timeout)
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+@contextmanager
+def serving(app) -> Iterator[int]:
+    """``app`` under uvicorn in a thread on a free loopback port, for as long as the block
+    runs; yields the port."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    try:
+        yield server.config.port
+    finally:
+        server.should_exit = True
+        thread.join(10)
 
 
 def sizes(store: Store) -> tuple[int, int]:

@@ -11,17 +11,15 @@ import json
 import socket
 import statistics
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-import uvicorn
 from fastapi.testclient import TestClient
 
 from api.access import Role, Tokens
 from api.app import create_app
-from graph.local_neo4j import free_port
 from graph.settings import Settings
+from reliability.common import serving
 
 KNOWN = "P0001"  # a liaison in the sample
 LIMITS = [
@@ -58,21 +56,14 @@ def main() -> None:
                 assert response.status_code == 422, (url, response.text)
                 name = f"{url[:40]} {','.join(f'{k}={str(v)[:12]}' for k, v in params.items())}"
                 figures[name] = _timed(lambda: client.get(url, params=params, headers=headers))
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
-        thread = threading.Thread(target=server.run)
-        thread.start()
-        while not server.started:
-            time.sleep(0.05)
+        with serving(app) as port:
+            def declared_10_gb() -> None:
+                with socket.create_connection(("127.0.0.1", port)) as sock:
+                    sock.sendall((f"POST /api/ingest HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
+                                  f"Content-Length: {10 << 30}\r\n\r\n").encode())
+                    assert sock.recv(65536).startswith(b"HTTP/1.1 413")
 
-        def declared_10_gb() -> None:
-            with socket.create_connection(("127.0.0.1", server.config.port)) as sock:
-                sock.sendall((f"POST /api/ingest HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
-                              f"Content-Length: {10 << 30}\r\n\r\n").encode())
-                assert sock.recv(65536).startswith(b"HTTP/1.1 413")
-
-        figures["POST /api/ingest, Content-Length 10 GB (live server)"] = _timed(declared_10_gb)
-        server.should_exit = True
-        thread.join()
+            figures["POST /api/ingest, Content-Length 10 GB (live server)"] = _timed(declared_10_gb)
     print(json.dumps(figures, ensure_ascii=False, indent=1))
 
 

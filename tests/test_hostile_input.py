@@ -10,21 +10,17 @@ from __future__ import annotations
 
 import select
 import socket
-import threading
-import time
 from urllib.parse import quote
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from neo4j._sync.work.result import Result
 
 from api.access import Role, Tokens
 from api.app import create_app
-from graph.local_neo4j import free_port
 from graph.settings import Settings
 from ingest.pipeline import ingest
-from reliability.common import digest
+from reliability.common import digest, serving
 from reliability.limits import KNOWN, LIMITS
 from tests.conftest import SAMPLE_DIR, write_csv
 
@@ -148,15 +144,8 @@ def live_server(tmp_path):
     """The app under uvicorn on a free port, with a 1 MB upload limit; (port, admin token)."""
     settings = Settings(store=str(tmp_path / "store"), config_dir=tmp_path, max_upload_mb=1)
     token = Tokens(tmp_path).create(Role.admin)["token"]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=free_port(),
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    yield server.config.port, token
-    server.should_exit = True
-    thread.join()
+    with serving(create_app(settings)) as port:
+        yield port, token
 
 
 def upload_head(token: str, length_header: str) -> bytes:

@@ -5,13 +5,9 @@ the same answers as the API, with no request leaving localhost."""
 from __future__ import annotations
 
 import io
-import threading
-import time
 
 import openpyxl
-
 import pytest
-import uvicorn
 
 from api.access import Role, Tokens
 from api.app import create_app
@@ -24,7 +20,7 @@ from queries.coverage import coverage
 from queries.network import ego
 from queries.paths import path
 from queries.search import search
-from graph.local_neo4j import free_port
+from reliability.common import serving
 from tests.conftest import PROJECT_DIR, SAMPLE_DIR, snapshot
 
 SHOTS = PROJECT_DIR / "docs" / "screenshots"  # the user guide shows them
@@ -36,16 +32,8 @@ def live(tmp_path_factory):
     store = EmbeddedStore(folder)
     assert ingest(store, [SAMPLE_DIR]).errors == []
     token = Tokens(folder).create(Role.officer, "页面测试")["token"]
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(Settings(store=str(folder))), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", token, store
-    server.should_exit = True
-    thread.join(10)
+    with serving(create_app(Settings(store=str(folder)))) as port:
+        yield f"http://127.0.0.1:{port}", token, store
 
 
 @pytest.fixture
@@ -66,6 +54,14 @@ def page(browser, live):
     yield page
     context.close()
     assert leaving == [], leaving  # nothing but this server was asked for anything
+
+
+def open_signed_in(page, base: str, token: str, view: str = "") -> None:
+    """The page at ``#view`` with ``token`` already stored, as after an earlier sign-in."""
+    page.goto(base + "/")
+    page.evaluate(f"localStorage.setItem('tongxin-token', '{token}')")
+    page.goto(f"{base}/#{view}")
+    page.reload()
 
 
 def test_staff_sign_in_search_open_a_person_and_see_the_network(page, live):
@@ -96,10 +92,7 @@ def test_staff_sign_in_search_open_a_person_and_see_the_network(page, live):
 
 def test_the_path_finder_and_the_dashboard_say_what_the_api_says(page, live):
     base, token, store = live
-    page.goto(base + "/")
-    page.evaluate(f"localStorage.setItem('tongxin-token', '{token}')")
-    page.goto(base + "/#path")
-    page.reload()
+    open_signed_in(page, base, token, "path")
     page.wait_for_selector("#path:not([hidden])")
     page.fill("#from", "P0083")
     page.fill("#to", "B17")
@@ -123,10 +116,7 @@ def test_the_path_finder_and_the_dashboard_say_what_the_api_says(page, live):
 def test_a_viewer_sees_masked_personal_information_on_the_page(page, live):
     base, _, store = live
     viewer = Tokens(store.folder).create(Role.viewer, "查看者测试")["token"]
-    page.goto(base + "/")
-    page.evaluate(f"localStorage.setItem('tongxin-token', '{viewer}')")
-    page.goto(base + "/#entity/P0083")
-    page.reload()
+    open_signed_in(page, base, viewer, "entity/P0083")
     page.wait_for_selector("#properties td")
     text = page.inner_text("#properties")
     raw = store.get("P0083").properties
@@ -157,9 +147,7 @@ def test_an_admin_uploads_a_roster_sees_its_errors_in_chinese_then_writes_a_good
                      people=[{"编号": "P9001", "姓名": "林晓", "人员类别": "新阶层人士", "所属镇街": "五马街道"}],
                      relationships=[{"起点": "P9001", "关系": "成员", "终点": "B01", "开始日期": "2025-06-01"}])
     before = snapshot(store)
-    page.goto(base + "/")
-    page.evaluate(f"localStorage.setItem('tongxin-token', '{admin}')")
-    page.reload()
+    open_signed_in(page, base, admin)
     page.click("#nav-upload")
     page.wait_for_selector("#upload:not([hidden])")
     assert page.get_attribute("#upload a[download]", "href") == "/api/template"
@@ -188,9 +176,6 @@ def test_an_admin_uploads_a_roster_sees_its_errors_in_chinese_then_writes_a_good
 
 def test_only_admins_see_the_upload_view(page, live):
     base, token, _ = live
-    page.goto(base + "/")
-    page.evaluate(f"localStorage.setItem('tongxin-token', '{token}')")
-    page.goto(base + "/#upload")
-    page.reload()
+    open_signed_in(page, base, token, "upload")
     page.wait_for_selector("#search:not([hidden])")  # an officer is sent to search
     assert page.is_hidden("#nav-upload") and page.is_hidden("#upload")
