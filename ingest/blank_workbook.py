@@ -66,33 +66,33 @@ def _property(onto: Ontology, template: Template, column: Column) -> Property | 
     return None
 
 
-def _describe(onto: Ontology, template: Template, column: Column) -> tuple[str, str]:
-    """(what to write, an example) for the instructions sheet."""
+def _type_of(onto: Ontology, template: Template, column: Column) -> str | None:
+    """The column's value type; ``reference`` for a cell that names another roster's row."""
     if column.end or (template.label is None and column.name in ("source", "target")):
+        return "reference"
+    prop = _property(onto, template, column)
+    if prop is not None:
+        return prop.type
+    return "date" if column.name in ("since", "until") else None  # the generic 关系 sheet's dates
+
+
+def _describe(onto: Ontology, template: Template, column: Column, kind: str | None, choices) -> tuple[str, str]:
+    """(what to write, an example) for the instructions sheet."""
+    if kind == "reference":
         return "另一名册中一行的编号（也可填名称，但重名时须填编号）", "P0001"
-    choices = _choices(onto, template, column)
     if choices:
         words, several = choices
         how = "从下拉列表中选择" + ("，可填多项，用顿号分隔" if several else "")
         return f"{how}：{'、'.join(words)}", words[0]
-    prop = _property(onto, template, column)
     if column.name == "id":
         return MEANINGS["id"], f"{template.name[0].upper()}001"
     if column.name == "name":
         return MEANINGS["name"], "张伟" if template.roles else ""
-    if prop is None:
-        return ("日期：" + DATE_FORMATS, EXAMPLES["date"]) if column.name in ("date", "since", "until") else ("文字", "")
-    if prop.link:
+    prop = _property(onto, template, column)
+    if prop is not None and prop.link:
         targets = "或".join(onto.labels[label].zh for label in onto.relationships[prop.link].to_labels)
         return f"{targets}的编号或名称（{onto.relationships[prop.link].zh}）", ""
-    return MEANINGS.get(prop.type, "文字"), EXAMPLES.get(prop.type, "")
-
-
-def _type_of(onto: Ontology, template: Template, column: Column) -> str | None:
-    prop = _property(onto, template, column)
-    if prop is not None:
-        return prop.type
-    return "date" if column.name in ("date", "since", "until") else None
+    return MEANINGS.get(kind, "文字"), EXAMPLES.get(kind, "")
 
 
 def blank_workbook(onto: Ontology) -> bytes:
@@ -117,16 +117,15 @@ def blank_workbook(onto: Ontology) -> bytes:
             header = sheet.cell(1, index, column.zh)
             header.font, header.fill = Font(bold=True), REQUIRED_FILL if column.required else HEADER_FILL
             header.alignment = Alignment(horizontal="center")
-            meaning, example = _describe(onto, template, column)
+            kind, choices = _type_of(onto, template, column), _choices(onto, template, column)
+            meaning, example = _describe(onto, template, column, kind, choices)
             guide.append([template.zh, column.zh, "是" if column.required else "", meaning, example])
-            kind = _type_of(onto, template, column)
             width = 22 if kind in TEXT_TYPES | {"list"} or len(column.zh) > 8 else 14
             sheet.column_dimensions[letter].width = width
-            if kind in TEXT_TYPES or column.end or column.name in ("source", "target"):
+            if kind in TEXT_TYPES | {"reference"}:
                 sheet.column_dimensions[letter].number_format = "@"  # the column's style: new cells are text
             elif kind == "date":
                 sheet.column_dimensions[letter].number_format = "yyyy-mm-dd"
-            choices = _choices(onto, template, column)
             if choices:
                 words, several = choices
                 list_column += 1
