@@ -1,4 +1,4 @@
-"""Dependencies shared by the routers: the store, the caller and their role, the audit log,
+"""Dependencies shared by the routers: the settings, the store, the caller and their role, the audit log,
 the shared flights of heavy questions."""
 
 from __future__ import annotations
@@ -11,9 +11,14 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api.access import Caller, Role, check
 from api.audit import AuditLog
 from api.flights import SingleFlight
+from graph.settings import Settings
 from graph.store import Store
 
 bearer = HTTPBearer(auto_error=False, description="`tongxin token create --role viewer|officer|admin` 生成的令牌")
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
 
 
 def get_store(request: Request) -> Store:
@@ -39,6 +44,7 @@ def role(needed: Role):
     return checked
 
 
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
 AuditDep = Annotated[AuditLog, Depends(get_audit)]
 FlightsDep = Annotated[SingleFlight, Depends(get_flights)]

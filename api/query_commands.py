@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -19,7 +18,8 @@ from queries.coverage import coverage as coverage_query, coverage_series
 from queries.network import common as common_query, ego as ego_query, entity as entity_query
 from queries.paths import path as path_query
 from queries.quality import quality as quality_query
-from queries.report import ledger, report as report_query
+from queries.report import report as report_query
+from queries.report_document import REPORT_FORMATS
 from queries.search import search as search_query
 
 ViaOption = Annotated[Optional[str], typer.Option(help="只沿这些关系类型，逗号分隔（如 成员,列名联系）")]
@@ -180,21 +180,22 @@ def export(ctx: typer.Context,
 def report(ctx: typer.Context,
            as_of: Annotated[Optional[str], typer.Option(help="统计日期，默认今天")] = None,
            year: Annotated[Optional[int], typer.Option(help="年度，默认统计日期所在年")] = None,
-           format: Annotated[str, typer.Option("--format", help="xlsx（台账）或 json")] = "xlsx",
-           out_file: Annotated[Optional[Path], typer.Option("--out", help="输出文件，默认 同心荟年度报表-年度.xlsx")] = None) -> None:
+           format: Annotated[str, typer.Option("--format", help="xlsx（台账）、pdf、html（带图表，可打印 A4）或 json")] = "xlsx",
+           out_file: Annotated[Optional[Path], typer.Option("--out", help="输出文件，默认 同心荟年度报表-年度.格式")] = None) -> None:
     """年度工作报表：基地、镇街、人员、活动、列名联系的各项数字及其统计口径 / the yearly report."""
-    if format not in ("xlsx", "json"):
-        fail(InvalidQuery(f"未知格式「{format}」，应为 xlsx 或 json"))
+    if format not in REPORT_FORMATS:
+        fail(InvalidQuery(f"未知格式「{format}」，应为 {'、'.join(REPORT_FORMATS)} 之一"))
     try:
         with open_store(settings(ctx)) as store:
             made = report_query(store, as_of=as_of, year=year)
+            if format == "json" and out_file is None:
+                print_json(made)
+                return
+            content = REPORT_FORMATS[format].write(store, made, settings(ctx).report_font)
     except TongxinError as exc:
         fail(exc)
-    if format == "json" and out_file is None:
-        print_json(made)
-        return
-    target = out_file or Path(f"同心荟年度报表-{made['year']}.{format}")
-    target.write_bytes(ledger(made) if format == "xlsx" else json.dumps(made, ensure_ascii=False, indent=1).encode())
+    target = out_file or Path(f"同心荟年度报表-{made['year']}.{REPORT_FORMATS[format].suffix}")
+    target.write_bytes(content)
     out.print(f"已生成 {target}：{len(made['tables'])} 张表，截至 {made['as_of']}")
 
 

@@ -12,10 +12,9 @@ from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import JSONResponse
 
 from api.access import Caller
-from api.deps import AuditDep, FlightsDep, StoreDep, Viewer
+from api.deps import AuditDep, FlightsDep, SettingsDep, StoreDep, Viewer
 from api.problems import RESPONSES
 from graph.errors import InvalidQuery
-from ingest.blank_workbook import XLSX
 from graph.masking import mask
 from api.schemas import (BrokersAnswer, CommonAnswer, CoverageAnswer, EgoAnswer, EntityAnswer, PathAnswer,
                          QualityAnswer, ReportAnswer, SearchAnswer, Stats)
@@ -26,7 +25,8 @@ from queries.formats import FORMATS
 from queries.network import common, ego, entity
 from queries.paths import path
 from queries.quality import quality
-from queries.report import ledger, report
+from queries.report import report
+from queries.report_document import REPORT_FORMATS
 from queries.search import search
 from queries.stats import stats
 
@@ -109,19 +109,21 @@ def get_quality(store: StoreDep, caller: Viewer, as_of: AsOf = None) -> dict:
     return shown(caller, quality(store, as_of=as_of))
 
 
-@router.get("/report", response_model=ReportAnswer, summary="年度工作报表 / the yearly report's figures",
-            responses={200: {"content": {XLSX: {}}}})
-def get_report(store: StoreDep, caller: Viewer, as_of: AsOf = None,
+@router.get("/report", response_model=ReportAnswer, summary="年度工作报表 / the yearly report: figures, ledger, printable report",
+            responses={200: {"content": {f.media_type: {} for f in REPORT_FORMATS.values()}}})
+def get_report(store: StoreDep, settings: SettingsDep, caller: Viewer, as_of: AsOf = None,
                year: Annotated[int | None, Query(ge=1950, le=2100)] = None,
-               format: Annotated[str, Query(description="json 或 xlsx（台账）", json_schema_extra={"enum": ["json", "xlsx"]})] = "json"):
-    """Counts only, no personal information, so every role gets the same report."""
-    if format not in ("json", "xlsx"):
-        raise InvalidQuery(f"未知格式「{format}」，应为 json 或 xlsx")
+               format: Annotated[str, Query(description="json、xlsx（台账）、html 或 pdf（带图表，可打印 A4）",
+                                            json_schema_extra={"enum": list(REPORT_FORMATS)})] = "json"):
+    """Counts, and names only of bases, towns and listed leaders, so every role gets the same report."""
+    if format not in REPORT_FORMATS:
+        raise InvalidQuery(f"未知格式「{format}」，应为 {'、'.join(REPORT_FORMATS)} 之一")
     made = report(store, as_of=as_of, year=year)
     if format == "json":
         return made
-    return Response(ledger(made), media_type=XLSX,
-                    headers={"Content-Disposition": attachment(f"同心荟年度报表-{made['year']}.xlsx")})
+    chosen = REPORT_FORMATS[format]
+    return Response(chosen.write(store, made, settings.report_font), media_type=chosen.media_type,
+                    headers={"Content-Disposition": attachment(f"同心荟年度报表-{made['year']}.{chosen.suffix}")})
 
 
 @router.get("/export", summary="导出网络图 / export a scope as GraphML, GEXF, Cytoscape, JSON, CSV, DOT, RDF or HTML",

@@ -202,6 +202,7 @@ class IngestAnswer(Model):
 
 
 class ReportTable(Model):
+    key: str = Field(description="表的固定代号 / a stable name of the table")
     title: str
     basis: str = Field(description="统计口径 / what was counted")
     columns: list[str]
@@ -211,4 +212,5 @@ class ReportTable(Model):
 class ReportAnswer(Model):
     as_of: str
     year: int
+    area: str = Field(description="地区：镇街的上级（区）")
     tables: list[ReportTable]

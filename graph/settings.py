@@ -42,6 +42,8 @@ class Settings(BaseSettings):
                             description="rows per write transaction")
     config_dir: Path | None = _env("config_dir", "TONGXIN_CONFIG_DIR")
     max_upload_mb: int = Field(50, ge=1, validation_alias=AliasChoices("max_upload_mb", "TONGXIN_MAX_UPLOAD_MB"))
+    report_font: Path = Field(Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"), validation_alias=AliasChoices(
+        "report_font", "TONGXIN_REPORT_FONT"), description="the Chinese font printed reports embed (Debian fonts-noto-cjk)")
     cors_origins: list[str] = Field(default_factory=list, validation_alias=AliasChoices(
         "cors_origins", "TONGXIN_CORS_ORIGINS"), description="origins allowed to call the API; none by default")
 

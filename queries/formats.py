@@ -19,6 +19,7 @@ from graph.records import Node, Relationship
 from queries import html, rdf
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _flat(value):

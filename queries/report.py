@@ -15,6 +15,8 @@ from __future__ import annotations
 import io
 from collections import Counter, defaultdict
 
+import networkx as nx
+
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -37,8 +39,8 @@ def _active(props: dict, day: str) -> bool:
     return (props.get("since") or "") <= day and (props.get("until") or "9999") >= day
 
 
-def _table(title: str, basis: str, columns: list[str], rows: list[list]) -> dict:
-    return {"title": title, "basis": basis, "columns": columns, "rows": rows}
+def _table(key: str, title: str, basis: str, columns: list[str], rows: list[list]) -> dict:
+    return {"key": key, "title": title, "basis": basis, "columns": columns, "rows": rows}
 
 
 def _counted(counter: Counter, order=()) -> list[list]:
@@ -67,11 +69,11 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
     tables = []
     base_props = onto.labels["Base"].properties
     for prop in ("level", "category"):
-        tables.append(_table(f"同心荟按{base_props[prop].zh}", f"同心荟节点按「{base_props[prop].zh}」计数",
+        tables.append(_table(f"bases_by_{prop}", f"同心荟按{base_props[prop].zh}", f"同心荟节点按「{base_props[prop].zh}」计数",
                              [base_props[prop].zh, "个数"],
                              _counted(Counter(nodes[b].properties.get(prop, NONE) for b in bases), base_props[prop].values)))
     per_town = Counter(located.get(b) for b in bases)
-    tables.append(_table("镇街覆盖（区、镇街两级全覆盖）", "每个镇街（有上级的镇街节点）位于其中的同心荟个数",
+    tables.append(_table("towns", "镇街覆盖（区、镇街两级全覆盖）", "每个镇街（有上级的镇街节点）位于其中的同心荟个数",
                          ["镇街", "同心荟个数", "同心荟"],
                          [[name(t), per_town[t], "、".join(name(b) for b in bases if located.get(b) == t)] for t in towns]))
 
@@ -81,19 +83,19 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
         industry = nodes[r.source].properties.get("industry") if r.source in nodes else None
         if industry:
             industries[r.target].add(industry)
-    tables.append(_table("同心荟联系的行业", f"{as_of} 在册成员的「行业」，按同心荟去重",
+    tables.append(_table("industries", "同心荟联系的行业", f"{as_of} 在册成员的「行业」，按同心荟去重",
                          ["同心荟", "行业数", "行业"],
                          [[name(b), len(industries[b]), "、".join(sorted(industries[b]))] for b in bases]))
     member_props = onto.labels["Member"].properties
-    tables.append(_table("新的社会阶层人士按类别", "新阶层人士节点按「新阶层类别」计数", ["新阶层类别", "人数"],
+    tables.append(_table("members_by_stratum", "新的社会阶层人士按类别", "新阶层人士节点按「新阶层类别」计数", ["新阶层类别", "人数"],
                          _counted(Counter(m.properties.get("stratum", NONE) for m in members), member_props["stratum"].values)))
-    tables.append(_table("新的社会阶层人士按行业", "新阶层人士节点按「行业」计数", ["行业", "人数"],
+    tables.append(_table("members_by_industry", "新的社会阶层人士按行业", "新阶层人士节点按「行业」计数", ["行业", "人数"],
                          _counted(Counter(m.properties.get("industry", NONE) for m in members))))
-    tables.append(_table("新的社会阶层人士按镇街", "新阶层人士按其「位于」的镇街计数", ["镇街", "人数"],
+    tables.append(_table("members_by_town", "新的社会阶层人士按镇街", "新阶层人士按其「位于」的镇街计数", ["镇街", "人数"],
                          _counted(Counter(name(located[m.id]) if m.id in located else NONE for m in members))))
     reps = [m for m in members if m.properties.get("representative")]
     seats = Counter(seat_parts(s) for m in reps for s in m.properties.get("seats") or [])
-    tables.append(_table("代表人士的政治安排", f"代表人士 {len(reps)} 人的「政治安排」按级别与类别计数（一人可有多项）",
+    tables.append(_table("seats", "代表人士的政治安排", f"代表人士 {len(reps)} 人的「政治安排」按级别与类别计数（一人可有多项）",
                          ["级别", "类别", "人次"],
                          [[level or NONE, body, n] for (level, body), n in
                           sorted(seats.items(), key=lambda kv: (SEAT_LEVELS.index(kv[0][0]) if kv[0][0] in SEAT_LEVELS else 9, kv[0][1]))]))
@@ -105,36 +107,74 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
         return [a for a, n in nodes.items() if "Activity" in n.labels and str(n.properties.get("date", "")).startswith(str(in_year))]
 
     this, last = activities(year), activities(year - 1)
-    tables.append(_table(f"{year} 年各同心荟的活动", f"日期在 {year} 年的活动按「举办」的同心荟计数；参加人数为「参加」关系数",
+    tables.append(_table("activities_by_base", f"{year} 年各同心荟的活动", f"日期在 {year} 年的活动按「举办」的同心荟计数；参加人数为「参加」关系数",
                          ["同心荟", "活动场次", "参加人次", f"{year - 1} 年场次", f"{year - 1} 年参加人次"],
                          [[name(b), sum(held.get(a) == b for a in this), sum(participants[a] for a in this if held.get(a) == b),
                            sum(held.get(a) == b for a in last), sum(participants[a] for a in last if held.get(a) == b)]
                           for b in bases]))
     kinds = onto.labels["Activity"].properties["kind"].values
-    tables.append(_table(f"{year} 年活动按类型", f"日期在 {year} 年的活动按「类型」计数", ["类型", "场次", "参加人次", f"{year - 1} 年场次"],
+    tables.append(_table("activities_by_kind", f"{year} 年活动按类型", f"日期在 {year} 年的活动按「类型」计数", ["类型", "场次", "参加人次", f"{year - 1} 年场次"],
                          [[k, sum(nodes[a].properties.get("kind") == k for a in this),
                            sum(participants[a] for a in this if nodes[a].properties.get("kind") == k),
                            sum(nodes[a].properties.get("kind") == k for a in last)] for k in kinds]))
     settled = Counter(r.target for r in out["SETTLED_IN"] if _active(r.properties, as_of))
-    tables.append(_table("入驻企业", f"{as_of} 有效的「入驻」关系按同心荟计数", ["同心荟", "入驻企业数"],
+    tables.append(_table("enterprises", "入驻企业", f"{as_of} 有效的「入驻」关系按同心荟计数", ["同心荟", "入驻企业数"],
                          [[name(b), settled[b]] for b in bases]))
 
     now, before = coverage(store, as_of=as_of, candidates=False), coverage(store, as_of=f"{year - 1}-12-31", candidates=False)
-    tables.append(_table("列名联系制度", "与列名联系覆盖查询相同：有有效「列名联系」的代表人士为已覆盖",
+    tables.append(_table("liaison_system", "列名联系制度", "与列名联系覆盖查询相同：有有效「列名联系」的代表人士为已覆盖",
                          ["指标", as_of, f"{year - 1}-12-31"],
                          [["代表人士", now["total"], before["total"]], ["已列名联系", now["covered"], before["covered"]],
                           ["覆盖率", now["rate"], before["rate"]], ["一年内未联系", len(now["stale"]), len(before["stale"])],
                           ["联系人数过多的领导", len(now["overloaded_liaisons"]), len(before["overloaded_liaisons"])],
                           ["无负责领导的同心荟", len(now["bases_without_liaison"]), len(before["bases_without_liaison"])]]))
+    tables.append(_table("coverage_by_town", "列名联系覆盖按镇街", "与列名联系覆盖查询相同，代表人士按其「位于」的镇街分组",
+                         ["镇街", "代表人士", "已列名联系", "覆盖率", f"{year - 1}-12-31 覆盖率"],
+                         [[town, g["total"], g["covered"], g["rate"], before["by_region"].get(town, {}).get("rate")]
+                          for town, g in now["by_region"].items()]))
     methods = onto.relationships["CONTACTED"].properties["method"].values
     contacts = Counter((str(r.properties.get("date", ""))[:4], r.properties.get("method", NONE)) for r in out["CONTACTED"])
-    tables.append(_table(f"{year} 年联系记录按方式", f"日期在 {year} 年的「联系记录」按「方式」计数",
+    tables.append(_table("contacts_by_method", f"{year} 年联系记录按方式", f"日期在 {year} 年的「联系记录」按「方式」计数",
                          ["方式", f"{year} 年", f"{year - 1} 年"],
                          [[m, contacts[str(year), m], contacts[str(year - 1), m]] for m in methods]))
-    tables.append(_table("联系领导的工作量", "与列名联系覆盖查询相同：有效「列名联系」的不同对象数",
+    tables.append(_table("liaison_loads", "联系领导的工作量", "与列名联系覆盖查询相同：有效「列名联系」的不同对象数",
                          ["联系领导", "联系人数", "负责同心荟数", "最近联系"],
                          [[w["name"], w["load"], len(w["bases"]), w["last_contact"] or ""] for w in now["workload"]]))
-    return {"as_of": as_of, "year": year, "tables": tables}
+    area = next((n.properties["name"] for n in nodes.values()
+                 if "Region" in n.labels and not n.properties.get("parent") and n.properties.get("name")), "")
+    return {"as_of": as_of, "year": year, "area": area, "tables": tables}
+
+
+AROUND_BASE = ("MEMBER_OF", "SERVES", "SETTLED_IN", "PARTNER_OF", "RESPONSIBLE_FOR")
+NOT_TIES = {"CONTACTED", "PARTICIPATED_IN", "HELD_AT", "LOCATED_IN", "PART_OF"}  # events and places
+
+
+def base_networks(store: Store, *, as_of=None) -> list[tuple[str, nx.Graph]]:
+    """Each base with who is around it at ``as_of``: members, experts, settled enterprises,
+    partner organisations and responsible leaders, and the standing ties among them.
+
+    For the printed report's small pictures: a node carries its ``kind`` (most specific
+    label) and a ``name`` only when it is a leader (a public office), so no member is named.
+    """
+    as_of = day(as_of)
+    order = list(store.ontology.labels)
+    nodes = {n.id: n for n in store.iter_nodes()}
+    rels = [r for r in store.iter_relationships() if r.type not in NOT_TIES and _active(r.properties, as_of)]
+    around = defaultdict(set)
+    for r in rels:
+        if r.type in AROUND_BASE:
+            base, other = (r.source, r.target) if "Base" in nodes[r.source].labels else (r.target, r.source)
+            around[base].add(other)
+    pictures = []
+    for base in sorted(i for i, n in nodes.items() if "Base" in n.labels):
+        graph = nx.Graph()
+        for node_id in sorted({base} | around[base]):  # a fixed order, so the layout is the same every time
+            kind = sorted(nodes[node_id].labels, key=order.index)[-1]
+            graph.add_node(node_id, kind=kind, name=nodes[node_id].properties.get("name") if kind == "Liaison" else None)
+        graph.add_edges_from((base, other) for other in sorted(around[base]))
+        graph.add_edges_from((r.source, r.target) for r in rels if r.source in graph and r.target in graph)
+        pictures.append((nodes[base].properties.get("name", base), graph))
+    return pictures
 
 
 def ledger(answer: dict) -> bytes:

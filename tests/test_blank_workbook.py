@@ -14,7 +14,8 @@ from api.app import create_app
 from graph.embedded import EmbeddedStore
 from graph.ontology import load
 from graph.settings import Settings
-from ingest.blank_workbook import INSTRUCTIONS, LISTS, XLSX, blank_workbook
+from ingest.blank_workbook import INSTRUCTIONS, LISTS, blank_workbook
+from queries.formats import XLSX
 from ingest.pipeline import ingest
 from ingest.templates import columns, template_for
 from tests.conftest import SAMPLE_DIR, snapshot

@@ -83,6 +83,9 @@ def test_the_liaison_system(answer):
     figures = {row[0]: row[1] for row in answer["列名联系制度"]["rows"]}
     assert (figures["代表人士"], figures["已列名联系"]) == (len(reps), len(covered))
     assert figures["覆盖率"] == round(len(covered) / len(reps), 4)
+    town = {p["编号"]: p["所属镇街"] or "未填镇街" for p in rows("人员")}
+    assert {row[0]: row[1:3] for row in answer["列名联系覆盖按镇街"]["rows"]} == {
+        t: [sum(town[r] == t for r in reps), sum(town[r] == t for r in covered)] for t in {town[r] for r in reps}}
     methods = Counter((clean_date(c["日期"])[:4], c["方式"]) for c in rows("联系记录"))
     assert {row[0]: row[1:] for row in answer[f"{YEAR} 年联系记录按方式"]["rows"]} == {
         m: [methods[str(YEAR), m], methods[str(YEAR - 1), m]] for m in ("慰问", "走访", "电话", "活动", "座谈")}

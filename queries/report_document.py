@@ -1,0 +1,135 @@
+"""The yearly report as a document: HTML with its charts and its own font, and the same HTML
+printed to an A4 PDF by WeasyPrint.  ``REPORT_FORMATS`` gives each format's writer, media
+type and suffix; the command line and the API both read it.
+
+The report counts and names no member: the only names are of bases, towns and the leaders
+listed in the liaison system (public offices), so every role gets the same document.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from graph.errors import NotSupported
+from graph.store import Store
+from queries.cjk_font import report_font
+from queries.formats import XLSX
+from queries.html import PALETTE
+from queries.report import base_networks, ledger
+from queries.report_charts import bars, chart_font, network
+
+TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                        autoescape=select_autoescape(default=True))
+CHARTS = {  # table key → the columns drawn as bars (the first column names the bars)
+    "bases_by_category": [1],
+    "towns": [1],
+    "activities_by_base": [1, 3],
+    "coverage_by_town": [3, 4],
+    "contacts_by_method": [1, 2],
+}
+
+
+def shown(value, *headings: str) -> str:
+    """A number as printed: a rate (its column's or its row's heading says 率) as a
+    percentage, a count with thousands separators.
+
+    >>> shown(0.8571, "覆盖率"), shown(0.8571, "2025-12-31", "覆盖率"), shown(12345, "人数")
+    ('85.7%', '85.7%', '12,345')
+    """
+    return f"{value:.1%}" if any("率" in str(h) for h in headings) else f"{value:,}"
+
+
+def highlights(answer: dict) -> list[str]:
+    """The report's opening sentences, as a work report states them, from its own tables."""
+    tables = {t["key"]: t for t in answer["tables"]}
+
+    def total(key: str, column: int = 1) -> int:
+        return sum(row[column] or 0 for row in tables[key]["rows"])
+
+    levels = "、".join(f"{level} {n} 个" for level, n in tables["bases_by_level"]["rows"])
+    towns = tables["towns"]["rows"]
+    without = [row[0] for row in towns if not row[1]]
+    system = {row[0]: row[1:] for row in tables["liaison_system"]["rows"]}
+    year = answer["year"]
+    lines = [
+        f"建成同心荟 {total('bases_by_level')} 个" + (f"（{levels}）" if levels else "")
+        + f"，分 {len(tables['bases_by_category']['rows'])} 类；"
+        f"{len(towns) - len(without)} 个镇街建有同心荟，共 {len(towns)} 个镇街"
+        + (f"，尚无同心荟的镇街：{'、'.join(without)}。" if without else "，实现镇街全覆盖。"),
+        f"新的社会阶层人士 {total('members_by_stratum')} 人，其中代表人士 {system['代表人士'][0]} 人，"
+        f"任人大代表、政协委员等 {total('seats', 2)} 人次；入驻企业 {total('enterprises')} 家。",
+        f"{year} 年举办活动 {total('activities_by_base')} 场、{total('activities_by_base', 2)} 人次参加"
+        f"（{year - 1} 年 {total('activities_by_base', 3)} 场、{total('activities_by_base', 4)} 人次）。",
+        f"列名联系覆盖率 {shown(system['覆盖率'][0] or 0, '覆盖率')}（{system['已列名联系'][0]}/{system['代表人士'][0]}），"
+        f"一年内未联系 {system['一年内未联系'][0]} 人；{year} 年联系记录 {total('contacts_by_method')} 次。",
+    ]
+    return lines
+
+
+def picture(svg: str) -> str:
+    """An SVG as a data URI: each picture its own document, so the ids matplotlib gives
+    (figure_1, clip paths, glyphs) cannot clash between pictures, and none can run a script."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def html(store: Store, answer: dict, font_path: Path) -> bytes:
+    """A self-contained page: charts as SVG pictures with letters as outlines, the Chinese font embedded (only the
+    characters the page uses), printable on A4 with page numbers."""
+    onto = store.ontology
+    order = list(onto.labels)
+    colors = {label: PALETTE[order.index(label) % len(PALETTE)] for label in order}
+    kinds = ("Base", "Member", "Expert", "Enterprise", "Organization", "Liaison")
+    title = f"{answer['area']}同心荟工作年度报表（{answer['year']} 年）"
+
+    def page(font: bytes | None, charts: dict, networks: list) -> str:
+        return TEMPLATES.get_template("report.html").render(
+            title=title, answer=answer, highlights=highlights(answer), charts=charts, networks=networks,
+            shown=shown, legend=[(onto.labels[k].zh, colors[k]) for k in kinds],
+            font=base64.b64encode(font).decode() if font else "")
+
+    pictures = base_networks(store, as_of=answer["as_of"])
+    captions = [(name, "、".join(f"{onto.labels[k].zh} {n}" for k, n in sorted(
+        Counter(d["kind"] for _, d in graph.nodes(data=True) if d["kind"] != "Base").items(),
+        key=lambda kv: kinds.index(kv[0]) if kv[0] in kinds else 99)) or "暂无关系", graph) for name, graph in pictures]
+    font = report_font(page(None, {}, [(n, c, "") for n, c, _ in captions]), font_path)
+    with chart_font(font) as face:
+        charts = {}
+        for table in answer["tables"]:
+            if table["key"] in CHARTS:
+                labels = [str(row[0]) for row in table["rows"]]
+                series = [(table["columns"][c], [row[c] for row in table["rows"]]) for c in CHARTS[table["key"]]]
+                charts[table["key"]] = picture(bars(labels, series, face, percent="率" in series[0][0]))
+        networks = [(name, caption, picture(network(graph, colors, face))) for name, caption, graph in captions]
+    return page(font, charts, networks).encode()
+
+
+def pdf(store: Store, answer: dict, font_path: Path) -> bytes:
+    """The HTML report printed to A4 by WeasyPrint, its font subset and embedded."""
+    try:
+        from weasyprint import HTML  # loads the system's Pango when imported
+    except OSError as exc:
+        raise NotSupported("生成 PDF 需要系统的 Pango 库：请安装 libpango-1.0-0 与 libpangoft2-1.0-0"
+                           f"（apt-get install libpango-1.0-0 libpangoft2-1.0-0）；原因：{exc}") from exc
+    return HTML(string=html(store, answer, font_path).decode()).write_pdf()
+
+
+class ReportFormat(NamedTuple):
+    write: Callable[[Store, dict, Path], bytes]
+    media_type: str
+    suffix: str
+
+
+REPORT_FORMATS = {
+    "xlsx": ReportFormat(lambda store, answer, font: ledger(answer), XLSX, "xlsx"),
+    "pdf": ReportFormat(pdf, "application/pdf", "pdf"),
+    "html": ReportFormat(html, "text/html; charset=utf-8", "html"),
+    "json": ReportFormat(lambda store, answer, font: json.dumps(answer, ensure_ascii=False, indent=1).encode(),
+                         "application/json", "json"),
+}
