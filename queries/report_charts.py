@@ -77,6 +77,23 @@ def bars(labels: list[str], series: list[tuple[str, list]], font: FontProperties
         return _svg(figure)
 
 
+def busiest(graph: nx.Graph, limit: int) -> nx.Graph:
+    """The base, its leaders and its best-connected neighbours, ``limit`` nodes in all: a
+    printed picture of thousands of dots says nothing, and takes minutes to print.
+
+    >>> star = nx.star_graph(5)
+    >>> nx.set_node_attributes(star, "Member", "kind"); star.nodes[0]["kind"] = "Base"
+    >>> star.add_edge(4, 5)
+    >>> sorted(busiest(star, 3))
+    [0, 4, 5]
+    """
+    if graph.number_of_nodes() <= limit:
+        return graph
+    rank = {"Base": 0, "Liaison": 1}
+    kept = sorted(graph, key=lambda n: (rank.get(graph.nodes[n]["kind"], 2), -graph.degree(n), str(n)))[:limit]
+    return graph.subgraph(kept)
+
+
 def network(graph: nx.Graph, colors: dict[str, str], font: FontProperties) -> str:
     """One base (the large dot) and who is around it, small enough to print nine to a page;
     only nodes that carry a ``name`` (its leaders) are labelled."""

@@ -15,18 +15,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
+import networkx as nx
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from graph.errors import NotSupported
+from graph.ontology import Ontology
 from graph.store import Store
 from queries.cjk_font import report_font
 from queries.formats import XLSX
 from queries.html import PALETTE
 from queries.report import base_networks, ledger
-from queries.report_charts import bars, chart_font, network
+from queries.report_charts import bars, busiest, chart_font, network
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                         autoescape=select_autoescape(default=True))
+KINDS = ("Base", "Member", "Expert", "Enterprise", "Organization", "Liaison")  # the pictures' legend
+PICTURE_NODES = 150  # dots in one base's picture; the caption counts them all
 CHARTS = {  # table key → the columns drawn as bars (the first column names the bars)
     "bases_by_category": [1],
     "towns": [1],
@@ -79,25 +83,29 @@ def picture(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
+def caption(graph: nx.Graph, onto: Ontology) -> str:
+    """Who is around a base, by kind; says so when the picture shows only the busiest."""
+    counts = Counter(d["kind"] for _, d in graph.nodes(data=True) if d["kind"] != "Base")
+    text = "、".join(f"{onto.labels[k].zh} {counts[k]}" for k in KINDS if counts[k]) or "暂无关系"
+    return text + (f"（图中为关系最多的 {PICTURE_NODES} 个）" if len(graph) > PICTURE_NODES else "")
+
+
 def html(store: Store, answer: dict, font_path: Path) -> bytes:
-    """A self-contained page: charts as SVG pictures with letters as outlines, the Chinese font embedded (only the
-    characters the page uses), printable on A4 with page numbers."""
+    """A self-contained page: charts as SVG pictures with letters as outlines, the Chinese
+    font embedded (only the characters the page uses), printable on A4 with page numbers."""
     onto = store.ontology
     order = list(onto.labels)
     colors = {label: PALETTE[order.index(label) % len(PALETTE)] for label in order}
-    kinds = ("Base", "Member", "Expert", "Enterprise", "Organization", "Liaison")
     title = f"{answer['area']}同心荟工作年度报表（{answer['year']} 年）"
 
     def page(font: bytes | None, charts: dict, networks: list) -> str:
         return TEMPLATES.get_template("report.html").render(
             title=title, answer=answer, highlights=highlights(answer), charts=charts, networks=networks,
-            shown=shown, legend=[(onto.labels[k].zh, colors[k]) for k in kinds],
+            shown=shown, legend=[(onto.labels[k].zh, colors[k]) for k in KINDS],
             font=base64.b64encode(font).decode() if font else "")
 
-    pictures = base_networks(store, as_of=answer["as_of"])
-    captions = [(name, "、".join(f"{onto.labels[k].zh} {n}" for k, n in sorted(
-        Counter(d["kind"] for _, d in graph.nodes(data=True) if d["kind"] != "Base").items(),
-        key=lambda kv: kinds.index(kv[0]) if kv[0] in kinds else 99)) or "暂无关系", graph) for name, graph in pictures]
+    captions = [(name, caption(graph, onto), busiest(graph, PICTURE_NODES))
+                for name, graph in base_networks(store, as_of=answer["as_of"])]
     font = report_font(page(None, {}, [(n, c, "") for n, c, _ in captions]), font_path)
     with chart_font(font) as face:
         charts = {}
@@ -106,7 +114,7 @@ def html(store: Store, answer: dict, font_path: Path) -> bytes:
                 labels = [str(row[0]) for row in table["rows"]]
                 series = [(table["columns"][c], [row[c] for row in table["rows"]]) for c in CHARTS[table["key"]]]
                 charts[table["key"]] = picture(bars(labels, series, face, percent="率" in series[0][0]))
-        networks = [(name, caption, picture(network(graph, colors, face))) for name, caption, graph in captions]
+        networks = [(name, text, picture(network(graph, colors, face))) for name, text, graph in captions]
     return page(font, charts, networks).encode()
 
 

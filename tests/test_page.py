@@ -104,7 +104,11 @@ def test_the_path_finder_and_the_dashboard_say_what_the_api_says(page, live):
     page.screenshot(path=str(SHOTS / "path.png"))
     page.click("nav button[data-view='coverage']")
     page.wait_for_selector("#by-region rect", state="attached")
-    figures = coverage(store)
+    page.fill("#as-of", "2026-06-30")  # a fixed date: the figures, and the guide's screenshot, stay put
+    page.eval_on_selector("#coverage-form", "form => form.requestSubmit()")
+    page.wait_for_selector("#totals:has-text('截至 2026-06-30')")
+    page.locator("#as-of").blur()
+    figures = coverage(store, as_of="2026-06-30")
     totals = page.inner_text("#totals")
     assert f"代表人士 {figures['total']} 人" in totals and f"已列名联系 {figures['covered']} 人" in totals
     assert page.locator("#by-region rect").count() == len(figures["by_region"])
