@@ -109,6 +109,21 @@ def test_the_html_carries_its_font_and_pictures_and_names_no_member(sample):
     assert [s for p in people for s in (p["手机"], p["身份证号"]) if s and s in page] == []
 
 
+def test_a_browser_draws_every_picture_in_the_embedded_font(sample, browser, tmp_path):
+    opened = tmp_path / "report.html"
+    opened.write_bytes(REPORT_FORMATS["html"].write(sample, report(sample, as_of=AS_OF, year=YEAR), FONT))
+    page = browser.new_page()
+    page.route("**/*", lambda route: route.abort() if not route.request.url.startswith(("file:", "data:"))
+               else route.continue_())  # nothing may come from elsewhere
+    page.goto(opened.as_uri())
+    page.evaluate("document.fonts.ready")  # the embedded font is fetched only when text uses it
+    pictures = page.eval_on_selector_all("img", "all => all.map(i => i.complete && i.naturalWidth > 0)")
+    assert len(pictures) == len(CHARTS) + len(rows("基地")) and all(pictures)
+    assert page.evaluate("[...document.fonts].filter(f => f.family.includes('ReportCJK')).map(f => f.status)") == ["loaded"]
+    assert "ReportCJK" in page.evaluate("getComputedStyle(document.body).fontFamily").split(",")[0]
+    page.close()
+
+
 def test_a_name_cannot_break_out_of_the_report(store, tmp_path):
     folder = tmp_path / "rosters"
     write_csv(folder, "镇街.csv", "编号,名称,上级\nR00,鹿城区,\nR01,五马街道,鹿城区\n")
