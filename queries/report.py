@@ -137,9 +137,10 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
     tables.append(_table("contacts_by_method", f"{year} 年联系记录按方式", f"日期在 {year} 年的「联系记录」按「方式」计数",
                          ["方式", f"{year} 年", f"{year - 1} 年"],
                          [[m, contacts[str(year), m], contacts[str(year - 1), m]] for m in methods]))
-    tables.append(_table("liaison_loads", "联系领导的工作量", "与列名联系覆盖查询相同：有效「列名联系」的不同对象数",
+    tables.append(_table("liaison_loads", "联系领导的工作量", "与列名联系覆盖查询相同：有效「列名联系」的不同对象数；联系人数多的在前",
                          ["联系领导", "联系人数", "负责同心荟数", "最近联系"],
-                         [[w["name"], w["load"], len(w["bases"]), w["last_contact"] or ""] for w in now["workload"]]))
+                         [[w["name"], w["load"], len(w["bases"]), w["last_contact"] or ""] for w in
+                          sorted(now["workload"], key=lambda w: (-w["load"], -len(w["bases"]), w["name"]))]))
     area = next((n.properties["name"] for n in nodes.values()
                  if "Region" in n.labels and not n.properties.get("parent") and n.properties.get("name")), "")
     return {"as_of": as_of, "year": year, "area": area, "tables": tables}

@@ -30,6 +30,7 @@ from queries.report_charts import bars, busiest, chart_font, network
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                         autoescape=select_autoescape(default=True))
 KINDS = ("Base", "Member", "Expert", "Enterprise", "Organization", "Liaison")  # the pictures' legend
+PRINTED_ROWS = 40  # a longer table prints its first rows; the ledger (xlsx) holds them all
 PICTURE_NODES = 150  # dots in one base's picture; the caption counts them all
 CHARTS = {  # table key → the columns drawn as bars (the first column names the bars)
     "bases_by_category": [1],
@@ -101,18 +102,20 @@ def html(store: Store, answer: dict, font_path: Path) -> bytes:
     def page(font: bytes | None, charts: dict, networks: list) -> str:
         return TEMPLATES.get_template("report.html").render(
             title=title, answer=answer, highlights=highlights(answer), charts=charts, networks=networks,
-            shown=shown, legend=[(onto.labels[k].zh, colors[k]) for k in KINDS],
+            shown=shown, printed_rows=PRINTED_ROWS, legend=[(onto.labels[k].zh, colors[k]) for k in KINDS],
             font=base64.b64encode(font).decode() if font else "")
 
     captions = [(name, caption(graph, onto), busiest(graph, PICTURE_NODES))
                 for name, graph in base_networks(store, as_of=answer["as_of"])]
-    font = report_font(page(None, {}, [(n, c, "") for n, c, _ in captions]), font_path)
+    drawn = [d["name"] for _, _, graph in captions for _, d in graph.nodes(data=True) if d.get("name")]
+    font = report_font(page(None, {}, [(n, c, "") for n, c, _ in captions]) + "".join(drawn), font_path)
     with chart_font(font) as face:
         charts = {}
         for table in answer["tables"]:
             if table["key"] in CHARTS:
-                labels = [str(row[0]) for row in table["rows"]]
-                series = [(table["columns"][c], [row[c] for row in table["rows"]]) for c in CHARTS[table["key"]]]
+                rows = table["rows"][:PRINTED_ROWS]  # the chart draws what the table prints
+                labels = [str(row[0]) for row in rows]
+                series = [(table["columns"][c], [row[c] for row in rows]) for c in CHARTS[table["key"]]]
                 charts[table["key"]] = picture(bars(labels, series, face, percent="率" in series[0][0]))
         networks = [(name, text, picture(network(graph, colors, face))) for name, text, graph in captions]
     return page(font, charts, networks).encode()

@@ -83,6 +83,11 @@ def test_the_liaison_system(answer):
     figures = {row[0]: row[1] for row in answer["列名联系制度"]["rows"]}
     assert (figures["代表人士"], figures["已列名联系"]) == (len(reps), len(covered))
     assert figures["覆盖率"] == round(len(covered) / len(reps), 4)
+    listed = {(r["起点"], r["终点"]) for r in rows("关系") if r["关系"] == "列名联系" and active(r)}
+    names = {p["编号"]: p["姓名"] for p in rows("人员")}
+    loads = [row[1] for row in answer["联系领导的工作量"]["rows"]]
+    assert loads == sorted(loads, reverse=True)
+    assert {row[0]: row[1] for row in answer["联系领导的工作量"]["rows"] if row[1]} == Counter(names[a] for a, _ in listed)
     town = {p["编号"]: p["所属镇街"] or "未填镇街" for p in rows("人员")}
     assert {row[0]: row[1:3] for row in answer["列名联系覆盖按镇街"]["rows"]} == {
         t: [sum(town[r] == t for r in reps), sum(town[r] == t for r in covered)] for t in {town[r] for r in reps}}

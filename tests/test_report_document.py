@@ -23,11 +23,14 @@ from graph.settings import Settings
 from ingest.pipeline import ingest
 from queries.cjk_font import report_font
 from queries.report import report
+from queries import report_document
 from queries.report_document import CHARTS, REPORT_FORMATS
 from queries.report_charts import BAR
 from tests.conftest import PROJECT_DIR, SAMPLE_DIR, write_csv
 from tests.test_report import AS_OF, YEAR, active, rows
 
+# a letter the embedded font lacks would print as an empty box: matplotlib's warning fails the test
+pytestmark = pytest.mark.filterwarnings("error:Glyph .* missing from font")
 FONT = Settings().report_font
 README_PICTURE = PROJECT_DIR / "docs" / "screenshots" / "report-page.png"  # the README shows it
 
@@ -122,6 +125,17 @@ def test_a_browser_draws_every_picture_in_the_embedded_font(sample, browser, tmp
     assert page.evaluate("[...document.fonts].filter(f => f.family.includes('ReportCJK')).map(f => f.status)") == ["loaded"]
     assert "ReportCJK" in page.evaluate("getComputedStyle(document.body).fontFamily").split(",")[0]
     page.close()
+
+
+def test_long_tables_print_their_first_rows_and_send_the_rest_to_the_ledger(sample, monkeypatch):
+    monkeypatch.setattr(report_document, "PRINTED_ROWS", 5)
+    answer = report(sample, as_of=AS_OF, year=YEAR)
+    page = REPORT_FORMATS["html"].write(sample, answer, FONT).decode()
+    bodies = re.findall(r"<tbody>(.*?)</tbody>", page, re.S)
+    assert [body.count("<tr>") for body in bodies] == [min(len(t["rows"]), 5) for t in answer["tables"]]
+    long = [t for t in answer["tables"] if len(t["rows"]) > 5]
+    assert long and page.count("行见台账（xlsx）") == len(long)
+    assert f"其余 {len(long[0]['rows']) - 5} 行见台账" in page
 
 
 def test_a_name_cannot_break_out_of_the_report(store, tmp_path):
