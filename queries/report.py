@@ -108,12 +108,12 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
 
     this, last = activities(year), activities(year - 1)
     tables.append(_table("activities_by_base", f"{year} 年各同心荟的活动", f"日期在 {year} 年的活动按「举办」的同心荟计数；参加人数为「参加」关系数",
-                         ["同心荟", "活动场次", "参加人次", f"{year - 1} 年场次", f"{year - 1} 年参加人次"],
+                         ["同心荟", f"{year} 年场次", f"{year} 年参加人次", f"{year - 1} 年场次", f"{year - 1} 年参加人次"],
                          [[name(b), sum(held.get(a) == b for a in this), sum(participants[a] for a in this if held.get(a) == b),
                            sum(held.get(a) == b for a in last), sum(participants[a] for a in last if held.get(a) == b)]
                           for b in bases]))
     kinds = onto.labels["Activity"].properties["kind"].values
-    tables.append(_table("activities_by_kind", f"{year} 年活动按类型", f"日期在 {year} 年的活动按「类型」计数", ["类型", "场次", "参加人次", f"{year - 1} 年场次"],
+    tables.append(_table("activities_by_kind", f"{year} 年活动按类型", f"日期在 {year} 年的活动按「类型」计数", ["类型", f"{year} 年场次", f"{year} 年参加人次", f"{year - 1} 年场次"],
                          [[k, sum(nodes[a].properties.get("kind") == k for a in this),
                            sum(participants[a] for a in this if nodes[a].properties.get("kind") == k),
                            sum(nodes[a].properties.get("kind") == k for a in last)] for k in kinds]))
@@ -129,7 +129,7 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
                           ["联系人数过多的领导", len(now["overloaded_liaisons"]), len(before["overloaded_liaisons"])],
                           ["无负责领导的同心荟", len(now["bases_without_liaison"]), len(before["bases_without_liaison"])]]))
     tables.append(_table("coverage_by_town", "列名联系覆盖按镇街", "与列名联系覆盖查询相同，代表人士按其「位于」的镇街分组",
-                         ["镇街", "代表人士", "已列名联系", "覆盖率", f"{year - 1}-12-31 覆盖率"],
+                         ["镇街", "代表人士", "已列名联系", f"{as_of} 覆盖率", f"{year - 1}-12-31 覆盖率"],
                          [[town, g["total"], g["covered"], g["rate"], before["by_region"].get(town, {}).get("rate")]
                           for town, g in now["by_region"].items()]))
     methods = onto.relationships["CONTACTED"].properties["method"].values
