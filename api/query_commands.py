@@ -10,7 +10,7 @@ from rich.table import Table
 
 from api.audit import AuditLog
 from api.console import JsonOption, answer, fail, out, print_json, settings
-from graph.errors import InvalidQuery, TongxinError
+from graph.errors import TongxinError
 from graph.settings import open_store
 from queries.export import export as export_query
 from queries.brokers import brokers as brokers_query
@@ -19,7 +19,7 @@ from queries.network import common as common_query, ego as ego_query, entity as 
 from queries.paths import path as path_query
 from queries.quality import quality as quality_query
 from queries.report import report as report_query
-from queries.report_document import REPORT_FORMATS
+from queries.report_document import report_format
 from queries.search import search as search_query
 
 ViaOption = Annotated[Optional[str], typer.Option(help="只沿这些关系类型，逗号分隔（如 成员,列名联系）")]
@@ -183,18 +183,17 @@ def report(ctx: typer.Context,
            format: Annotated[str, typer.Option("--format", help="xlsx（台账）、pdf、html（带图表，可打印 A4）或 json")] = "xlsx",
            out_file: Annotated[Optional[Path], typer.Option("--out", help="输出文件，默认 同心荟年度报表-年度.格式")] = None) -> None:
     """年度工作报表：基地、镇街、人员、活动、列名联系的各项数字及其统计口径 / the yearly report."""
-    if format not in REPORT_FORMATS:
-        fail(InvalidQuery(f"未知格式「{format}」，应为 {'、'.join(REPORT_FORMATS)} 之一"))
     try:
+        chosen = report_format(format)
         with open_store(settings(ctx)) as store:
             made = report_query(store, as_of=as_of, year=year)
             if format == "json" and out_file is None:
                 print_json(made)
                 return
-            content = REPORT_FORMATS[format].write(store, made, settings(ctx).report_font)
+            content = chosen.write(store, made, settings(ctx).report_font)
     except TongxinError as exc:
         fail(exc)
-    target = out_file or Path(f"同心荟年度报表-{made['year']}.{REPORT_FORMATS[format].suffix}")
+    target = out_file or Path(f"同心荟年度报表-{made['year']}.{chosen.suffix}")
     target.write_bytes(content)
     out.print(f"已生成 {target}：{len(made['tables'])} 张表，截至 {made['as_of']}")
 

@@ -14,7 +14,6 @@ from fastapi.responses import JSONResponse
 from api.access import Caller
 from api.deps import AuditDep, FlightsDep, SettingsDep, StoreDep, Viewer
 from api.problems import RESPONSES
-from graph.errors import InvalidQuery
 from graph.masking import mask
 from api.schemas import (BrokersAnswer, CommonAnswer, CoverageAnswer, EgoAnswer, EntityAnswer, PathAnswer,
                          QualityAnswer, ReportAnswer, SearchAnswer, Stats)
@@ -26,7 +25,7 @@ from queries.network import common, ego, entity
 from queries.paths import path
 from queries.quality import quality
 from queries.report import report
-from queries.report_document import REPORT_FORMATS
+from queries.report_document import REPORT_FORMATS, report_format
 from queries.search import search
 from queries.stats import stats
 
@@ -116,12 +115,10 @@ def get_report(store: StoreDep, settings: SettingsDep, caller: Viewer, as_of: As
                format: Annotated[str, Query(description="json、xlsx（台账）、html 或 pdf（带图表，可打印 A4）",
                                             json_schema_extra={"enum": list(REPORT_FORMATS)})] = "json"):
     """Counts, and names only of bases, towns and listed leaders, so every role gets the same report."""
-    if format not in REPORT_FORMATS:
-        raise InvalidQuery(f"未知格式「{format}」，应为 {'、'.join(REPORT_FORMATS)} 之一")
+    chosen = report_format(format)
     made = report(store, as_of=as_of, year=year)
     if format == "json":
         return made
-    chosen = REPORT_FORMATS[format]
     return Response(chosen.write(store, made, settings.report_font), media_type=chosen.media_type,
                     headers={"Content-Disposition": attachment(f"同心荟年度报表-{made['year']}.{chosen.suffix}")})
 

@@ -16,7 +16,6 @@ import io
 from collections import Counter, defaultdict
 
 import networkx as nx
-
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter

@@ -18,7 +18,7 @@ from typing import NamedTuple
 import networkx as nx
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from graph.errors import NotSupported
+from graph.errors import InvalidQuery, NotSupported
 from graph.ontology import Ontology
 from graph.store import Store
 from queries.cjk_font import report_font
@@ -63,7 +63,7 @@ def highlights(answer: dict) -> list[str]:
     without = [row[0] for row in towns if not row[1]]
     system = {row[0]: row[1:] for row in tables["liaison_system"]["rows"]}
     year = answer["year"]
-    lines = [
+    return [
         f"建成同心荟 {total('bases_by_level')} 个" + (f"（{levels}）" if levels else "")
         + f"，分 {len(tables['bases_by_category']['rows'])} 类；"
         f"{len(towns) - len(without)} 个镇街建有同心荟，共 {len(towns)} 个镇街"
@@ -75,7 +75,6 @@ def highlights(answer: dict) -> list[str]:
         f"列名联系覆盖率 {shown(system['覆盖率'][0] or 0, '覆盖率')}（{system['已列名联系'][0]}/{system['代表人士'][0]}），"
         f"一年内未联系 {system['一年内未联系'][0]} 人；{year} 年联系记录 {total('contacts_by_method')} 次。",
     ]
-    return lines
 
 
 def picture(svg: str) -> str:
@@ -144,3 +143,10 @@ REPORT_FORMATS = {
     "json": ReportFormat(lambda store, answer, font: json.dumps(answer, ensure_ascii=False, indent=1).encode(),
                          "application/json", "json"),
 }
+
+
+def report_format(name: str) -> ReportFormat:
+    """The format named, or a Chinese refusal listing those there are."""
+    if name not in REPORT_FORMATS:
+        raise InvalidQuery(f"未知格式「{name}」，应为 {'、'.join(REPORT_FORMATS)} 之一")
+    return REPORT_FORMATS[name]

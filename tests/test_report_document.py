@@ -179,3 +179,14 @@ def test_without_a_chinese_font_the_report_says_what_to_install(store, store_spe
     with TestClient(create_app(settings)) as client:
         refused = client.get("/api/report", params={"format": "pdf"}, headers={"Authorization": f"Bearer {token}"})
     assert refused.status_code == 501 and "fonts-noto-cjk" in refused.json()["detail"]
+
+
+def test_an_unknown_format_is_refused_with_the_formats_there_are(store, store_spec, tmp_path):
+    result = CliRunner().invoke(cli, ["--store", store_spec, "report", "--format", "docx", "--out", str(tmp_path / "x")])
+    assert result.exit_code == 2 and "未知格式「docx」" in result.output and "xlsx、pdf、html、json" in result.output
+    assert not (tmp_path / "x").exists()
+    token = Tokens(tmp_path).create(Role.viewer)["token"]
+    with TestClient(create_app(Settings(store=store_spec, config_dir=tmp_path))) as client:
+        refused = client.get("/api/report", params={"format": "docx"}, headers={"Authorization": f"Bearer {token}"})
+    assert refused.status_code == 422 and "未知格式「docx」" in refused.json()["detail"]
+    assert refused.headers["content-type"].startswith("application/problem+json")
