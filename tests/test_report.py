@@ -6,6 +6,9 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -108,16 +111,21 @@ def test_the_ledger_reads_back_table_by_table(store, answer):
         assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$3:$3"
 
 
+@contextmanager
+def report_api(store_spec: str, folder: Path, **options) -> Iterator[Callable]:
+    """The API on the test's store; ``ask(role, **params)`` gets ``/api/report`` as that role."""
+    tokens = {role: Tokens(folder).create(role)["token"] for role in Role}
+    with TestClient(create_app(Settings(store=store_spec, config_dir=folder, **options))) as client:
+        yield lambda role, **params: client.get("/api/report", params=params,
+                                                headers={"Authorization": f"Bearer {tokens[role]}"})
+
+
 def test_the_api_gives_every_role_the_same_report_without_personal_information(store, store_spec, tmp_path):
     assert ingest(store, [SAMPLE_DIR]).ok
-    settings = Settings(store=store_spec, config_dir=tmp_path)
-    tokens = {role: Tokens(tmp_path).create(role)["token"] for role in Role}
     secrets = {p[k] for p in rows("人员") for k in ("手机", "身份证号") if p[k]}
-    with TestClient(create_app(settings)) as client:
-        answers = [client.get("/api/report", params={"as_of": AS_OF}, headers={"Authorization": f"Bearer {t}"})
-                   for t in tokens.values()]
-        workbook = client.get("/api/report", params={"as_of": AS_OF, "format": "xlsx"},
-                              headers={"Authorization": f"Bearer {tokens[Role.viewer]}"})
+    with report_api(store_spec, tmp_path) as ask:
+        answers = [ask(role, as_of=AS_OF) for role in Role]
+        workbook = ask(Role.viewer, as_of=AS_OF, format="xlsx")
     assert all(a.status_code == 200 for a in answers) and len({a.text for a in answers}) == 1
     assert not [s for s in secrets if s in answers[0].text]
     assert workbook.status_code == 200 and openpyxl.load_workbook(io.BytesIO(workbook.content)).sheetnames

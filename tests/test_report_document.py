@@ -11,13 +11,11 @@ import re
 import subprocess
 
 import pytest
-from fastapi.testclient import TestClient
 from fontTools.ttLib import TTFont
 from PIL import Image
 from typer.testing import CliRunner
 
-from api.access import Role, Tokens
-from api.app import create_app
+from api.access import Role
 from api.cli import app as cli
 from graph.settings import Settings
 from ingest.pipeline import ingest
@@ -27,7 +25,7 @@ from queries import report_document
 from queries.report_document import CHARTS, REPORT_FORMATS
 from queries.report_charts import BAR
 from tests.conftest import PROJECT_DIR, SAMPLE_DIR, write_csv
-from tests.test_report import AS_OF, YEAR, active, rows
+from tests.test_report import AS_OF, YEAR, active, report_api, rows
 
 # a letter the embedded font lacks would print as an empty box: matplotlib's warning fails the test
 pytestmark = pytest.mark.filterwarnings("error:Glyph .* missing from font")
@@ -151,14 +149,9 @@ def test_a_name_cannot_break_out_of_the_report(store, tmp_path):
 
 
 def test_every_role_gets_the_same_printed_report_from_the_api(sample, store_spec, tmp_path):
-    settings = Settings(store=store_spec, config_dir=tmp_path)
-    tokens = {role: Tokens(tmp_path).create(role)["token"] for role in (Role.viewer, Role.admin)}
-    with TestClient(create_app(settings)) as client:
-        def get(role, format):
-            return client.get("/api/report", params={"as_of": AS_OF, "format": format},
-                              headers={"Authorization": f"Bearer {tokens[role]}"})
-        pages = [get(role, "html") for role in tokens]
-        printed = get(Role.viewer, "pdf")
+    with report_api(store_spec, tmp_path) as ask:
+        pages = [ask(role, as_of=AS_OF, format="html") for role in (Role.viewer, Role.admin)]
+        printed = ask(Role.viewer, as_of=AS_OF, format="pdf")
     assert all(p.status_code == 200 for p in pages) and pages[0].content == pages[1].content
     assert pages[0].headers["content-type"].startswith("text/html")
     assert printed.status_code == 200 and printed.content.startswith(b"%PDF-")
@@ -176,10 +169,8 @@ def test_without_a_chinese_font_the_report_says_what_to_install(store, store_spe
                                env={"TONGXIN_REPORT_FONT": str(font)})
         assert result.exit_code == 1 and reason in result.output and "fonts-noto-cjk" in result.output
         assert not target.exists()
-    settings = Settings(store=store_spec, config_dir=tmp_path, report_font=tmp_path / "none.ttc")
-    token = Tokens(tmp_path).create(Role.viewer)["token"]
-    with TestClient(create_app(settings)) as client:
-        refused = client.get("/api/report", params={"format": "pdf"}, headers={"Authorization": f"Bearer {token}"})
+    with report_api(store_spec, tmp_path, report_font=tmp_path / "none.ttc") as ask:
+        refused = ask(Role.viewer, format="pdf")
     assert refused.status_code == 501 and "fonts-noto-cjk" in refused.json()["detail"]
 
 
@@ -187,8 +178,7 @@ def test_an_unknown_format_is_refused_with_the_formats_there_are(store, store_sp
     result = CliRunner().invoke(cli, ["--store", store_spec, "report", "--format", "docx", "--out", str(tmp_path / "x")])
     assert result.exit_code == 2 and "未知格式「docx」" in result.output and "xlsx、pdf、html、json" in result.output
     assert not (tmp_path / "x").exists()
-    token = Tokens(tmp_path).create(Role.viewer)["token"]
-    with TestClient(create_app(Settings(store=store_spec, config_dir=tmp_path))) as client:
-        refused = client.get("/api/report", params={"format": "docx"}, headers={"Authorization": f"Bearer {token}"})
+    with report_api(store_spec, tmp_path) as ask:
+        refused = ask(Role.viewer, format="docx")
     assert refused.status_code == 422 and "未知格式「docx」" in refused.json()["detail"]
     assert refused.headers["content-type"].startswith("application/problem+json")
