@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test neo4j-start neo4j-stop clean
+.PHONY: demo test system-packages neo4j-start neo4j-stop clean
 
 $(BIN)/tongxin: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,12 @@ demo: $(BIN)/tongxin
 	$(BIN)/tongxin --store .tongxin demo
 
 # The Neo4j half of the suite starts the project's local Neo4j when NEO4J_URI is unset.
-test: $(BIN)/tongxin
+test: system-packages $(BIN)/tongxin
 	$(BIN)/pytest
+
+# Chromium, the CJK font, Pango, poppler, Java and Maven: installed when missing, or named.
+system-packages:
+	scripts/system-packages.sh
 
 neo4j-start: $(BIN)/tongxin
 	$(BIN)/tongxin neo4j start

@@ -18,7 +18,8 @@ from api.limits import UploadLimit
 from api.deps import StoreDep
 from graph.settings import Settings, open_store, settings_from_env
 from graph.ontology import describe, load
-from ingest.blank_workbook import TEMPLATE_FILE, blank_workbook
+from ingest.blank_workbook import blank_workbook
+from ingest.templates import TEMPLATE_FILE
 from queries.formats import XLSX
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"

@@ -1,7 +1,8 @@
 """The ``tongxin`` command line: the same query functions as the HTTP API.
 
 Exit codes: 0 success, 2 invalid input, 1 anything else.  ``--json`` prints the answer
-as the API would return it.
+as the API would return it.  Commands import the work they do when they run, so that
+scripts calling ``tongxin`` many times do not each pay for openpyxl, pypinyin or matplotlib.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.progress import Progress
 from rich.table import Table
 
 from api import admin_commands, query_commands
@@ -21,10 +21,7 @@ from graph import local_neo4j
 from graph.errors import TongxinError
 from graph.ontology import load
 from graph.settings import Settings, open_store, settings_from_env
-from ingest.blank_workbook import INSTRUCTIONS, TEMPLATE_FILE, blank_workbook
-from ingest.pipeline import ingest as run_ingest
-from ingest.synthetic import generate as generate_rows, write_dataset
-from queries.stats import stats as count_graph
+from ingest.templates import TEMPLATE_FILE
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = PROJECT_DIR / "data" / "sample"
@@ -68,6 +65,10 @@ def ingest(
 def _load(chosen: Settings, paths: list[Path], *, skip_invalid: bool = False,
           dry_run: bool = False, mapping: Path | None = None, as_json: bool = False) -> None:
     """Ingest and tell the outcome; any refused row ends the command with exit code 2."""
+    from rich.progress import Progress
+
+    from ingest.pipeline import ingest as run_ingest
+
     try:
         with open_store(chosen) as store, Progress(console=err, transient=True, disable=as_json or not err.is_terminal) as bar:
             task = bar.add_task("写入图库", total=None)
@@ -95,6 +96,8 @@ def _load(chosen: Settings, paths: list[Path], *, skip_invalid: bool = False,
 @app.command()
 def stats(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """节点与关系计数 / counts of nodes per label and relationships per type."""
+    from queries.stats import stats as count_graph
+
     answer(ctx, count_graph, as_json=as_json, render=_render_stats)
 
 
@@ -114,6 +117,8 @@ def generate(
     out_dir: Annotated[Path, typer.Option("--out", help="输出文件夹")] = Path("generated"),
 ) -> None:
     """生成鹿城风格的合成名册 / write a synthetic dataset in the standard templates."""
+    from ingest.synthetic import generate as generate_rows, write_dataset
+
     written = write_dataset(load(), generate_rows(people, seed), out_dir)
     out.print(f"已生成 {len(written)} 个名册文件于 {out_dir}")
 
@@ -121,6 +126,8 @@ def generate(
 @app.command()
 def template(out_file: Annotated[Path, typer.Option("--out", help="输出文件")] = Path(TEMPLATE_FILE)) -> None:
     """生成空白名册模板（Excel，带下拉选项与填写说明）/ write the blank roster workbook."""
+    from ingest.blank_workbook import INSTRUCTIONS, blank_workbook
+
     out_file.write_bytes(blank_workbook(load()))
     out.print(f"已生成名册模板 {out_file}：每个工作表一种名册，先看「{INSTRUCTIONS}」")
 

@@ -1,4 +1,8 @@
-"""The query commands of ``tongxin``: each calls the same function as its HTTP route."""
+"""The query commands of ``tongxin``: each calls the same function as its HTTP route.
+
+Each command imports its query when it runs: the queries pull in pypinyin, networkx,
+matplotlib and rdflib, which a cold ``tongxin --help`` must not pay for
+(tests/test_cli.py pins it)."""
 
 from __future__ import annotations
 
@@ -12,15 +16,6 @@ from api.audit import AuditLog
 from api.console import JsonOption, answer, fail, out, print_json, settings
 from graph.errors import TongxinError
 from graph.settings import open_store
-from queries.export import export as export_query
-from queries.brokers import brokers as brokers_query
-from queries.coverage import coverage as coverage_query, coverage_series
-from queries.network import common as common_query, ego as ego_query, entity as entity_query
-from queries.paths import path as path_query
-from queries.quality import quality as quality_query
-from queries.report import report as report_query
-from queries.report_document import report_format
-from queries.search import search as search_query
 
 ViaOption = Annotated[Optional[str], typer.Option(help="只沿这些关系类型，逗号分隔（如 成员,列名联系）")]
 
@@ -28,6 +23,7 @@ ViaOption = Annotated[Optional[str], typer.Option(help="只沿这些关系类型
 def search(ctx: typer.Context, text: Annotated[str, typer.Argument(help="姓名、拼音、首字母或编号")],
            limit: Annotated[int, typer.Option(help="最多几条")] = 20, as_json: JsonOption = False) -> None:
     """搜索人员、基地、企业（中文、拼音、首字母、编号）/ search by name, pinyin or id."""
+    from queries.search import search as search_query
     def render(result: dict) -> None:
         table = Table("编号", "名称", "类别", "说明", "得分")
         for r in result["results"]:
@@ -40,6 +36,7 @@ def search(ctx: typer.Context, text: Annotated[str, typer.Argument(help="姓名�
 def entity(ctx: typer.Context, node_id: Annotated[str, typer.Argument(metavar="ID")],
            as_json: JsonOption = False) -> None:
     """一个节点的属性与关系 / a node and a summary of its relationships."""
+    from queries.network import entity as entity_query
     def render(result: dict) -> None:
         out.print(f"{result['name']}（{result['id']}，{'、'.join(result['labels'])}）")
         for key, value in result["properties"].items():
@@ -58,6 +55,7 @@ def path(ctx: typer.Context, source: Annotated[str, typer.Argument(metavar="FROM
          max_hops: Annotated[int, typer.Option(help="最多几跳")] = 6, via: ViaOption = None,
          limit: Annotated[int, typer.Option(help="最多几条路径")] = 10, as_json: JsonOption = False) -> None:
     """两人（或两个节点）之间的最短关系路径 / shortest paths between two nodes."""
+    from queries.paths import path as path_query
     def render(result: dict) -> None:
         if not result["found"]:
             out.print(f"{result['from']['name']} 与 {result['to']['name']} 在 {max_hops} 跳内没有联系。")
@@ -72,6 +70,7 @@ def ego(ctx: typer.Context, node_id: Annotated[str, typer.Argument(metavar="ID")
         hops: Annotated[int, typer.Option(help="几跳以内（1–3）")] = 2, via: ViaOption = None,
         max_nodes: Annotated[int, typer.Option(help="最多几个节点")] = 500, as_json: JsonOption = False) -> None:
     """一个节点周围的关系网 / the network around a node."""
+    from queries.network import ego as ego_query
     def render(result: dict) -> None:
         cut = "（已截断）" if result["truncated"] else ""
         out.print(f"{result['center']['name']} {hops} 跳以内：{len(result['nodes'])} 个节点，"
@@ -84,6 +83,7 @@ def common(ctx: typer.Context, a: Annotated[str, typer.Argument(metavar="A")],
            b: Annotated[str, typer.Argument(metavar="B")], via: ViaOption = None,
            as_json: JsonOption = False) -> None:
     """两个节点的共同联系 / what two nodes are both linked to."""
+    from queries.network import common as common_query
     def render(result: dict) -> None:
         out.print(f"{result['a']['name']} 与 {result['b']['name']} 共同联系 {result['count']} 个：")
         for item in result["common"]:
@@ -99,6 +99,7 @@ def coverage(ctx: typer.Context,
              series: Annotated[Optional[str], typer.Option(help="多个日期（逗号分隔）：随时间的覆盖率")] = None,
              as_json: JsonOption = False) -> None:
     """党政领导列名联系制度覆盖情况 / liaison-system coverage."""
+    from queries.coverage import coverage as coverage_query, coverage_series
     if series:
         def render_series(rows) -> None:
             table = Table("日期", "代表人士", "已列名联系", "覆盖率", "超期未联系", "超负荷领导")
@@ -133,6 +134,7 @@ def brokers(ctx: typer.Context,
             scope: Annotated[Optional[str], typer.Option(help="同心荟或镇街的编号；不填则为全图（仅限小图）")] = None,
             top: Annotated[int, typer.Option(help="列出前几位")] = 10, as_json: JsonOption = False) -> None:
     """桥梁人物与圈子 / people who bridge bases and groups, and communities."""
+    from queries.brokers import brokers as brokers_query
     def render(result: dict) -> None:
         table = Table("编号", "姓名", "中介度", "所在同心荟")
         for b in result["brokers"]:
@@ -147,6 +149,7 @@ def brokers(ctx: typer.Context,
 def quality(ctx: typer.Context, as_of: Annotated[Optional[str], typer.Option(help="检查日期，默认今天")] = None,
             as_json: JsonOption = False) -> None:
     """数据质量检查 / data-quality findings."""
+    from queries.quality import quality as quality_query
     def render(result: dict) -> None:
         for name, groups in result["duplicates"].items():
             out.print(f"疑似重复（{name}）：{len(groups)} 组")
@@ -165,6 +168,7 @@ def export(ctx: typer.Context,
            out_file: Annotated[Optional[Path], typer.Option("--out", help="输出文件，默认按范围命名")] = None,
            masked: Annotated[bool, typer.Option(help="遮蔽个人信息（交给无权查看的人时）")] = False) -> None:
     """导出网络图 / export a scope of the graph for Gephi, Cytoscape, yEd, Graphviz or Neo4j."""
+    from queries.export import export as export_query
     try:
         with open_store(settings(ctx)) as store:
             made = export_query(store, format, scope, masked=masked)
@@ -183,6 +187,8 @@ def report(ctx: typer.Context,
            format: Annotated[str, typer.Option("--format", help="xlsx（台账）、pdf、html（带图表，可打印 A4）或 json")] = "xlsx",
            out_file: Annotated[Optional[Path], typer.Option("--out", help="输出文件，默认 同心荟年度报表-年度.格式")] = None) -> None:
     """年度工作报表：基地、镇街、人员、活动、列名联系的各项数字及其统计口径 / the yearly report."""
+    from queries.report import report as report_query
+    from queries.report_document import report_format
     try:
         chosen = report_format(format)
         with open_store(settings(ctx)) as store:

@@ -19,7 +19,6 @@ from graph.ontology import Ontology, Property, Template
 from graph.values import credit_check_char, id_check_digit
 from ingest.templates import Column, columns, role_labels
 
-TEMPLATE_FILE = "名册模板.xlsx"
 INSTRUCTIONS, LISTS = "填写说明", "选项"  # both in ingest.workbook.IGNORED_SHEETS
 ROWS = 5000  # rows that carry the dropdowns
 TEXT_TYPES = {"id", "phone", "id_number", "credit_code"}

@@ -18,6 +18,7 @@ from functools import cache
 from graph.ontology import Ontology, Property, Template
 
 PROVENANCE = ("source_file", "source_sheet", "source_row", "ingested_at")
+TEMPLATE_FILE = "名册模板.xlsx"  # the blank workbook (ingest.blank_workbook) as downloaded
 
 
 @dataclass(frozen=True)

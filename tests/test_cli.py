@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import openpyxl
 from typer.testing import CliRunner
@@ -13,6 +15,7 @@ from ingest.blank_workbook import INSTRUCTIONS, LISTS
 from tests.conftest import SAMPLE_DIR, TINY_DIR, write_csv
 
 runner = CliRunner()
+HEAVY = ("matplotlib", "weasyprint", "rdflib", "fontTools", "openpyxl", "pypinyin", "neo4j", "networkx")
 
 
 def tongxin(*args: str):
@@ -98,3 +101,22 @@ def test_tokens_are_made_listed_revoked_and_audited(tmp_path):
     records = json.loads(tongxin("--store", store, "audit", "--json").stdout)["records"]
     assert [(r["operation"], r["ids"]) for r in records] == [("token.create", [made["id"]]),
                                                              ("token.revoke", [made["id"]])]
+
+
+def heavy_modules_loaded(code: str) -> list[str]:
+    """The heavy modules a fresh interpreter holds after running ``code``."""
+    probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_command_line_starts_without_heavy_modules():
+    """Scripts call ``tongxin`` many times: its import must not load the report, RDF or driver stacks."""
+    assert heavy_modules_loaded("import api.cli") == []
+
+
+def test_stats_on_an_embedded_store_loads_only_the_graph_library(tmp_path):
+    store = str(tmp_path / "store")
+    assert tongxin("--store", store, "ingest", str(TINY_DIR)).exit_code == 0
+    run_stats = f"from api.cli import app\napp(['--store', {store!r}, 'stats'], standalone_mode=False)"
+    assert heavy_modules_loaded(run_stats) == ["networkx"]
