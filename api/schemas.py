@@ -19,7 +19,7 @@ class NodeRef(Model):
 
 
 class RelationshipRef(Model):
-    model_config = ConfigDict(extra="allow")  # role, since, until, date, method where present
+    model_config = ConfigDict(extra="allow")  # the properties its type shows (ontology `shown`)
     type: str
     from_: str = Field(alias="from")
     to: str

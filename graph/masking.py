@@ -1,6 +1,8 @@
 """De-identification for roles that may not see personal information (PIPL).
 
-Applied to whole answers, so a sensitive property is masked wherever it appears.
+Applied to whole answers, so a sensitive property is masked wherever it appears, the way
+its value type says (a phone keeps its first three and last four digits; what has no mask
+is withheld whole).
 
 >>> mask({"phone": "13812345678", "id_number": "33030419900101123X", "political_status": "群众"})
 {'phone': '138****5678', 'id_number': '330304********123X', 'political_status': '（已隐藏）'}
@@ -8,33 +10,23 @@ Applied to whole answers, so a sensitive property is masked wherever it appears.
 
 from __future__ import annotations
 
-from graph.ontology import load
+from functools import cache
 
-WITHHELD = "（已隐藏）"
-
-
-def _phone(value: str) -> str:
-    return value[:3] + "****" + value[-4:] if len(value) >= 7 else WITHHELD
+from graph.ontology import Ontology, load
+from graph.values import VALUE_TYPES, ValueType
 
 
-def _id_number(value: str) -> str:
-    return value[:6] + "********" + value[-4:] if len(value) >= 10 else WITHHELD
-
-
-MASKS = {"phone": _phone, "id_number": _id_number}
+@cache
+def _sensitive(onto: Ontology) -> dict[str, ValueType]:
+    """Sensitive property name → its value type, over every label and relationship."""
+    return {name: VALUE_TYPES[p.type] for name, p in onto.sensitive_properties().items()}
 
 
 def mask(answer):
     """A copy of ``answer`` with every sensitive property (ontology ``sensitive: true``) masked."""
-    sensitive = load().sensitive_properties()
+    sensitive = _sensitive(load())
     if isinstance(answer, dict):
-        return {k: (_masked(k, v) if k in sensitive else mask(v)) for k, v in answer.items()}
+        return {k: (sensitive[k].masked(v) if k in sensitive else mask(v)) for k, v in answer.items()}
     if isinstance(answer, list):
         return [mask(item) for item in answer]
     return answer
-
-
-def _masked(key: str, value):
-    if value is None:
-        return None
-    return MASKS.get(key, lambda _: WITHHELD)(str(value))

@@ -14,6 +14,7 @@ this module, so changing the model means changing one YAML file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -24,8 +25,10 @@ from graph.errors import OntologyError
 from graph.values import VALUE_TYPES
 
 ONTOLOGY_FILE = Path(__file__).with_name("ontology.yaml")
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 ROOT_LABEL = "Entity"
 RELATIONSHIP_PROVENANCE = ("key", "source_file", "source_sheet", "source_row", "ingested_at")
+RELATIONSHIP_KINDS = ("tie", "event", "structural")  # standing links, dated occurrences, places
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,8 @@ class Property:
     values: tuple[str, ...] = ()
     link: str | None = None
     column: str | None = None
+    shown: bool = True
+    rdf: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,8 @@ class Label:
     role_zh: str | None = None
     lineage: tuple[str, ...] = ()
     properties: dict[str, Property] = field(default_factory=dict)
+    colour: str | None = None
+    rdf: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,13 @@ class RelationshipType:
     to_labels: tuple[str, ...]
     properties: dict[str, Property]
     key: tuple[str, ...] = ()
+    kind: str = "tie"
+    rdf: str | None = None
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """The properties a network answer (ego, common) carries for this relationship."""
+        return tuple(name for name, p in self.properties.items() if p.shown)
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,10 +93,29 @@ class Ontology:
     labels: dict[str, Label]
     relationships: dict[str, RelationshipType]
     templates: dict[str, Template]
+    rdf_prefixes: dict[str, str] = field(default_factory=dict)
 
     @property
     def concrete_labels(self) -> list[str]:
         return [name for name, label in self.labels.items() if not label.abstract]
+
+    @property
+    def kinds(self) -> list[str]:
+        """The labels every node carries exactly one of (Person, Base…): those right under the root."""
+        return [name for name, label in self.labels.items() if label.extends == ROOT_LABEL]
+
+    def kind(self, labels) -> str:
+        """A node's most specific label (the last in declaration order): its colour and legend entry.
+
+        >>> load().kind(["Person", "Liaison", "Member"])
+        'Liaison'
+        """
+        order = list(self.labels)
+        return max(labels, key=order.index)
+
+    def relationship_types(self, *kinds: str) -> list[str]:
+        """Relationship types of these kinds (``tie``, ``event``, ``structural``), in declaration order."""
+        return [name for name, rel in self.relationships.items() if rel.kind in kinds]
 
     @cached_property
     def _relationship_names(self) -> dict[str, RelationshipType]:
@@ -100,8 +133,11 @@ class Ontology:
             set(rel.to_labels) & set(to_labels)
         )
 
-    def sensitive_properties(self) -> set[str]:
-        return {p.name for lab in self.labels.values() for p in lab.own.values() if p.sensitive}
+    def sensitive_properties(self) -> dict[str, Property]:
+        """Personal information, by property name, over every label and relationship type."""
+        declared = [p for label in self.labels.values() for p in label.own.values()]
+        declared += [p for rel in self.relationships.values() for p in rel.properties.values()]
+        return {p.name: p for p in declared if p.sensitive}
 
     def indexed_properties(self) -> list[tuple[str, str]]:
         """(label, property) pairs that deserve a database index."""
@@ -126,6 +162,8 @@ def _property(name: str, spec: dict, where: str) -> Property:
         values=tuple(spec.get("values") or ()),
         link=spec.get("link"),
         column=spec.get("column"),
+        shown=bool(spec.get("shown", True)),
+        rdf=spec.get("rdf"),
     )
 
 
@@ -155,15 +193,20 @@ def _labels(raw: dict) -> dict[str, Label]:
         merged: dict[str, Property] = {}
         for ancestor in reversed(lineage):
             merged.update(_properties(raw[ancestor].get("properties"), f"labels.{ancestor}"))
+        abstract = bool(spec.get("abstract", False))
+        if not abstract and not _COLOUR.fullmatch(str(spec.get("colour", ""))):
+            raise OntologyError(f"labels.{name}: a label needs `colour` as #rrggbb")
         labels[name] = Label(
             name=name,
             zh=spec["zh"],
             own=_properties(spec.get("properties"), f"labels.{name}"),
             extends=spec.get("extends"),
-            abstract=bool(spec.get("abstract", False)),
+            abstract=abstract,
             role_zh=spec.get("role_zh"),
             lineage=lineage,
             properties=merged,
+            colour=spec.get("colour"),
+            rdf=spec.get("rdf"),
         )
     return labels
 
@@ -183,8 +226,11 @@ def _relationships(raw: dict, labels: dict[str, Label]) -> dict[str, Relationshi
         key = tuple(spec.get("key", ()))
         if set(key) - set(props):
             raise OntologyError(f"{where}.key: names properties it does not have")
+        kind = spec.get("kind", "tie")
+        if kind not in RELATIONSHIP_KINDS:
+            raise OntologyError(f"{where}.kind: {kind!r} is none of {', '.join(RELATIONSHIP_KINDS)}")
         rels[name] = RelationshipType(
-            name, spec["zh"], tuple(spec["from"]), tuple(spec["to"]), props, key
+            name, spec["zh"], tuple(spec["from"]), tuple(spec["to"]), props, key, kind, spec.get("rdf")
         )
     return rels
 
@@ -199,6 +245,15 @@ def _check_links(labels: dict[str, Label], rels: dict[str, RelationshipType]) ->
                 raise OntologyError(
                     f"labels.{label.name}.{prop.name}: link {prop.link!r} cannot start at {label.name}"
                 )
+
+
+def _check_rdf_terms(labels: dict[str, Label], rels: dict[str, RelationshipType], prefixes: dict) -> None:
+    declared = [(f"labels.{l.name}", l.rdf) for l in labels.values()]
+    declared += [(f"labels.{l.name}.{p.name}", p.rdf) for l in labels.values() for p in l.own.values()]
+    declared += [(f"relationships.{r.name}", r.rdf) for r in rels.values()]
+    for where, term in declared:
+        if term is not None and term.partition(":")[0] not in prefixes:
+            raise OntologyError(f"{where}.rdf: {term!r} uses a prefix not in `rdf_prefixes`")
 
 
 def _templates(raw: dict, labels: dict[str, Label], rels) -> dict[str, Template]:
@@ -228,26 +283,33 @@ def parse(document: dict) -> Ontology:
     labels = _labels(document["labels"])
     rels = _relationships(document["relationships"], labels)
     _check_links(labels, rels)
-    return Ontology(labels, rels, _templates(document.get("templates") or {}, labels, rels))
+    prefixes = dict(document.get("rdf_prefixes") or {})
+    _check_rdf_terms(labels, rels, prefixes)
+    return Ontology(labels, rels, _templates(document.get("templates") or {}, labels, rels), prefixes)
 
 
 def describe(onto: Ontology) -> dict:
     """The ontology as plain JSON for the API and the page."""
 
     def props(properties: dict[str, Property]) -> dict:
-        return {p.name: {"type": p.type, "zh": p.zh, "required": p.required,
-                         "sensitive": p.sensitive, "values": list(p.values)} for p in properties.values()}
+        return {p.name: {"type": p.type, "zh": p.zh, "required": p.required, "sensitive": p.sensitive,
+                         "shown": p.shown, "values": list(p.values)} for p in properties.values()}
 
     return {
-        "labels": {l.name: {"zh": l.zh, "extends": l.extends, "abstract": l.abstract,
+        "labels": {l.name: {"zh": l.zh, "extends": l.extends, "abstract": l.abstract, "colour": l.colour,
                             "properties": props(l.properties)} for l in onto.labels.values()},
         "relationships": {r.name: {"zh": r.zh, "from": list(r.from_labels), "to": list(r.to_labels),
-                                   "properties": props(r.properties)} for r in onto.relationships.values()},
+                                   "kind": r.kind, "properties": props(r.properties)}
+                          for r in onto.relationships.values()},
     }
 
 
+def load(path: Path | None = None) -> Ontology:
+    """The ontology of ``path`` (default :data:`ONTOLOGY_FILE`), loaded and checked once per process."""
+    return _load(path or ONTOLOGY_FILE)
+
+
 @cache
-def load(path: Path = ONTOLOGY_FILE) -> Ontology:
-    """Load and check the ontology once per process."""
+def _load(path: Path) -> Ontology:
     with open(path, encoding="utf-8") as handle:
         return parse(yaml.safe_load(handle))

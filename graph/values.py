@@ -22,6 +22,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -168,28 +169,72 @@ def clean_enum(raw, values: Sequence[str]) -> str:
     return value
 
 
-VALUE_TYPES: dict[str, Callable] = {
-    "id": clean_id,
-    "string": _text,
-    "text": _text,
-    "name": clean_name,
-    "integer": clean_integer,
-    "year": clean_year,
-    "date": clean_date,
-    "bool": clean_bool,
-    "phone": clean_phone,
-    "id_number": clean_id_number,
-    "credit_code": clean_credit_code,
-    "list": clean_list,
-    "enum": clean_enum,
-}
+WITHHELD = "（已隐藏）"
+
+
+def _mask_phone(value: str) -> str:
+    return value[:3] + "****" + value[-4:] if len(value) >= 7 else WITHHELD
+
+
+def _mask_id_number(value: str) -> str:
+    return value[:6] + "********" + value[-4:] if len(value) >= 10 else WITHHELD
+
+
+@dataclass(frozen=True)
+class ValueType:
+    """What one value type means everywhere: how a roster cell is cleaned, what the blank
+    workbook tells staff, how RDF and ``neo4j-admin import`` type it, how a sensitive
+    value is shown to a role that may not see it, and the pattern exports hold to."""
+
+    name: str
+    clean: Callable
+    meaning: str  # the blank workbook's 填写说明
+    example: str = ""
+    xsd: str | None = "string"  # XSD datatype; None: text in Chinese (a language-tagged string)
+    admin: str | None = None  # neo4j-admin import type, when not a string
+    text_cell: bool = False  # digits that Excel must keep as typed (leading zeros, 18 places)
+    mask: Callable[[str], str] | None = None  # None: a sensitive value is withheld whole
+    pattern: str | None = None  # what an exported value (or its mask) looks like, for SHACL
+
+    def masked(self, value) -> str | None:
+        """``value`` as a role that may not see it sees it.
+
+        >>> VALUE_TYPES["phone"].masked("13812345678"), VALUE_TYPES["string"].masked("群众")
+        ('138****5678', '（已隐藏）')
+        """
+        if value is None:
+            return None
+        return self.mask(str(value)) if self.mask else WITHHELD
+
+
+DATE_FORMATS = "2024-03-05、2024/3/5、2024.3.5 或 2024年3月5日（也可用 Excel 的日期格式）"
+
+VALUE_TYPES: dict[str, ValueType] = {t.name: t for t in (
+    ValueType("id", clean_id, "编号，在整个图库中唯一，其他名册用它指向这一行", text_cell=True),
+    ValueType("string", _text, "文字"),
+    ValueType("text", _text, "文字", xsd=None),
+    ValueType("name", clean_name, "名称（全角、半角均可）", xsd=None),
+    ValueType("integer", clean_integer, "整数", "3", xsd="integer", admin="int"),
+    ValueType("year", clean_year, "四位年份", "1985", xsd="gYear", admin="int"),
+    ValueType("date", clean_date, f"日期：{DATE_FORMATS}", "2024-03-05", xsd="date"),
+    ValueType("bool", clean_bool, "是 或 否", "是", xsd="boolean", admin="boolean"),
+    ValueType("phone", clean_phone, "11 位大陆手机号（可带 +86、空格或横线）", "13800138000", text_cell=True,
+              mask=_mask_phone, pattern=r"^(1[3-9][0-9]{9}|1[0-9]{2}\*{4}[0-9]{4})$"),
+    ValueType("id_number", clean_id_number, "18 位居民身份证号（末位可为 X，校验位会核对）",
+              "33030219850312001" + id_check_digit("33030219850312001"), text_cell=True,
+              mask=_mask_id_number, pattern=r"^([0-9]{17}[0-9X]|[0-9]{6}\*{8}[0-9]{3}[0-9X])$"),
+    ValueType("credit_code", clean_credit_code, "18 位统一社会信用代码（校验位会核对）",
+              "91330302MA2L3K4X0" + credit_check_char("91330302MA2L3K4X0"), text_cell=True),
+    ValueType("list", clean_list, "可填多项，用顿号、逗号或分号分隔", "区人大代表、区政协委员", admin="string[]"),
+    ValueType("enum", clean_enum, "从下拉列表中选择"),
+)}
 
 
 def clean(type_name: str, raw, values: Sequence[str] = ()):
     """Clean ``raw`` as ``type_name``; enums check against ``values``."""
     if type_name == "enum":
         return clean_enum(raw, values)
-    return VALUE_TYPES[type_name](raw)
+    return VALUE_TYPES[type_name].clean(raw)
 
 
 def is_blank(raw) -> bool:

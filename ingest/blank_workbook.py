@@ -16,29 +16,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from graph.ontology import Ontology, Property, Template
-from graph.values import credit_check_char, id_check_digit
+from graph.values import DATE_FORMATS, VALUE_TYPES
 from ingest.templates import Column, columns, role_labels
 
 INSTRUCTIONS, LISTS = "填写说明", "选项"  # both in ingest.workbook.IGNORED_SHEETS
 ROWS = 5000  # rows that carry the dropdowns
-TEXT_TYPES = {"id", "phone", "id_number", "credit_code"}
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
-DATE_FORMATS = "2024-03-05、2024/3/5、2024.3.5 或 2024年3月5日（也可用 Excel 的日期格式）"
-EXAMPLES = {
-    "integer": "3", "year": "1985", "date": "2024-03-05", "bool": "是",
-    "phone": "13800138000", "id_number": "33030219850312001" + id_check_digit("33030219850312001"),
-    "credit_code": "91330302MA2L3K4X0" + credit_check_char("91330302MA2L3K4X0"),
-    "list": "区人大代表、区政协委员",
-}
-MEANINGS = {
-    "id": "编号，在整个图库中唯一，其他名册用它指向这一行", "string": "文字", "text": "文字",
-    "name": "名称（全角、半角均可）", "integer": "整数", "year": "四位年份", "date": f"日期：{DATE_FORMATS}",
-    "bool": "是 或 否", "phone": "11 位大陆手机号（可带 +86、空格或横线）",
-    "id_number": "18 位居民身份证号（末位可为 X，校验位会核对）",
-    "credit_code": "18 位统一社会信用代码（校验位会核对）", "list": "可填多项，用顿号、逗号或分号分隔",
-    "enum": "从下拉列表中选择",
-}
 
 
 def _choices(onto: Ontology, template: Template, column: Column) -> tuple[list[str], bool] | None:
@@ -83,14 +67,15 @@ def _describe(onto: Ontology, template: Template, column: Column, kind: str | No
         how = "从下拉列表中选择" + ("，可填多项，用顿号分隔" if several else "")
         return f"{how}：{'、'.join(words)}", words[0]
     if column.name == "id":
-        return MEANINGS["id"], f"{template.name[0].upper()}001"
+        return VALUE_TYPES["id"].meaning, f"{template.name[0].upper()}001"
     if column.name == "name":
-        return MEANINGS["name"], "张伟" if template.roles else ""
+        return VALUE_TYPES["name"].meaning, "张伟" if template.roles else ""
     prop = _property(onto, template, column)
     if prop is not None and prop.link:
         targets = "或".join(onto.labels[label].zh for label in onto.relationships[prop.link].to_labels)
         return f"{targets}的编号或名称（{onto.relationships[prop.link].zh}）", ""
-    return MEANINGS.get(kind, "文字"), EXAMPLES.get(kind, "")
+    value_type = VALUE_TYPES.get(kind, VALUE_TYPES["string"])
+    return value_type.meaning, value_type.example
 
 
 def blank_workbook(onto: Ontology) -> bytes:
@@ -118,9 +103,10 @@ def blank_workbook(onto: Ontology) -> bytes:
             kind, choices = _type_of(onto, template, column), _choices(onto, template, column)
             meaning, example = _describe(onto, template, column, kind, choices)
             guide.append([template.zh, column.zh, "是" if column.required else "", meaning, example])
-            width = 22 if kind in TEXT_TYPES | {"list"} or len(column.zh) > 8 else 14
+            as_text = kind == "reference" or (kind in VALUE_TYPES and VALUE_TYPES[kind].text_cell)
+            width = 22 if as_text or kind == "list" or len(column.zh) > 8 else 14
             sheet.column_dimensions[letter].width = width
-            if kind in TEXT_TYPES | {"reference"}:
+            if as_text:
                 sheet.column_dimensions[letter].number_format = "@"  # the column's style: new cells are text
             elif kind == "date":
                 sheet.column_dimensions[letter].number_format = "yyyy-mm-dd"

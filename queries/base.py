@@ -12,12 +12,10 @@ from graph.records import Node
 from graph.store import Store
 from graph.values import clean_date
 
-STRUCTURAL = ("LOCATED_IN", "PART_OF")  # where things are, not who links to whom
-
-
 def default_types(store: Store) -> list[str]:
-    """Every relationship type except the structural ones (DESIGN.md section 5)."""
-    return [t for t in store.ontology.relationships if t not in STRUCTURAL]
+    """Ties and events: every relationship type but the structural ones, which say where
+    things are, not who links to whom (DESIGN.md section 5)."""
+    return store.ontology.relationship_types("tie", "event")
 
 
 def relationship_types(store: Store, via: Iterable[str] | str | None) -> list[str]:

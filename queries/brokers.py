@@ -17,8 +17,7 @@ def projection(store: Store, scope: str | None = None) -> tuple[nx.Graph, dict]:
     whole graph when small) and the relationships among them and their neighbours."""
     types = default_types(store)
     if scope is None:
-        total = sum(store.counts()["nodes"][l] for l in ("Person", "Base", "Enterprise", "Organization",
-                                                           "Region", "Activity"))
+        total = sum(store.counts()["nodes"][kind] for kind in store.ontology.kinds)
         if total > WHOLE_GRAPH_LIMIT:
             raise InvalidQuery(f"全图有 {total} 个节点，超过 {WHOLE_GRAPH_LIMIT}，请指定一个同心荟或镇街（--scope）")
         seeds = [n.id for n in store.iter_nodes()]

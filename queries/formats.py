@@ -15,6 +15,7 @@ from typing import NamedTuple
 import networkx as nx
 
 from graph.ontology import Ontology
+from graph.values import VALUE_TYPES
 from graph.records import Node, Relationship
 from queries import html, rdf
 
@@ -102,12 +103,10 @@ def _csv(header: list[str], rows) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-ADMIN_TYPES = {"integer": "int", "year": "int", "bool": "boolean", "list": "string[]"}
-
-
 def _typed(onto: Ontology, keys: list[str], declared: dict) -> list[str]:
     """Headers that tell ``neo4j-admin import`` each column's type, from the ontology."""
-    return [f"{k}:{ADMIN_TYPES[declared[k]]}" if declared.get(k) in ADMIN_TYPES else k for k in keys]
+    admin = {k: VALUE_TYPES[t].admin for k, t in declared.items()}
+    return [f"{k}:{admin[k]}" if admin.get(k) else k for k in keys]
 
 
 def _admin_value(value):

@@ -12,7 +12,6 @@ import networkx as nx
 from graph.ontology import Ontology
 from graph.records import Node, Relationship
 
-PALETTE = ["#c62828", "#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#ad1457", "#4e342e", "#546e7a"]
 
 PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>
@@ -82,13 +81,13 @@ apply();
 
 
 def picture(onto: Ontology, nodes: list[Node], rels: list[Relationship]) -> bytes:
-    order = list(onto.labels)
     graph = nx.Graph()
     graph.add_nodes_from(sorted(n.id for n in nodes))
     graph.add_edges_from(sorted({tuple(sorted((r.source, r.target))) for r in rels}))
     layout = nx.spring_layout(graph, seed=2024, scale=340, center=(520, 360)) if len(graph) else {}
-    kinds = {n.id: onto.labels[sorted(n.labels, key=order.index)[-1]].zh for n in nodes}
-    colours = {kind: PALETTE[i % len(PALETTE)] for i, kind in enumerate(sorted(set(kinds.values()), key=str))}
+    kinds = {n.id: onto.labels[onto.kind(n.labels)].zh for n in nodes}
+    drawn = set(kinds.values())
+    colours = {label.zh: label.colour for label in onto.labels.values() if label.zh in drawn}
     data = {
         "colours": colours,
         "nodes": [{"id": n.id, "name": n.properties.get("name") or n.id, "kind": kinds[n.id],

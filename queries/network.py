@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from graph.ontology import Ontology
 from graph.records import Relationship, Step
 from graph.store import Store
 from queries.base import bounded, existing, node_ref, relationship_types, sort_key
@@ -11,9 +12,11 @@ from queries.base import bounded, existing, node_ref, relationship_types, sort_k
 EXPAND_LIMIT = 20000  # relationships read for an entity page or shared neighbours
 
 
-def relationship_ref(rel: Relationship) -> dict:
-    return {"type": rel.type, "from": rel.source, "to": rel.target, **{
-        k: v for k, v in rel.properties.items() if k in ("role", "position", "since", "until", "date", "method")}}
+def relationship_ref(onto: Ontology, rel: Relationship) -> dict:
+    """A relationship in a network answer: its ends and the properties its type shows."""
+    shown = onto.relationships[rel.type].shown
+    return {"type": rel.type, "from": rel.source, "to": rel.target,
+            **{k: v for k, v in rel.properties.items() if k in shown}}
 
 
 def entity(store: Store, node_id: str, *, neighbours: int = 50) -> dict:
@@ -58,7 +61,7 @@ def ego(store: Store, node_id: str, *, hops: int = 2, via=None, max_nodes: int =
         "hops": hops,
         "truncated": truncated,
         "nodes": [node_ref(store, nodes[i]) for i in sorted(kept)],
-        "relationships": [relationship_ref(r) for r in relationships],
+        "relationships": [relationship_ref(store.ontology, r) for r in relationships],
     }
 
 
@@ -73,7 +76,7 @@ def common(store: Store, a: str, b: str, *, via=None) -> dict:
     found = []
     for other in sorted(shared, key=lambda i: sort_key(links[a][i][0].other)):
         found.append({**node_ref(store, links[a][other][0].other),
-                      "via": [[relationship_ref(s.relationship) for s in links[end][other]] for end in (a, b)]})
+                      "via": [[relationship_ref(store.ontology, s.relationship) for s in links[end][other]] for end in (a, b)]})
     kinds = Counter(label for item in found for label in item["labels"])
     return {"a": node_ref(store, nodes[a]), "b": node_ref(store, nodes[b]), "common": found,
             "count": len(found), "by_label": dict(sorted(kinds.items()))}

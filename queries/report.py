@@ -145,10 +145,6 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
     return {"as_of": as_of, "year": year, "area": area, "tables": tables}
 
 
-AROUND_BASE = ("MEMBER_OF", "SERVES", "SETTLED_IN", "PARTNER_OF", "RESPONSIBLE_FOR")
-NOT_TIES = {"CONTACTED", "PARTICIPATED_IN", "HELD_AT", "LOCATED_IN", "PART_OF"}  # events and places
-
-
 def base_networks(store: Store, *, as_of=None) -> list[tuple[str, nx.Graph]]:
     """Each base with who is around it at ``as_of``: members, experts, settled enterprises,
     partner organisations and responsible leaders, and the standing ties among them.
@@ -157,19 +153,24 @@ def base_networks(store: Store, *, as_of=None) -> list[tuple[str, nx.Graph]]:
     label) and a ``name`` only when it is a leader (a public office), so no member is named.
     """
     as_of = day(as_of)
-    order = list(store.ontology.labels)
+    onto = store.ontology
+    ties = onto.relationship_types("tie")  # standing links, not events or places
+    around_base = {t for t in ties if "Base" in onto.relationships[t].from_labels + onto.relationships[t].to_labels}
     nodes = {n.id: n for n in store.iter_nodes()}
-    rels = [r for r in store.iter_relationships() if r.type not in NOT_TIES and _active(r.properties, as_of)]
+    # in a fixed order: a store may stream relationships in any order, and the pictures'
+    # edges are drawn in the order they were added (the same report must print the same bytes)
+    rels = sorted((r for r in store.iter_relationships() if r.type in ties and _active(r.properties, as_of)),
+                  key=lambda r: (r.source, r.target, r.type, r.key))
     around = defaultdict(set)
     for r in rels:
-        if r.type in AROUND_BASE:
+        if r.type in around_base:
             base, other = (r.source, r.target) if "Base" in nodes[r.source].labels else (r.target, r.source)
             around[base].add(other)
     pictures = []
     for base in sorted(i for i, n in nodes.items() if "Base" in n.labels):
         graph = nx.Graph()
         for node_id in sorted({base} | around[base]):  # a fixed order, so the layout is the same every time
-            kind = sorted(nodes[node_id].labels, key=order.index)[-1]
+            kind = onto.kind(nodes[node_id].labels)
             graph.add_node(node_id, kind=kind, name=nodes[node_id].properties.get("name") if kind == "Liaison" else None)
         graph.add_edges_from((base, other) for other in sorted(around[base]))
         graph.add_edges_from((r.source, r.target) for r in rels if r.source in graph and r.target in graph)

@@ -23,13 +23,11 @@ from graph.ontology import Ontology
 from graph.store import Store
 from queries.cjk_font import report_font
 from queries.formats import XLSX
-from queries.html import PALETTE
 from queries.report import base_networks, ledger
 from queries.report_charts import bars, busiest, chart_font, network
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                         autoescape=select_autoescape(default=True))
-KINDS = ("Base", "Member", "Expert", "Enterprise", "Organization", "Liaison")  # the pictures' legend
 PRINTED_ROWS = 40  # a longer table prints its first rows; the ledger (xlsx) holds them all
 PICTURE_NODES = 150  # dots in one base's picture; the caption counts them all
 CHARTS = {  # table key → the columns drawn as bars (the first column names the bars)
@@ -86,7 +84,7 @@ def picture(svg: str) -> str:
 def caption(graph: nx.Graph, onto: Ontology) -> str:
     """Who is around a base, by kind; says so when the picture shows only the busiest."""
     counts = Counter(d["kind"] for _, d in graph.nodes(data=True) if d["kind"] != "Base")
-    text = "、".join(f"{onto.labels[k].zh} {counts[k]}" for k in KINDS if counts[k]) or "暂无关系"
+    text = "、".join(f"{onto.labels[k].zh} {counts[k]}" for k in onto.labels if counts[k]) or "暂无关系"
     return text + (f"（图中为关系最多的 {PICTURE_NODES} 个）" if len(graph) > PICTURE_NODES else "")
 
 
@@ -94,18 +92,19 @@ def html(store: Store, answer: dict, font_path: Path) -> bytes:
     """A self-contained page: charts as SVG pictures with letters as outlines, the Chinese
     font embedded (only the characters the page uses), printable on A4 with page numbers."""
     onto = store.ontology
-    order = list(onto.labels)
-    colors = {label: PALETTE[order.index(label) % len(PALETTE)] for label in order}
+    colors = {name: label.colour for name, label in onto.labels.items()}
     title = f"{answer['area']}同心荟工作年度报表（{answer['year']} 年）"
 
     def page(font: bytes | None, charts: dict, networks: list) -> str:
         return TEMPLATES.get_template("report.html").render(
             title=title, answer=answer, highlights=highlights(answer), charts=charts, networks=networks,
-            shown=shown, printed_rows=PRINTED_ROWS, legend=[(onto.labels[k].zh, colors[k]) for k in KINDS],
+            shown=shown, printed_rows=PRINTED_ROWS, legend=[(onto.labels[k].zh, colors[k]) for k in drawn_kinds],
             font=base64.b64encode(font).decode() if font else "")
 
     captions = [(name, caption(graph, onto), busiest(graph, PICTURE_NODES))
                 for name, graph in base_networks(store, as_of=answer["as_of"])]
+    kinds = {d["kind"] for _, _, graph in captions for _, d in graph.nodes(data=True)}
+    drawn_kinds = [k for k in onto.labels if k in kinds]  # the pictures' legend
     drawn = [d["name"] for _, _, graph in captions for _, d in graph.nodes(data=True) if d.get("name")]
     font = report_font(page(None, {}, [(n, c, "") for n, c, _ in captions]) + "".join(drawn), font_path)
     with chart_font(font) as face:

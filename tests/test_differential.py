@@ -9,8 +9,8 @@ from collections import defaultdict, deque
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from graph.names import name_keys
+from graph.ontology import load
 from graph.records import Node, Relationship, relationship_key
-from queries.base import STRUCTURAL
 from queries.coverage import coverage
 from queries.network import common, ego
 from queries.paths import path
@@ -65,8 +65,9 @@ def graphs(draw):
 def reference_paths(nodes, rels, a, b, max_hops=6):
     """(length, number of shortest paths counting parallel relationships) by plain BFS."""
     adjacency = defaultdict(list)
+    structural = load().relationship_types("structural")
     for r in rels:
-        if r.type not in STRUCTURAL:
+        if r.type not in structural:
             adjacency[r.source].append(r.target)
             adjacency[r.target].append(r.source)
     dist, ways, queue = {a: 0}, {a: 1}, deque([a])

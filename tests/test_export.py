@@ -114,8 +114,9 @@ def test_the_csv_export_loads_into_neo4j_with_neo4j_admin_import(embedded_store,
 def test_rdf_parses_keeps_chinese_and_passes_the_shacl_shapes(tiny, fmt, syntax):
     import pyshacl
     from rdflib import RDF, Graph, Literal
+    from rdflib.namespace import FOAF, SDO as SCHEMA
 
-    from queries.rdf import ENTITY, FOAF, SCHEMA, SHAPES, TX
+    from queries.rdf import ENTITY, SHAPES, TX
 
     graph = Graph().parse(data=export(tiny, fmt).content.decode(), format=syntax)
     shapes = Graph().parse(SHAPES)

@@ -24,7 +24,7 @@ def test_the_ontology_is_the_designs():
     onto = load()
     assert set(onto.concrete_labels) == DESIGN_LABELS
     assert set(onto.relationships) == DESIGN_TYPES
-    assert onto.sensitive_properties() == {"phone", "id_number", "political_status"}
+    assert set(onto.sensitive_properties()) == {"phone", "id_number", "political_status"}
     assert set(onto.labels["Base"].properties["category"].values) == {"孵化型", "联盟型", "文化型", "服务型", "青创型"}
     assert len(onto.labels["Member"].properties["stratum"].values) == 4
     assert onto.relationships["LIAISES_WITH"].from_labels == ("Liaison",)
@@ -68,3 +68,9 @@ def test_the_root_label_is_required(document):
     del document["labels"]["Entity"]
     with pytest.raises(OntologyError, match="root label"):
         parse(document)
+
+
+def test_the_committed_shacl_shapes_are_the_ones_the_ontology_generates():
+    from queries.rdf import SHAPES, shapes
+
+    assert SHAPES.read_text(encoding="utf-8") == shapes(load()), "run: .venv/bin/python -m queries.rdf"

@@ -77,6 +77,11 @@ def test_ego_network_and_its_node_cap(tiny):
     # P1's six (member, works, knows, listed, two contacts) and the two among its neighbours
     # (L1 responsible for B1, E1 settled in B1), as in networkx's ego_graph
     assert len(one["relationships"]) == 8
+    by_type = {r["type"]: r for r in one["relationships"]}
+    assert by_type["KNOWS"]["context"] == "同在非遗展"  # every property the ontology shows
+    assert by_type["WORKS_FOR"]["position"] == "创始人"
+    contacts = [r for r in one["relationships"] if r["type"] == "CONTACTED"]
+    assert {r["method"] for r in contacts} == {"走访", "电话"} and not any("note" in r for r in contacts)
     capped = ego(tiny, "P1", hops=2, max_nodes=3)
     assert capped["truncated"] and len(capped["nodes"]) == 3
     with pytest.raises(InvalidQuery):
@@ -118,6 +123,8 @@ def test_both_stores_answer_alike_on_the_sample(embedded_store, neo4j_store):
         assert ingest(s, [SAMPLE_DIR]).errors == []
     for query, args, options in QUESTIONS:
         assert query(embedded_store, *args, **options) == query(neo4j_store, *args, **options), query.__name__
+    served = [r for r in ego(neo4j_store, "P0025", hops=1)["relationships"] if r["type"] == "SERVES"]
+    assert {(r["to"], r["service"]) for r in served} >= {("B01", "律师服务")}
     a, b = entity(embedded_store, "P0083"), entity(neo4j_store, "P0083")
     for answer in (a, b):
         answer["properties"].pop("ingested_at")

@@ -1,8 +1,6 @@
 // 同心图谱 page: plain JavaScript, no CDN, no build step; every answer comes from /api.
 "use strict";
 const NS = "http://www.w3.org/2000/svg";
-const COLOURS = {Person: "#1565c0", Member: "#2e7d32", Expert: "#6a1b9a", Liaison: "#c62828", Base: "#ef6c00",
-                 Enterprise: "#00838f", Organization: "#4e342e", Region: "#546e7a", Activity: "#ad1457"};
 let ontology = null, current = null, hops = 1;
 
 const $ = id => document.getElementById(id);
@@ -23,7 +21,16 @@ function show(view) {
 }
 
 function zh(labels) { return labels.map(l => ontology.labels[l].zh).join("、"); }
-function kind(labels) { return labels[labels.length - 1]; }
+function kind(labels) { return labels[labels.length - 1]; }  // the API orders labels as the ontology does
+function colour(labels) { return ontology.labels[kind(labels)].colour; }
+function legend(target, nodes) {  // the kinds drawn, in the ontology's order, each with its colour
+  const drawn = new Set(nodes.map(n => kind(n.labels)));
+  target.replaceChildren(...Object.keys(ontology.labels).filter(l => drawn.has(l)).map(l => {
+    const item = el("span", {class: "legend-item"}, ontology.labels[l].zh);
+    item.prepend(el("i", {style: `background:${ontology.labels[l].colour}`}));
+    return item;
+  }));
+}
 function el(tag, attrs = {}, text) {
   const node = document.createElement(tag);
   Object.entries(attrs).forEach(([k, v]) => node.setAttribute(k, v));
@@ -90,6 +97,7 @@ function zoomable(svg) {
 
 function draw(svg, network) {
   svg.replaceChildren();
+  legend($("network-legend"), network.nodes);
   const canvas = zoomable(svg);
   const width = svg.clientWidth || 900, height = svg.clientHeight || 480;
   const place = {}, rings = {};
@@ -117,7 +125,7 @@ function draw(svg, network) {
   }
   for (const {x, y, node} of Object.values(place)) {
     const g = svgEl("g", {class: "node", "data-id": node.id, tabindex: 0, role: "link"});
-    g.append(svgEl("circle", {cx: x, cy: y, r: node.id === centre ? 10 : 7, fill: COLOURS[kind(node.labels)]}));
+    g.append(svgEl("circle", {cx: x, cy: y, r: node.id === centre ? 10 : 7, fill: colour(node.labels)}));
     const label = svgEl("text", {x: x + 10, y: y + 4}); label.textContent = node.name || node.id;
     g.append(label);
     g.addEventListener("click", () => openEntity(node.id));
@@ -152,7 +160,7 @@ $("path-form").addEventListener("submit", async e => {
   });
   nodes.forEach((n, i) => {
     const g = svgEl("g", {class: "node", "data-id": n.id});
-    g.append(svgEl("circle", {cx: step * (i + 1), cy: 80, r: 9, fill: COLOURS[kind(n.labels)]}));
+    g.append(svgEl("circle", {cx: step * (i + 1), cy: 80, r: 9, fill: colour(n.labels)}));
     const t = svgEl("text", {x: step * (i + 1) - 20, y: 110}); t.textContent = n.name;
     g.append(t); g.addEventListener("click", () => openEntity(n.id)); svg.append(g);
   });
