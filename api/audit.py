@@ -38,6 +38,14 @@ class AuditLog:
         except OSError as exc:
             raise StoreUnavailable(f"无法写入审计日志 {self.path}：{exc}；为保证留痕，本次操作未执行") from None
 
+    def ingested(self, caller: Caller | None, files: list[str], report) -> None:
+        """An ingest that wrote: its files, the rows read and what changed."""
+        self.record(caller, "ingest", [], files=files, rows=report.rows, **report.changes())
+
+    def exported(self, caller: Caller | None, fmt: str, scope: str | None, masked: bool, **detail) -> None:
+        """An export left the system: in which format, of what, masked or not."""
+        self.record(caller, "export", [], format=fmt, scope=scope or "all", masked=masked, **detail)
+
     def read(self, limit: int = 1000, offset: int = 0) -> tuple[int, list[dict]]:
         """(how many records there are, ``limit`` of them from ``offset``, oldest first);
         a negative ``offset`` counts from the end, so ``-limit`` gives the latest."""

@@ -77,9 +77,7 @@ def _load(chosen: Settings, paths: list[Path], *, skip_invalid: bool = False,
     except TongxinError as exc:
         fail(exc)
     if report.written:
-        AuditLog(chosen.config_dir).record(None, "ingest", [], files=[str(p) for p in paths], **{
-            k: getattr(report, k) for k in ("rows", "nodes_created", "nodes_updated",
-                                             "relationships_created", "relationships_updated")})
+        AuditLog(chosen.config_dir).ingested(None, [str(p) for p in paths], report)
     if as_json:
         print_json(report.as_dict())
     else:

@@ -16,12 +16,13 @@ from api.audit import AuditLog
 from api.console import JsonOption, answer, fail, out, print_json, settings
 from graph.errors import TongxinError
 from graph.settings import open_store
+from queries.options import HOPS, MAX_HOPS, MAX_LOAD, MAX_NODES, PATHS, RESULTS, TOP, WINDOW_DAYS, YEAR
 
 ViaOption = Annotated[Optional[str], typer.Option(help="只沿这些关系类型，逗号分隔（如 成员,列名联系）")]
 
 
 def search(ctx: typer.Context, text: Annotated[str, typer.Argument(help="姓名、拼音、首字母或编号")],
-           limit: Annotated[int, typer.Option(help="最多几条")] = 20, as_json: JsonOption = False) -> None:
+           limit: Annotated[int, typer.Option(help=RESULTS.help)] = RESULTS.default, as_json: JsonOption = False) -> None:
     """搜索人员、基地、企业（中文、拼音、首字母、编号）/ search by name, pinyin or id."""
     from queries.search import search as search_query
     def render(result: dict) -> None:
@@ -52,8 +53,8 @@ def entity(ctx: typer.Context, node_id: Annotated[str, typer.Argument(metavar="I
 
 def path(ctx: typer.Context, source: Annotated[str, typer.Argument(metavar="FROM")],
          target: Annotated[str, typer.Argument(metavar="TO")],
-         max_hops: Annotated[int, typer.Option(help="最多几跳")] = 6, via: ViaOption = None,
-         limit: Annotated[int, typer.Option(help="最多几条路径")] = 10, as_json: JsonOption = False) -> None:
+         max_hops: Annotated[int, typer.Option(help=MAX_HOPS.help)] = MAX_HOPS.default, via: ViaOption = None,
+         limit: Annotated[int, typer.Option(help=PATHS.help)] = PATHS.default, as_json: JsonOption = False) -> None:
     """两人（或两个节点）之间的最短关系路径 / shortest paths between two nodes."""
     from queries.paths import path as path_query
     def render(result: dict) -> None:
@@ -67,8 +68,8 @@ def path(ctx: typer.Context, source: Annotated[str, typer.Argument(metavar="FROM
 
 
 def ego(ctx: typer.Context, node_id: Annotated[str, typer.Argument(metavar="ID")],
-        hops: Annotated[int, typer.Option(help="几跳以内（1–3）")] = 2, via: ViaOption = None,
-        max_nodes: Annotated[int, typer.Option(help="最多几个节点")] = 500, as_json: JsonOption = False) -> None:
+        hops: Annotated[int, typer.Option(help=HOPS.help)] = HOPS.default, via: ViaOption = None,
+        max_nodes: Annotated[int, typer.Option(help=MAX_NODES.help)] = MAX_NODES.default, as_json: JsonOption = False) -> None:
     """一个节点周围的关系网 / the network around a node."""
     from queries.network import ego as ego_query
     def render(result: dict) -> None:
@@ -94,8 +95,8 @@ def common(ctx: typer.Context, a: Annotated[str, typer.Argument(metavar="A")],
 
 def coverage(ctx: typer.Context,
              as_of: Annotated[Optional[str], typer.Option(help="统计日期，默认今天")] = None,
-             window_days: Annotated[int, typer.Option(help="多少天内有联系才算联系过")] = 365,
-             max_load: Annotated[int, typer.Option(help="每位领导最多联系几人")] = 8,
+             window_days: Annotated[int, typer.Option(help=WINDOW_DAYS.help)] = WINDOW_DAYS.default,
+             max_load: Annotated[int, typer.Option(help=MAX_LOAD.help)] = MAX_LOAD.default,
              series: Annotated[Optional[str], typer.Option(help="多个日期（逗号分隔）：随时间的覆盖率")] = None,
              as_json: JsonOption = False) -> None:
     """党政领导列名联系制度覆盖情况 / liaison-system coverage."""
@@ -132,7 +133,7 @@ def _percent(rate) -> str:
 
 def brokers(ctx: typer.Context,
             scope: Annotated[Optional[str], typer.Option(help="同心荟或镇街的编号；不填则为全图（仅限小图）")] = None,
-            top: Annotated[int, typer.Option(help="列出前几位")] = 10, as_json: JsonOption = False) -> None:
+            top: Annotated[int, typer.Option(help=TOP.help)] = TOP.default, as_json: JsonOption = False) -> None:
     """桥梁人物与圈子 / people who bridge bases and groups, and communities."""
     from queries.brokers import brokers as brokers_query
     def render(result: dict) -> None:
@@ -176,14 +177,13 @@ def export(ctx: typer.Context,
         fail(exc)
     target = out_file or Path(made.filename)
     target.write_bytes(made.content)
-    AuditLog(settings(ctx).config_dir).record(None, "export", [], format=format, scope=scope or "all",
-                                              masked=masked, file=str(target))
+    AuditLog(settings(ctx).config_dir).exported(None, format, scope, masked, file=str(target))
     out.print(f"已导出 {target}（{len(made.content)} 字节）")
 
 
 def report(ctx: typer.Context,
            as_of: Annotated[Optional[str], typer.Option(help="统计日期，默认今天")] = None,
-           year: Annotated[Optional[int], typer.Option(help="年度，默认统计日期所在年")] = None,
+           year: Annotated[Optional[int], typer.Option(help=YEAR.help)] = YEAR.default,
            format: Annotated[str, typer.Option("--format", help="xlsx（台账）、pdf、html（带图表，可打印 A4）或 json")] = "xlsx",
            out_file: Annotated[Optional[Path], typer.Option("--out", help="输出文件，默认 同心荟年度报表-年度.格式")] = None) -> None:
     """年度工作报表：基地、镇街、人员、活动、列名联系的各项数字及其统计口径 / the yearly report."""
@@ -199,7 +199,7 @@ def report(ctx: typer.Context,
             content = chosen.write(store, made, settings(ctx).report_font)
     except TongxinError as exc:
         fail(exc)
-    target = out_file or Path(f"同心荟年度报表-{made['year']}.{chosen.suffix}")
+    target = out_file or Path(chosen.filename(made))
     target.write_bytes(content)
     out.print(f"已生成 {target}：{len(made['tables'])} 张表，截至 {made['as_of']}")
 

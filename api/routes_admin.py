@@ -13,8 +13,8 @@ from pydantic import BaseModel, Field
 
 from api.deps import Admin, AuditDep, StoreDep
 from api.problems import RESPONSES, problem
-from api.schemas import AuditAnswer, CypherAnswer, IngestAnswer
-from ingest.pipeline import ingest
+from api.schemas import AuditAnswer, CypherAnswer
+from ingest.pipeline import IngestReport, ingest
 
 router = APIRouter(prefix="/api", tags=["admin"], responses=RESPONSES)
 CHUNK = 1 << 20
@@ -47,7 +47,7 @@ def _safe_name(name: str | None) -> str:
 
 
 @router.post("/ingest", summary="上传名册并导入 / upload rosters and ingest them",
-             responses={200: {"model": IngestAnswer, "description": "导入报告 / the ingest report"},
+             responses={200: {"model": IngestReport, "description": "导入报告 / the ingest report"},
                         413: {**RESPONSES[422], "description": "文件过大 / upload too large"},
                         422: {**RESPONSES[422], "description": "名册有错误，未写入 / refused, nothing written"}})
 async def post_ingest(store: StoreDep, audit: AuditDep, caller: Admin,
@@ -64,9 +64,7 @@ async def post_ingest(store: StoreDep, audit: AuditDep, caller: Admin,
         report = ingest(store, paths, skip_invalid=skip_invalid, dry_run=dry_run)
     answer = report.as_dict()
     if report.written:
-        audit.record(caller, "ingest", [], files=[p.name for p in paths],
-                     **{k: answer[k] for k in ("rows", "nodes_created", "nodes_updated",
-                                               "relationships_created", "relationships_updated")})
+        audit.ingested(caller, [p.name for p in paths], report)
     if report.errors and not skip_invalid:
         return problem(422, f"名册有 {len(report.errors)} 处错误，未写入", **answer)
     return JSONResponse(answer)

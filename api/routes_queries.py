@@ -22,6 +22,7 @@ from queries.coverage import coverage
 from queries.export import export
 from queries.formats import FORMATS
 from queries.network import common, ego, entity
+from queries.options import HOPS, MAX_HOPS, MAX_LOAD, MAX_NODES, OFFSET, PATHS, RESULTS, TOP, WINDOW_DAYS, YEAR, Bound
 from queries.paths import path
 from queries.quality import quality
 from queries.report import report
@@ -34,7 +35,13 @@ Via = Annotated[str | None, Query(max_length=500, description="只沿这些关�
 AsOf = Annotated[str | None, Query(max_length=40, description="统计日期，默认今天 / as-of date, default today")]
 
 
-def shown(caller: Caller, answer: dict) -> dict:
+def within(bound: Bound):
+    """A query parameter with the option's bounds and meaning (queries/options.py)."""
+    return Query(ge=bound.low, le=bound.high, description=bound.help)
+
+
+def for_caller(caller: Caller, answer: dict) -> dict:
+    """The answer as this caller may see it: masked unless the role sees personal information."""
     return answer if caller.sees_personal_information else mask(answer)
 
 
@@ -50,68 +57,68 @@ def get_stats(store: StoreDep, caller: Viewer) -> dict:
 
 @router.get("/search", response_model=SearchAnswer, summary="搜索：中文、拼音、首字母、编号 / search by name, pinyin or id")
 def get_search(store: StoreDep, caller: Viewer, q: Annotated[str, Query(min_length=1, max_length=100)],
-               limit: Annotated[int, Query(ge=1, le=200)] = 20,
-               offset: Annotated[int, Query(ge=0, le=1000)] = 0) -> dict:
-    return shown(caller, search(store, q, limit=limit, offset=offset))
+               limit: Annotated[int, within(RESULTS)] = RESULTS.default,
+               offset: Annotated[int, within(OFFSET)] = OFFSET.default) -> dict:
+    return for_caller(caller, search(store, q, limit=limit, offset=offset))
 
 
 @router.get("/entities/{id}", response_model=EntityAnswer, summary="一个节点及其关系 / a node and its relationships")
 def get_entity(store: StoreDep, audit: AuditDep, caller: Viewer, id: Annotated[str, Path(max_length=200)]) -> dict:
     answer = entity(store, id)
     audit.record(caller, "entity", [id], masked=not caller.sees_personal_information)
-    return shown(caller, answer)
+    return for_caller(caller, answer)
 
 
 @router.get("/entities/{id}/network", response_model=EgoAnswer, summary="周围的关系网 / ego network")
 def get_network(store: StoreDep, caller: Viewer, id: Annotated[str, Path(max_length=200)],
-                hops: Annotated[int, Query(ge=1, le=3)] = 2, via: Via = None,
-                max_nodes: Annotated[int, Query(ge=1, le=5000)] = 500) -> dict:
-    return shown(caller, ego(store, id, hops=hops, via=via, max_nodes=max_nodes))
+                hops: Annotated[int, within(HOPS)] = HOPS.default, via: Via = None,
+                max_nodes: Annotated[int, within(MAX_NODES)] = MAX_NODES.default) -> dict:
+    return for_caller(caller, ego(store, id, hops=hops, via=via, max_nodes=max_nodes))
 
 
 @router.get("/paths", response_model=PathAnswer, summary="最短关系路径 / shortest paths")
 def get_paths(store: StoreDep, caller: Viewer,
               source: Annotated[str, Query(alias="from", max_length=200)],
               target: Annotated[str, Query(alias="to", max_length=200)],
-              max_hops: Annotated[int, Query(ge=1, le=10)] = 6, via: Via = None,
-              limit: Annotated[int, Query(ge=1, le=100)] = 10) -> dict:
-    return shown(caller, path(store, source, target, max_hops=max_hops, via=via, limit=limit))
+              max_hops: Annotated[int, within(MAX_HOPS)] = MAX_HOPS.default, via: Via = None,
+              limit: Annotated[int, within(PATHS)] = PATHS.default) -> dict:
+    return for_caller(caller, path(store, source, target, max_hops=max_hops, via=via, limit=limit))
 
 
 @router.get("/common", response_model=CommonAnswer, summary="共同联系 / shared neighbours")
 def get_common(store: StoreDep, caller: Viewer, a: Annotated[str, Query(max_length=200)],
                b: Annotated[str, Query(max_length=200)], via: Via = None) -> dict:
-    return shown(caller, common(store, a, b, via=via))
+    return for_caller(caller, common(store, a, b, via=via))
 
 
 @router.get("/coverage", response_model=CoverageAnswer, summary="列名联系覆盖情况 / liaison-system coverage")
 def get_coverage(store: StoreDep, flights: FlightsDep, caller: Viewer, as_of: AsOf = None,
-                 window_days: Annotated[int, Query(ge=1, le=3660)] = 365,
-                 max_load: Annotated[int, Query(ge=0, le=10000)] = 8) -> dict:
+                 window_days: Annotated[int, within(WINDOW_DAYS)] = WINDOW_DAYS.default,
+                 max_load: Annotated[int, within(MAX_LOAD)] = MAX_LOAD.default) -> dict:
     def checked() -> dict:
         answer = coverage(store, as_of=as_of, window_days=window_days, max_load=max_load)
         return CoverageAnswer.model_validate(answer).model_dump(mode="json", by_alias=True)
 
     # Checked once per flight and sent as it is: checking a city's answer (a megabyte) for
     # every caller cost more than the query.
-    return JSONResponse(shown(caller, flights.run(("coverage", as_of, window_days, max_load), checked)))
+    return JSONResponse(for_caller(caller, flights.run(("coverage", as_of, window_days, max_load), checked)))
 
 
 @router.get("/brokers", response_model=BrokersAnswer, summary="桥梁人物与圈子 / brokers and communities")
 def get_brokers(store: StoreDep, caller: Viewer, scope: Annotated[str | None, Query(max_length=200)] = None,
-                top: Annotated[int, Query(ge=1, le=100)] = 10) -> dict:
-    return shown(caller, brokers(store, scope=scope, top=top))
+                top: Annotated[int, within(TOP)] = TOP.default) -> dict:
+    return for_caller(caller, brokers(store, scope=scope, top=top))
 
 
 @router.get("/quality", response_model=QualityAnswer, summary="数据质量 / data quality")
 def get_quality(store: StoreDep, caller: Viewer, as_of: AsOf = None) -> dict:
-    return shown(caller, quality(store, as_of=as_of))
+    return for_caller(caller, quality(store, as_of=as_of))
 
 
 @router.get("/report", response_model=ReportAnswer, summary="年度工作报表 / the yearly report: figures, ledger, printable report",
             responses={200: {"content": {f.media_type: {} for f in REPORT_FORMATS.values()}}})
 def get_report(store: StoreDep, settings: SettingsDep, caller: Viewer, as_of: AsOf = None,
-               year: Annotated[int | None, Query(ge=1950, le=2100)] = None,
+               year: Annotated[int | None, within(YEAR)] = YEAR.default,
                format: Annotated[str, Query(description="json、xlsx（台账）、html 或 pdf（带图表，可打印 A4）",
                                             json_schema_extra={"enum": list(REPORT_FORMATS)})] = "json"):
     """Counts, and names only of bases, towns and listed leaders, so every role gets the same report."""
@@ -120,7 +127,7 @@ def get_report(store: StoreDep, settings: SettingsDep, caller: Viewer, as_of: As
     if format == "json":
         return made
     return Response(chosen.write(store, made, settings.report_font), media_type=chosen.media_type,
-                    headers={"Content-Disposition": attachment(f"同心荟年度报表-{made['year']}.{chosen.suffix}")})
+                    headers={"Content-Disposition": attachment(chosen.filename(made))})
 
 
 @router.get("/export", summary="导出网络图 / export a scope as GraphML, GEXF, Cytoscape, JSON, CSV, DOT, RDF or HTML",
@@ -131,8 +138,7 @@ def get_export(store: StoreDep, audit: AuditDep, caller: Viewer,
                scope: Annotated[str | None, Query(max_length=300, description="all、base:ID、region:ID、ego:ID[:hops]、path:FROM:TO、gaps")] = None
                ) -> Response:
     made = export(store, format, scope, masked=not caller.sees_personal_information)
-    audit.record(caller, "export", [], format=format, scope=scope or "all",
-                 masked=not caller.sees_personal_information, bytes=len(made.content))
+    audit.exported(caller, format, scope, not caller.sees_personal_information, bytes=len(made.content))
     return Response(made.content, media_type=made.media_type,
                     headers={"Content-Disposition": attachment(made.filename)})
 

@@ -182,25 +182,6 @@ class CypherAnswer(Model):
     truncated: bool
 
 
-class CellErrorModel(Model):
-    file: str
-    sheet: str | None
-    row: int | None
-    column: str | None
-    message: str
-
-
-class IngestAnswer(Model):
-    ok: bool
-    written: bool
-    rows: int
-    nodes_created: int
-    nodes_updated: int
-    relationships_created: int
-    relationships_updated: int
-    errors: list[CellErrorModel]
-
-
 class ReportTable(Model):
     key: str = Field(description="表的固定代号 / a stable name of the table")
     title: str

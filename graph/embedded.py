@@ -19,7 +19,7 @@ from filelock import FileLock, Timeout
 
 from graph.errors import StoreUnavailable
 from graph.ontology import Ontology
-from graph.records import GraphPath, Node, Relationship, Step, WriteResult, now_stamp
+from graph.records import GraphPath, Node, Relationship, Step, WriteResult, active_on, now_stamp
 from graph.store import Progress, Store, briefly
 
 FORMAT_VERSION = 1
@@ -284,45 +284,17 @@ class EmbeddedStore(Store):
                 counts[data["type"]] = counts.get(data["type"], 0) + 1
         return dict(sorted(counts.items()))
 
-    def coverage_facts(self, as_of: str) -> dict[str, list[dict]]:
-        graph = self.graph
+    def ids_where(self, label: str, equals: dict) -> list[str]:
+        return sorted(node for node, data in self.graph.nodes(data=True) if label in data["labels"]
+                      and all(data["properties"].get(k) == v for k, v in equals.items()))
 
-        def active(props: dict) -> bool:
-            return (props.get("since") or "") <= as_of and (props.get("until") or "9999") >= as_of
-
-        def edges(node: str, type_: str, out: bool = True):
-            found = graph.out_edges(node, data=True) if out else graph.in_edges(node, data=True)
-            return [(u, v, d["properties"]) for u, v, d in found if d["type"] == type_]
-
-        def props(node: str) -> dict:
-            return graph.nodes[node]["properties"]
-
-        def latest(dates) -> str | None:
-            return max((d for d in dates if d and d <= as_of), default=None)
-
-        nodes = sorted(graph.nodes(data=True), key=lambda item: item[0])
-        reps, liaisons, bases = [], [], []
-        for node, data in nodes:
-            p, labels = data["properties"], data["labels"]
-            if "Member" in labels and p.get("representative") is True:
-                ls = sorted({u for u, _, r in edges(node, "LIAISES_WITH", out=False) if active(r)})
-                reps.append({"id": node, "name": p.get("name"), "region": p.get("region"),
-                             "industry": p.get("industry"), "liaisons": ls,
-                             "last_contact": latest(r.get("date") for u, _, r in edges(node, "CONTACTED", out=False)
-                                                    if u in ls),
-                             "bases": sorted({props(v).get("name") for _, v, r in edges(node, "MEMBER_OF")
-                                              if active(r) and "Base" in graph.nodes[v]["labels"]})})
-            if "Liaison" in labels:
-                persons = {v for _, v, r in edges(node, "LIAISES_WITH") if active(r)}
-                liaisons.append({"id": node, "name": p.get("name"), "region": p.get("region"),
-                                 "load": len(persons),
-                                 "industries": sorted({props(v).get("industry") for v in persons} - {None}),
-                                 "bases": sorted({v for _, v, r in edges(node, "RESPONSIBLE_FOR") if active(r)}),
-                                 "last_contact": latest(r.get("date") for _, _, r in edges(node, "CONTACTED"))})
-            if "Base" in labels:
-                bases.append({"id": node, "name": p.get("name"), "responsible": any(
-                    active(r) for u, _, r in edges(node, "RESPONSIBLE_FOR", out=False))})
-        return {"representatives": reps, "liaisons": liaisons, "bases": bases}
+    def active(self, types: Sequence[str], as_of: str, sources: Iterable[str] | None = None) -> list[Relationship]:
+        graph, allowed = self.graph, set(types)
+        edges = graph.edges(keys=True, data=True) if sources is None else graph.out_edges(
+            set(sources) & set(graph), keys=True, data=True)
+        rels = [Relationship(d["type"], u, v, dict(d["properties"]), k) for u, v, k, d in edges
+                if d["type"] in allowed and active_on(d["properties"], as_of)]
+        return sorted(rels, key=lambda r: (r.source, r.type, r.target, r.key))
 
     def counts(self) -> dict[str, dict[str, int]]:
         counts = self._zero_counts()

@@ -410,38 +410,23 @@ class Neo4jStore(Store):
                          "RETURN type(r) AS type, count(r) AS n ORDER BY type", as_of=as_of)
         return {row["type"]: row["n"] for row in rows}
 
-    def coverage_facts(self, as_of: str) -> dict[str, list[dict]]:
-        active = "(({0}.since IS NULL OR {0}.since <= $as_of) AND ({0}.until IS NULL OR {0}.until >= $as_of))"
-        reps = self.rows(
-            "MATCH (p:Member) WHERE p.representative = true "
-            f"WITH p, COLLECT {{ MATCH (l:Liaison)-[a:LIAISES_WITH]->(p) WHERE {active.format('a')} "
-            "RETURN DISTINCT l.id } AS liaisons "
-            "RETURN p.id AS id, p.name AS name, p.region AS region, p.industry AS industry, liaisons, "
-            "COLLECT { MATCH (l:Liaison)-[c:CONTACTED]->(p) WHERE l.id IN liaisons AND c.date <= $as_of "
-            "RETURN c.date ORDER BY c.date DESC LIMIT 1 }[0] AS last_contact, "
-            f"COLLECT {{ MATCH (p)-[m:MEMBER_OF]->(b:Base) WHERE {active.format('m')} RETURN DISTINCT b.name }} "
-            "AS bases ORDER BY id",
-            ("id", "name", "region", "industry", "liaisons", "last_contact", "bases"), as_of=as_of)
-        liaisons = self.rows(
-            "MATCH (l:Liaison) RETURN l.id AS id, l.name AS name, l.region AS region, "
-            f"COUNT {{ MATCH (l)-[a:LIAISES_WITH]->(p:{ROOT_LABEL}) WHERE {active.format('a')} RETURN DISTINCT p }} "
-            "AS load, "
-            f"COLLECT {{ MATCH (l)-[a:LIAISES_WITH]->(p:{ROOT_LABEL}) WHERE {active.format('a')} "
-            "AND p.industry IS NOT NULL RETURN DISTINCT p.industry } AS industries, "
-            f"COLLECT {{ MATCH (l)-[r:RESPONSIBLE_FOR]->(b:Base) WHERE {active.format('r')} RETURN DISTINCT b.id }} "
-            "AS bases, "
-            "COLLECT { MATCH (l)-[c:CONTACTED]->() WHERE c.date <= $as_of "
-            "RETURN c.date ORDER BY c.date DESC LIMIT 1 }[0] AS last_contact ORDER BY id",
-            ("id", "name", "region", "load", "industries", "bases", "last_contact"), as_of=as_of)
-        bases = self.read(
-            f"MATCH (b:Base) OPTIONAL MATCH (:Liaison)-[r:RESPONSIBLE_FOR]->(b) WHERE {active.format('r')} "
-            "RETURN b.id AS id, b.name AS name, count(r) > 0 AS responsible ORDER BY id",
-            as_of=as_of)
-        for row in reps:
-            row["liaisons"], row["bases"] = sorted(row["liaisons"]), sorted(row["bases"])
-        for row in liaisons:
-            row["industries"], row["bases"] = sorted(row["industries"]), sorted(row["bases"])
-        return {"representatives": reps, "liaisons": liaisons, "bases": bases}
+    def ids_where(self, label: str, equals: dict) -> list[str]:
+        self._check_names([label], self.ontology.labels)
+        self._check_names(equals, self.ontology.labels[label].properties)
+        where = " AND ".join(f"n.{k} = $equals.{k}" for k in equals) or "true"
+        rows = self.read(f"MATCH (n:{label}) WHERE {where} WITH n.id AS id ORDER BY id RETURN collect(id) AS ids",
+                         equals=equals)
+        return rows[0]["ids"]
+
+    def active(self, types: Sequence[str], as_of: str, sources: Iterable[str] | None = None) -> list[Relationship]:
+        start = "WHERE a.id IN $sources " if sources is not None else ""
+        rows = self.rows(
+            f"MATCH (a:{ROOT_LABEL}) {start}MATCH (a)-[r:{self._pattern(types)}]->(b:{ROOT_LABEL}) "
+            "WHERE (r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until >= $as_of) "
+            "RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props "
+            "ORDER BY from, type, to, r.key", ("type", "from", "to", "props"),
+            as_of=as_of, sources=sorted(set(sources or ())))
+        return [self._relationship_of(row) for row in rows]
 
     def counts(self) -> dict[str, dict[str, int]]:
         """From the count store, in one round trip."""
@@ -468,6 +453,8 @@ class Neo4jStore(Store):
                 keys, rows = session.execute_read(work)
         except ClientError as exc:
             raise InvalidQuery(f"Cypher 被拒绝：{exc.message}") from None
+        except (OverflowError, ValueError, TypeError) as exc:  # a parameter Bolt cannot carry (an int past 64 bits)
+            raise InvalidQuery(f"Cypher 参数无法传给 Neo4j：{exc}") from None
         return {"columns": list(keys), "rows": json_safe(rows[:limit]), "truncated": len(rows) > limit}
 
     def ping(self) -> None:

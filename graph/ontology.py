@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from graph.errors import OntologyError
-from graph.values import VALUE_TYPES
+from graph.values import VALUE_TYPES, clean, fold_word
 
 ONTOLOGY_FILE = Path(__file__).with_name("ontology.yaml")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -41,10 +41,15 @@ class Property:
     index: bool = False
     derived: bool = False
     values: tuple[str, ...] = ()
+    aliases: dict[str, str] = field(default_factory=dict, hash=False)  # folded alias → value
     link: str | None = None
     column: str | None = None
     shown: bool = True
     rdf: str | None = None
+
+    def clean(self, raw):
+        """``raw`` as this property holds it, or ``ValueError`` with a reason in Chinese."""
+        return clean(self.type, raw, self.values, self.aliases)
 
 
 @dataclass(frozen=True)
@@ -151,6 +156,7 @@ def _property(name: str, spec: dict, where: str) -> Property:
         raise OntologyError(f"{where}.{name}: unknown value type {spec['type']!r}")
     if spec["type"] == "enum" and not spec.get("values"):
         raise OntologyError(f"{where}.{name}: an enum needs `values`")
+    values, aliases = _vocabulary(spec.get("values"), f"{where}.{name}")
     return Property(
         name=name,
         type=spec["type"],
@@ -159,12 +165,29 @@ def _property(name: str, spec: dict, where: str) -> Property:
         sensitive=bool(spec.get("sensitive", False)),
         index=bool(spec.get("index", False)),
         derived=bool(spec.get("derived", False)),
-        values=tuple(spec.get("values") or ()),
+        values=values,
+        aliases=aliases,
         link=spec.get("link"),
         column=spec.get("column"),
         shown=bool(spec.get("shown", True)),
         rdf=spec.get("rdf"),
     )
+
+
+def _vocabulary(raw, where: str) -> tuple[tuple[str, ...], dict[str, str]]:
+    """``values`` as a list, or as a mapping of each value to the other words rosters use for it."""
+    if raw is None:
+        return (), {}
+    if isinstance(raw, list):
+        return tuple(raw), {}
+    aliases: dict[str, str] = {}
+    for value, others in raw.items():
+        for other in others or ():
+            word = fold_word(other)
+            if aliases.get(word, value) != value or word in map(fold_word, raw):
+                raise OntologyError(f"{where}.values: alias {other!r} is ambiguous")
+            aliases[word] = value
+    return tuple(raw), aliases
 
 
 def _properties(specs: dict | None, where: str) -> dict[str, Property]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 
 @dataclass
@@ -51,6 +51,17 @@ def relationship_key(type_: str, source: str, target: str, key_values=()) -> str
     return f"{type_}:{source}->{target}{tail}"
 
 
+def active_on(properties: dict, day: str) -> bool:
+    """Whether a relationship holds on ``day`` (ISO date): its ``since``/``until`` span, both
+    ends included, contains it; a missing end is open.  One rule for coverage and the report
+    (the Neo4j store says the same in Cypher: ``Neo4jStore.active``).
+
+    >>> active_on({"since": "2024-01-01"}, "2023-12-31"), active_on({"until": "2024-01-01"}, "2024-01-01")
+    (False, True)
+    """
+    return (properties.get("since") or "") <= day and (properties.get("until") or "9999") >= day
+
+
 def now_stamp() -> str:
     """The ``ingested_at`` of a write: local time with its offset, to the second."""
     return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
@@ -58,11 +69,17 @@ def now_stamp() -> str:
 
 @dataclass
 class WriteResult:
+    """What a write changed (or, previewed, would change): the four counters every ingest
+    report, audit record and API answer carries."""
+
     nodes_created: int = 0
     nodes_updated: int = 0
     relationships_created: int = 0
     relationships_updated: int = 0
 
+    def changes(self) -> dict[str, int]:
+        return {f.name: getattr(self, f.name) for f in fields(WriteResult)}
+
     def add(self, other: "WriteResult") -> None:
-        for name in vars(self):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name, count in other.changes().items():
+            setattr(self, name, getattr(self, name) + count)

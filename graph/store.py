@@ -112,16 +112,13 @@ class Store(ABC):
         """Relationships whose ``until`` is before ``as_of``, counted by type."""
 
     @abstractmethod
-    def coverage_facts(self, as_of: str) -> dict[str, list[dict]]:
-        """What the liaison-system figures are computed from, at ``as_of`` (ISO date):
+    def ids_where(self, label: str, equals: dict) -> list[str]:
+        """Ids of ``label`` nodes whose properties equal every value of ``equals``, in id order."""
 
-        ``representatives``: id, name, region, industry, ``liaisons`` (ids on an active
-        LIAISES_WITH), ``last_contact`` (latest CONTACTED from one of those, dated ≤ as_of),
-        ``bases`` (names of bases on an active MEMBER_OF);
-        ``liaisons``: id, name, region, ``load`` (distinct persons on active LIAISES_WITH),
-        ``industries`` of those persons, ``bases`` (ids on an active RESPONSIBLE_FOR),
-        ``last_contact``; ``bases``: id, name, ``responsible`` (any active RESPONSIBLE_FOR).
-        Each list is in id order."""
+    @abstractmethod
+    def active(self, types: Sequence[str], as_of: str, sources: Iterable[str] | None = None) -> list[Relationship]:
+        """Relationships of ``types`` that hold on ``as_of`` (:func:`graph.records.active_on`),
+        only those starting at ``sources`` when given; in (source, type, target, key) order."""
 
     @abstractmethod
     def counts(self) -> dict[str, dict[str, int]]:

@@ -162,11 +162,25 @@ def clean_list(raw) -> list[str]:
     return [_nfkc(str(item)).strip() for item in items if str(item).strip()]
 
 
-def clean_enum(raw, values: Sequence[str]) -> str:
-    value = unicodedata.normalize("NFKC", str(raw)).strip()
-    if value not in values:
-        raise ValueError(f"「{raw}」不是可选值，应为：{'、'.join(values)}")
-    return value
+def fold_word(raw) -> str:
+    """A vocabulary word as compared: full-width folded, no blanks anywhere."""
+    return _BLANKS.sub("", unicodedata.normalize("NFKC", str(raw)))
+
+
+def clean_enum(raw, values: Sequence[str], aliases: dict[str, str] | None = None) -> str:
+    """One of ``values``, or the value an alias stands for (``aliases`` maps folded aliases
+    to values): rosters use the official wording, an older one or a short form.
+
+    >>> clean_enum(" 新媒体人士 ", ["新媒体从业人员"], {"新媒体人士": "新媒体从业人员"})
+    '新媒体从业人员'
+    """
+    word = fold_word(raw)
+    for value in values:
+        if fold_word(value) == word:
+            return value
+    if aliases and word in aliases:
+        return aliases[word]
+    raise ValueError(f"「{raw}」不是可选值，应为：{'、'.join(values)}")
 
 
 WITHHELD = "（已隐藏）"
@@ -230,10 +244,10 @@ VALUE_TYPES: dict[str, ValueType] = {t.name: t for t in (
 )}
 
 
-def clean(type_name: str, raw, values: Sequence[str] = ()):
-    """Clean ``raw`` as ``type_name``; enums check against ``values``."""
+def clean(type_name: str, raw, values: Sequence[str] = (), aliases: dict[str, str] | None = None):
+    """Clean ``raw`` as ``type_name``; enums check against ``values`` and their ``aliases``."""
     if type_name == "enum":
-        return clean_enum(raw, values)
+        return clean_enum(raw, values, aliases)
     return VALUE_TYPES[type_name].clean(raw)
 
 

@@ -7,31 +7,30 @@ the rest.  Writes merge on ids and relationship keys, so a second run changes no
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.errors import CellError, ValidationFailed
 from graph.records import WriteResult
 from graph.store import Store
-from ingest.rows import Collected, Mapper
-from ingest.layouts import Layout, apply_layout, load_layout
+from ingest.rows import Collected, Collector
+from ingest.mapping import RosterMapping, apply_mapping, load_mapping
 from ingest.readers import Table, read_file, roster_files
 from ingest.resolve import resolve
 
 
 @dataclass
-class IngestReport:
-    ok: bool
-    written: bool
-    rows: int
-    nodes_created: int = 0
-    nodes_updated: int = 0
-    relationships_created: int = 0
-    relationships_updated: int = 0
+class IngestReport(WriteResult):
+    """An ingest's outcome: whether it was clean and written, the rows read, what changed, every bad cell."""
+
+    ok: bool = False
+    written: bool = False
+    rows: int = 0
     errors: list[CellError] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "errors": [e.as_dict() for e in self.errors]}
+        return {"ok": self.ok, "written": self.written, "rows": self.rows, **self.changes(),
+                "errors": [e.as_dict() for e in self.errors]}
 
 
 def read_all(paths: Iterable[Path]) -> tuple[list[Table], list[CellError]]:
@@ -50,15 +49,15 @@ def read_all(paths: Iterable[Path]) -> tuple[list[Table], list[CellError]]:
     return tables, errors
 
 
-def map_tables(store: Store, tables: list[Table], layout: Layout | None) -> Collected:
-    """Standard templates by file or sheet name, or every table through ``layout``."""
-    mapper = Mapper(store.ontology)
+def map_tables(store: Store, tables: list[Table], mapping: RosterMapping | None) -> Collected:
+    """Standard templates by file or sheet name, or every table through ``mapping``."""
+    collector = Collector(store.ontology)
     for table in tables:
-        if layout is None:
-            mapper.add_table(table)
+        if mapping is None:
+            collector.add_table(table)
         else:
-            apply_layout(mapper, layout, table)
-    return mapper.out
+            apply_mapping(collector, mapping, table)
+    return collector.out
 
 
 def ingest(store: Store, paths: Iterable[Path], *, skip_invalid: bool = False,
@@ -69,11 +68,11 @@ def ingest(store: Store, paths: Iterable[Path], *, skip_invalid: bool = False,
     ``mapping`` reads every file through a mapping file instead of the standard templates.
     ``progress(n, total)`` follows the write: ``n`` more of ``total`` records are written."""
     try:
-        layout = load_layout(store.ontology, Path(mapping)) if mapping else None
+        read_through = load_mapping(store.ontology, Path(mapping)) if mapping else None
     except ValidationFailed as failed:
         return IngestReport(ok=False, written=False, rows=0, errors=failed.errors)
     tables, errors = read_all(paths)
-    collected = map_tables(store, tables, layout)
+    collected = map_tables(store, tables, read_through)
     del tables  # the raw cells; a city's rosters hold hundreds of megabytes of them
     collected.errors[:0] = errors
     nodes, relationships = resolve(store.ontology, store, collected, skip_invalid)
@@ -83,10 +82,10 @@ def ingest(store: Store, paths: Iterable[Path], *, skip_invalid: bool = False,
         return IngestReport(ok=False, written=False, rows=collected.rows, errors=errors)
     if dry_run:
         would = store.preview(nodes, relationships)
-        return IngestReport(ok=not errors, written=False, rows=collected.rows, errors=errors, **vars(would))
+        return IngestReport(ok=not errors, written=False, rows=collected.rows, errors=errors, **would.changes())
     store.ensure_schema()
     total = len(nodes) + len(relationships)
     result: WriteResult = store.write(
         nodes, relationships, progress=(lambda n: progress(n, total)) if progress else None
     )
-    return IngestReport(ok=not errors, written=True, rows=collected.rows, errors=errors, **vars(result))
+    return IngestReport(ok=not errors, written=True, rows=collected.rows, errors=errors, **result.changes())

@@ -12,7 +12,7 @@ from graph.errors import CellError
 from graph.ontology import ROOT_LABEL, Ontology, RelationshipType, Template
 from graph.names import name_keys
 from graph.records import Node
-from graph.values import clean, clean_id, clean_list, clean_name, is_blank
+from graph.values import clean_id, clean_list, clean_name, is_blank
 from ingest.readers import Table
 from ingest.templates import PROVENANCE, Column, column_for, columns, fold, role_labels, template_for
 
@@ -63,7 +63,7 @@ def joined(items) -> str:
     return "、".join(items)
 
 
-class Mapper:
+class Collector:
     def __init__(self, onto: Ontology):
         self.onto = onto
         self.out = Collected()
@@ -134,7 +134,7 @@ class Mapper:
                 self.out.fail(origin, header, f"「{column.zh}」只适用于{self.onto.labels[column.label].zh}")
                 continue
             try:
-                props[name] = clean(column.prop.type, raw, column.prop.values)
+                props[name] = column.prop.clean(raw)
             except ValueError as exc:
                 self.out.fail(origin, header, str(exc))
                 continue
@@ -231,7 +231,7 @@ class Mapper:
                 self.out.fail(origin, header, f"「{rel.zh}」关系没有「{header}」这一项，请留空")
                 continue
             try:
-                props[prop.name] = clean(prop.type, raw, prop.values)
+                props[prop.name] = prop.clean(raw)
             except ValueError as exc:
                 self.out.fail(origin, header, str(exc))
         for prop in rel.properties.values():

@@ -42,12 +42,6 @@ def day(value) -> str:
         raise InvalidQuery(str(exc)) from None
 
 
-def bounded(name: str, value: int, low: int, high: int) -> int:
-    if not low <= value <= high:
-        raise InvalidQuery(f"{name} 应在 {low} 到 {high} 之间，收到 {value}")
-    return value
-
-
 def existing(store: Store, *ids: str) -> dict[str, Node]:
     found = store.brief(ids)
     missing = [i for i in ids if i not in found]

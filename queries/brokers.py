@@ -6,7 +6,8 @@ import networkx as nx
 
 from graph.errors import InvalidQuery
 from graph.store import Store
-from queries.base import bounded, default_types, existing, node_ref
+from queries.base import default_types, existing, node_ref
+from queries.options import TOP
 
 WHOLE_GRAPH_LIMIT = 5000  # nodes; above it a scope (a base or a region) is required
 SCOPE_LIMIT = 50_000  # relationships read for one projection
@@ -35,10 +36,10 @@ def projection(store: Store, scope: str | None = None) -> tuple[nx.Graph, dict]:
     return graph, nodes
 
 
-def brokers(store: Store, *, scope: str | None = None, top: int = 10) -> dict:
+def brokers(store: Store, *, scope: str | None = None, top: int = TOP.default) -> dict:
     """People with the highest betweenness in the projection, with the bases they belong to,
     and the communities (Louvain, fixed seed) of that projection."""
-    bounded("top", top, 1, 100)
+    TOP.check(top)
     graph, nodes = projection(store, scope)
     centrality = nx.betweenness_centrality(graph, normalized=True) if graph.number_of_edges() else {}
     people = sorted((n for n in graph if "Person" in nodes[n].labels), key=lambda n: (-round(centrality.get(n, 0), 9), n))

@@ -7,7 +7,8 @@ import datetime as dt
 from collections import defaultdict
 
 from graph.store import Store
-from queries.base import bounded, day, default_types
+from queries.base import day, default_types
+from queries.options import MAX_LOAD, WINDOW_DAYS
 
 NO_REGION, NO_BASE = "未填镇街", "未加入同心荟"
 CANDIDATES = 3
@@ -27,7 +28,7 @@ def _breakdown(reps: list[dict], groups) -> dict[str, dict]:
     return {g: {"total": t, "covered": c, "rate": _rate(c, t)} for g, (t, c) in sorted(counts.items())}
 
 
-def coverage(store: Store, *, as_of=None, window_days: int = 365, max_load: int = 8,
+def coverage(store: Store, *, as_of=None, window_days: int = WINDOW_DAYS.default, max_load: int = MAX_LOAD.default,
              candidates: bool = True) -> dict:
     """Coverage of representatives by listed liaisons at ``as_of`` (default today).
 
@@ -37,10 +38,10 @@ def coverage(store: Store, *, as_of=None, window_days: int = 365, max_load: int 
     each uncovered representative, the liaisons best placed to take them on.
     """
     as_of = day(as_of)
-    bounded("window_days", window_days, 1, 3660)
-    bounded("max_load", max_load, 0, 10000)
+    WINDOW_DAYS.check(window_days)
+    MAX_LOAD.check(max_load)
     since = (dt.date.fromisoformat(as_of) - dt.timedelta(days=window_days)).isoformat()
-    facts = store.coverage_facts(as_of)
+    facts = coverage_facts(store, as_of)
     reps = facts["representatives"]
     covered = [r for r in reps if r["liaisons"]]
     result = {
@@ -61,7 +62,63 @@ def coverage(store: Store, *, as_of=None, window_days: int = 365, max_load: int 
     return result
 
 
-def coverage_series(store: Store, dates: list, *, window_days: int = 365, max_load: int = 8) -> list[dict]:
+def coverage_facts(store: Store, as_of: str) -> dict[str, list[dict]]:
+    """What the figures are counted from, at ``as_of`` (ISO date), each list in id order:
+
+    ``representatives`` (members marked 代表人士): id, name, region, industry, ``liaisons`` (the
+    leaders listed with them on that day), ``last_contact`` (the latest contact dated on or
+    before it by one of those leaders), ``bases`` (names of the bases they are members of);
+    ``liaisons``: id, name, region, ``load`` (persons listed with them), those persons'
+    ``industries``, ``bases`` (ids of the bases they answer for), ``last_contact``;
+    ``bases``: id, name, ``responsible`` (whether any leader answers for it).
+    """
+    reps = store.ids_where("Member", {"representative": True})
+    liaisons, bases = store.ids_where("Liaison", {}), store.ids_where("Base", {})
+    listed, answers_for = defaultdict(set), defaultdict(set)  # leader → persons, leader → bases
+    latest: dict[tuple[str, str], str] = {}  # (leader, person) → latest contact
+    for r in store.active(["LIAISES_WITH", "RESPONSIBLE_FOR", "CONTACTED"], as_of):
+        when = r.properties.get("date")
+        if r.type != "CONTACTED":
+            (listed if r.type == "LIAISES_WITH" else answers_for)[r.source].add(r.target)
+        elif when and when <= as_of and when > latest.get((r.source, r.target), ""):
+            latest[(r.source, r.target)] = when
+    listed_with = defaultdict(set)  # person → leaders
+    for leader, persons in listed.items():
+        for person in persons:
+            listed_with[person].add(leader)
+    by_leader: dict[str, str] = {}
+    for (leader, _), when in latest.items():
+        by_leader[leader] = max(when, by_leader.get(leader, ""))
+    memberships = store.active(["MEMBER_OF"], as_of, sources=reps)
+    named = store.brief({*reps, *liaisons, *bases, *(p for ps in listed.values() for p in ps),
+                         *(m.target for m in memberships)})
+    member_of = defaultdict(set)
+    for m in memberships:
+        if m.target in named and "Base" in named[m.target].labels:
+            member_of[m.source].add(named[m.target].properties.get("name"))
+    base_ids, answered = set(bases), set().union(*answers_for.values())
+
+    def props(node_id: str) -> dict:
+        return named[node_id].properties if node_id in named else {}
+
+    return {
+        "representatives": [{
+            "id": rep, "name": props(rep).get("name"), "region": props(rep).get("region"),
+            "industry": props(rep).get("industry"), "liaisons": sorted(listed_with[rep]),
+            "last_contact": max((latest[(l, rep)] for l in listed_with[rep] if (l, rep) in latest), default=None),
+            "bases": sorted(member_of[rep])} for rep in reps],
+        "liaisons": [{
+            "id": leader, "name": props(leader).get("name"), "region": props(leader).get("region"),
+            "load": len(listed[leader]),
+            "industries": sorted({props(p).get("industry") for p in listed[leader]} - {None}),
+            "bases": sorted(answers_for[leader] & base_ids), "last_contact": by_leader.get(leader)}
+            for leader in liaisons],
+        "bases": [{"id": b, "name": props(b).get("name"), "responsible": b in answered} for b in bases],
+    }
+
+
+def coverage_series(store: Store, dates: list, *, window_days: int = WINDOW_DAYS.default,
+                    max_load: int = MAX_LOAD.default) -> list[dict]:
     """The headline figures at several dates, oldest first: coverage over time."""
     rows = []
     for when in sorted(day(d) for d in dates):

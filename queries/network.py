@@ -7,7 +7,8 @@ from collections import Counter
 from graph.ontology import Ontology
 from graph.records import Relationship, Step
 from graph.store import Store
-from queries.base import bounded, existing, node_ref, relationship_types, sort_key
+from queries.base import existing, node_ref, relationship_types, sort_key
+from queries.options import HOPS, MAX_NODES
 
 EXPAND_LIMIT = 20000  # relationships read for an entity page or shared neighbours
 
@@ -38,11 +39,11 @@ def entity(store: Store, node_id: str, *, neighbours: int = 50) -> dict:
             "relationships": sorted(summary.values(), key=lambda e: (-e["count"], e["type"], e["direction"]))}
 
 
-def ego(store: Store, node_id: str, *, hops: int = 2, via=None, max_nodes: int = 500) -> dict:
+def ego(store: Store, node_id: str, *, hops: int = HOPS.default, via=None, max_nodes: int = MAX_NODES.default) -> dict:
     """Nodes within ``hops`` of a node over ``via`` (default: all but the structural types),
     breadth first in a stable order; ``truncated`` says when ``max_nodes`` cut it."""
-    bounded("hops", hops, 1, 3)
-    bounded("max_nodes", max_nodes, 1, 5000)
+    HOPS.check(hops)
+    MAX_NODES.check(max_nodes)
     center = existing(store, node_id)[node_id]
     types = relationship_types(store, via)
     kept, frontier, truncated = {node_id}, [node_id], False

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from graph.records import GraphPath
 from graph.store import Store
-from queries.base import bounded, existing, node_ref, relationship_types
+from queries.base import existing, node_ref, relationship_types
+from queries.options import MAX_HOPS, PATHS
 
 ENUMERATE = 1000  # shortest paths read from the store before ordering; more is a cut
 
 
-def path(store: Store, source: str, target: str, *, max_hops: int = 6, via=None, limit: int = 10) -> dict:
+def path(store: Store, source: str, target: str, *, max_hops: int = MAX_HOPS.default, via=None,
+         limit: int = PATHS.default) -> dict:
     """All shortest paths between ``source`` and ``target`` ignoring direction, over ``via``
     (default: all but LOCATED_IN and PART_OF), up to ``max_hops`` long; the first ``limit``
     in a stable order (by the ids along the path, then the types).  Not found is an answer.
     """
-    bounded("max_hops", max_hops, 1, 10)
-    bounded("limit", limit, 1, 100)
+    MAX_HOPS.check(max_hops)
+    PATHS.check(limit)
     nodes = existing(store, source, target)
     types = relationship_types(store, via)
     if source == target:

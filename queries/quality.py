@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from graph.store import Store
-from queries.base import bounded, default_types
+from queries.base import default_types
+from queries.options import FINDINGS, WINDOW_DAYS
 from queries.coverage import coverage
 
 DUPLICATE_KEYS = {  # what makes two person records likely the same person
@@ -21,10 +22,10 @@ def _isolated(store: Store, limit: int) -> list[str]:
     return [i for i, node in sorted(store.brief(found).items()) if "Region" not in node.labels]
 
 
-def quality(store: Store, *, as_of=None, window_days: int = 365, limit: int = 500) -> dict:
+def quality(store: Store, *, as_of=None, window_days: int = WINDOW_DAYS.default, limit: int = FINDINGS.default) -> dict:
     """Likely duplicate persons, isolated nodes, members in no base, bases without members,
     relationships that have ended, and liaisons with no contact in the window."""
-    bounded("limit", limit, 1, 10000)
+    FINDINGS.check(limit)
     figures = coverage(store, as_of=as_of, window_days=window_days, candidates=False)
     as_of = figures["as_of"]
     since = (dt.date.fromisoformat(as_of) - dt.timedelta(days=window_days)).isoformat()

@@ -20,8 +20,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from graph.records import active_on
 from graph.store import Store
-from queries.base import bounded, day
+from queries.base import day
+from queries.options import YEAR
 from queries.coverage import coverage
 
 SEAT_LEVELS = ("全国", "省", "市", "区")
@@ -32,10 +34,6 @@ def seat_parts(seat: str) -> tuple[str, str]:
     """A political arrangement as (level, body): 区人大代表 → (区, 人大代表)."""
     level = next((lv for lv in SEAT_LEVELS if seat.startswith(lv)), "")
     return level, seat[len(level):]
-
-
-def _active(props: dict, day: str) -> bool:
-    return (props.get("since") or "") <= day and (props.get("until") or "9999") >= day
 
 
 def _table(key: str, title: str, basis: str, columns: list[str], rows: list[list]) -> dict:
@@ -50,7 +48,7 @@ def _counted(counter: Counter, order=()) -> list[list]:
 def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
     """Every table of the report at ``as_of`` (default today) for ``year`` (default as_of's)."""
     as_of = day(as_of)
-    year = bounded("year", int(year or as_of[:4]), 1950, 2100)
+    year = YEAR.check(int(year or as_of[:4]))
     onto = store.ontology
     nodes = {n.id: n for n in store.iter_nodes()}
     out = defaultdict(list)  # relationships by type
@@ -76,7 +74,7 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
                          ["镇街", "同心荟个数", "同心荟"],
                          [[name(t), per_town[t], "、".join(name(b) for b in bases if located.get(b) == t)] for t in towns]))
 
-    membership = [r for r in out["MEMBER_OF"] if _active(r.properties, as_of)]
+    membership = [r for r in out["MEMBER_OF"] if active_on(r.properties, as_of)]
     industries = defaultdict(set)
     for r in membership:
         industry = nodes[r.source].properties.get("industry") if r.source in nodes else None
@@ -116,7 +114,7 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
                          [[k, sum(nodes[a].properties.get("kind") == k for a in this),
                            sum(participants[a] for a in this if nodes[a].properties.get("kind") == k),
                            sum(nodes[a].properties.get("kind") == k for a in last)] for k in kinds]))
-    settled = Counter(r.target for r in out["SETTLED_IN"] if _active(r.properties, as_of))
+    settled = Counter(r.target for r in out["SETTLED_IN"] if active_on(r.properties, as_of))
     tables.append(_table("enterprises", "入驻企业", f"{as_of} 有效的「入驻」关系按同心荟计数", ["同心荟", "入驻企业数"],
                          [[name(b), settled[b]] for b in bases]))
 
@@ -159,7 +157,7 @@ def base_networks(store: Store, *, as_of=None) -> list[tuple[str, nx.Graph]]:
     nodes = {n.id: n for n in store.iter_nodes()}
     # in a fixed order: a store may stream relationships in any order, and the pictures'
     # edges are drawn in the order they were added (the same report must print the same bytes)
-    rels = sorted((r for r in store.iter_relationships() if r.type in ties and _active(r.properties, as_of)),
+    rels = sorted((r for r in store.iter_relationships() if r.type in ties and active_on(r.properties, as_of)),
                   key=lambda r: (r.source, r.target, r.type, r.key))
     around = defaultdict(set)
     for r in rels:

@@ -41,7 +41,7 @@ def _svg(figure: Figure) -> str:
     return text[text.index("<svg"):]
 
 
-def _shown(value, percent: bool) -> str:
+def _bar_label(value, percent: bool) -> str:
     if value is None:
         return "—"
     return f"{value:.0%}" if percent else f"{value:,}"
@@ -59,7 +59,7 @@ def bars(labels: list[str], series: list[tuple[str, list]], font: FontProperties
             numbers = [v or 0 for v in values]
             colors = [BAR if index == 0 else PREVIOUS] * len(values)
             drawn = axes.barh(where, numbers, height=height * 0.9, color=colors, label=name)
-            texts = axes.bar_label(drawn, [_shown(v, percent) for v in values], padding=2, fontproperties=font)
+            texts = axes.bar_label(drawn, [_bar_label(v, percent) for v in values], padding=2, fontproperties=font)
             if index == 0:
                 for text, value in zip(texts, values):
                     text.set_color(ZERO if not value else "black")

@@ -39,11 +39,11 @@ CHARTS = {  # table key → the columns drawn as bars (the first column names th
 }
 
 
-def shown(value, *headings: str) -> str:
+def formatted(value, *headings: str) -> str:
     """A number as printed: a rate (its column's or its row's heading says 率) as a
     percentage, a count with thousands separators.
 
-    >>> shown(0.8571, "覆盖率"), shown(0.8571, "2025-12-31", "覆盖率"), shown(12345, "人数")
+    >>> formatted(0.8571, "覆盖率"), formatted(0.8571, "2025-12-31", "覆盖率"), formatted(12345, "人数")
     ('85.7%', '85.7%', '12,345')
     """
     return f"{value:.1%}" if any("率" in str(h) for h in headings) else f"{value:,}"
@@ -70,7 +70,7 @@ def highlights(answer: dict) -> list[str]:
         f"任人大代表、政协委员等 {total('seats', 2)} 人次；入驻企业 {total('enterprises')} 家。",
         f"{year} 年举办活动 {total('activities_by_base')} 场、{total('activities_by_base', 2)} 人次参加"
         f"（{year - 1} 年 {total('activities_by_base', 3)} 场、{total('activities_by_base', 4)} 人次）。",
-        f"列名联系覆盖率 {shown(system['覆盖率'][0] or 0, '覆盖率')}（{system['已列名联系'][0]}/{system['代表人士'][0]}），"
+        f"列名联系覆盖率 {formatted(system['覆盖率'][0] or 0, '覆盖率')}（{system['已列名联系'][0]}/{system['代表人士'][0]}），"
         f"一年内未联系 {system['一年内未联系'][0]} 人；{year} 年联系记录 {total('contacts_by_method')} 次。",
     ]
 
@@ -98,7 +98,7 @@ def html(store: Store, answer: dict, font_path: Path) -> bytes:
     def page(font: bytes | None, charts: dict, networks: list) -> str:
         return TEMPLATES.get_template("report.html").render(
             title=title, answer=answer, highlights=highlights(answer), charts=charts, networks=networks,
-            shown=shown, printed_rows=PRINTED_ROWS, legend=[(onto.labels[k].zh, colors[k]) for k in drawn_kinds],
+            formatted=formatted, printed_rows=PRINTED_ROWS, legend=[(onto.labels[k].zh, colors[k]) for k in drawn_kinds],
             font=base64.b64encode(font).decode() if font else "")
 
     captions = [(name, caption(graph, onto), busiest(graph, PICTURE_NODES))
@@ -133,6 +133,10 @@ class ReportFormat(NamedTuple):
     write: Callable[[Store, dict, Path], bytes]
     media_type: str
     suffix: str
+
+    def filename(self, answer: dict) -> str:
+        """What the file is called when saved or downloaded: 同心荟年度报表-2025.pdf."""
+        return f"同心荟年度报表-{answer['year']}.{self.suffix}"
 
 
 REPORT_FORMATS = {

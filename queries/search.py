@@ -8,9 +8,10 @@ import unicodedata
 from graph.names import fold_query
 from graph.records import Node
 from graph.store import Store
-from queries.base import bounded, node_ref
+from queries.base import node_ref
+from queries.options import OFFSET, RESULTS
 
-CANDIDATES = 1000
+CANDIDATES = OFFSET.high  # matches read from the store; a page may start anywhere among them
 
 
 def _score(node: Node, name: str, latin: str | None) -> int:
@@ -33,7 +34,7 @@ def _score(node: Node, name: str, latin: str | None) -> int:
     return 45  # initials start with the query
 
 
-def search(store: Store, text: str, *, limit: int = 20, offset: int = 0) -> dict:
+def search(store: Store, text: str, *, limit: int = RESULTS.default, offset: int = OFFSET.default) -> dict:
     """People, bases and everything else whose name, pinyin, initials or id match ``text``.
 
     Ranked: exact id, exact name, name prefix, name substring, full pinyin, initials;
@@ -47,8 +48,7 @@ def search(store: Store, text: str, *, limit: int = 20, offset: int = 0) -> dict
     >>> search(EmbeddedStore(tempfile.mkdtemp()), "zw")["results"]
     []
     """
-    limit = bounded("limit", limit, 1, 200)
-    offset = bounded("offset", offset, 0, CANDIDATES)
+    limit, offset = RESULTS.check(limit), OFFSET.check(offset)
     name = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     latin = fold_query(text)
     latin = latin if latin and re.fullmatch(r"[0-9a-z]+", latin) else None

@@ -181,6 +181,9 @@ def test_the_cypher_console_reads_only(client, store, tokens):
     assert answer == {"columns": ["id"], "rows": [{"id": "B1"}, {"id": "B2"}], "truncated": False}
     refused = ask("CREATE (:Entity {id: 'X'})")
     assert refused.status_code == 422 and store.get("X") is None
+    too_big = client.post("/api/cypher", json={"query": "RETURN $n AS n", "params": {"n": 2 ** 70}},
+                          headers={"Authorization": f"Bearer {tokens['admin']}"})
+    assert too_big.status_code == 422 and "参数" in too_big.json()["detail"]
     assert client.post("/api/cypher", json={"query": "RETURN 1"},
                        headers={"Authorization": f"Bearer {tokens['officer']}"}).status_code == 403
 

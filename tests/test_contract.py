@@ -39,6 +39,19 @@ def test_cells_are_cleaned_and_regions_named(store):
     assert store.get("nobody") is None
 
 
+def test_closed_vocabularies_take_the_other_words_rosters_use(store, tmp_path):
+    """The official category wording, an older one, short forms: each read as the value the ontology declares."""
+    roster = write_csv(tmp_path, "人员.csv", "编号,姓名,人员类别,性别,新阶层类别\n"
+                       "P1,张伟,新阶层人士,男性,民营企业和外商投资企业管理技术人员\n"
+                       "P2,李娜,新阶层人士,女,新媒体 人士\nP3,王强,新阶层人士,男,网红\n")
+    report = ingest(store, [roster], skip_invalid=True)
+    assert [(e.row, e.column) for e in report.errors] == [(4, "新阶层类别")]
+    assert "民营企业和外资企业管理技术人员" in report.errors[0].message
+    assert store.get("P1").properties["stratum"] == "民营企业和外资企业管理技术人员"
+    assert store.get("P1").properties["gender"] == "男"
+    assert store.get("P2").properties["stratum"] == "新媒体从业人员"
+
+
 def test_sample_is_lucheng(store):
     report = ingest(store, [SAMPLE_DIR])
     assert report.errors == [] and report.written

@@ -58,6 +58,11 @@ def _break(document, path, value):
     (("relationships", "CONTACTED", "key"), ["mood"], "properties it does not have"),
     (("relationships", "KNOWS", "properties"), {"key": {"type": "string", "zh": "键"}}, "reserved"),
     (("templates", "people", "roles", "labels"), ["Base"], "does not extend"),
+    (("labels", "Base", "properties", "level", "values"), {"省级": ["省"], "市级": ["省"]}, "ambiguous"),
+    (("labels", "Base", "properties", "level", "values"), {"省级": ["市级"], "市级": []}, "ambiguous"),
+    (("labels", "Base", "colour"), "orange", "colour"),
+    (("labels", "Base", "rdf"), "dc:Agent", "prefix"),
+    (("relationships", "KNOWS", "kind"), "friendship", "none of tie, event, structural"),
 ])
 def test_an_inconsistent_ontology_is_refused(document, path, value, reason):
     with pytest.raises(OntologyError, match=reason):

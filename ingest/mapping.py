@@ -36,7 +36,7 @@ from graph.errors import CellError, ValidationFailed
 from graph.ontology import Ontology, RelationshipType, Template
 from graph.values import is_blank
 from ingest.readers import Table
-from ingest.rows import Mapper, Origin
+from ingest.rows import Collector, Origin
 from ingest.templates import columns, template_for
 
 FIXED = "（映射文件）"
@@ -59,7 +59,7 @@ class EdgeSpec:
 
 
 @dataclass(frozen=True)
-class Layout:
+class RosterMapping:
     name: str
     header_row: int
     sheet: str | None
@@ -68,7 +68,7 @@ class Layout:
 
     @property
     def headers(self) -> set[str]:
-        """Every roster header the layout reads."""
+        """Every roster header the mapping reads."""
         found = {h for n in self.nodes.values() for h in n.columns.values()}
         for edge in self.edges:
             found |= set(edge.columns.values())
@@ -76,7 +76,7 @@ class Layout:
         return found
 
 
-def load_layout(onto: Ontology, path: Path) -> Layout:
+def load_mapping(onto: Ontology, path: Path) -> RosterMapping:
     """Read and check a mapping file; every mistake in it is reported at once."""
     problems: list[str] = []
     try:
@@ -89,7 +89,7 @@ def load_layout(onto: Ontology, path: Path) -> Layout:
     edges = [_edge(onto, nodes, i, edge, problems) for i, edge in enumerate(spec.get("relationships") or [], 1)]
     if problems:
         raise _refuse(path, problems)
-    return Layout(str(spec.get("name") or path.stem), int(spec.get("header_row") or 1),
+    return RosterMapping(str(spec.get("name") or path.stem), int(spec.get("header_row") or 1),
                   spec.get("sheet"), nodes, edges)
 
 
@@ -130,25 +130,25 @@ def _edge(onto: Ontology, nodes: dict, number: int, spec: dict, problems: list[s
     return EdgeSpec(rel, spec.get("source"), spec.get("target"), dict(spec.get("columns") or {}))
 
 
-def apply_layout(mapper: Mapper, layout: Layout, table: Table) -> None:
-    """Turn each row of ``table`` into nodes and relationships through ``mapper``."""
-    if layout.sheet and table.sheet not in (None, layout.sheet):
+def apply_mapping(collector: Collector, mapping: RosterMapping, table: Table) -> None:
+    """Turn each row of ``table`` into nodes and relationships through ``collector``."""
+    if mapping.sheet and table.sheet not in (None, mapping.sheet):
         return
-    headers, rows = _split(table, layout.header_row)
+    headers, rows = _split(table, mapping.header_row)
     index = {h: i for i, h in enumerate(headers) if h}
-    missing = sorted(layout.headers - set(index))
+    missing = sorted(mapping.headers - set(index))
     if missing:
         for header in missing:
-            mapper.out.errors.append(table.error(f"缺少映射文件「{layout.name}」要求的列「{header}」",
-                                                 layout.header_row, header))
+            collector.out.errors.append(table.error(f"缺少映射文件「{mapping.name}」要求的列「{header}」",
+                                                 mapping.header_row, header))
         return
     for number, cells in rows:
-        mapper.out.rows += 1
+        collector.out.rows += 1
         cell = _reader(index, cells)
         origin = Origin(table.file, table.sheet, number)
-        made = {key: _make_node(mapper, spec, origin, cell) for key, spec in layout.nodes.items()}
-        for edge in layout.edges:
-            _make_edge(mapper, edge, origin, cell, made)
+        made = {key: _make_node(collector, spec, origin, cell) for key, spec in mapping.nodes.items()}
+        for edge in mapping.edges:
+            _make_edge(collector, edge, origin, cell, made)
 
 
 def _split(table: Table, header_row: int) -> tuple[list[str], list[tuple[int, list]]]:
@@ -167,15 +167,15 @@ def _reader(index: dict[str, int], cells: list):
     return cell
 
 
-def _make_node(mapper: Mapper, spec: NodeSpec, origin: Origin, cell) -> str | None:
+def _make_node(collector: Collector, spec: NodeSpec, origin: Origin, cell) -> str | None:
     record = {name: (header, cell(header)) for name, header in spec.columns.items() if cell(header) is not None}
     if not {"id", "name"} & set(record):
         return None
     record |= {name: (FIXED, value) for name, value in spec.values.items()}
-    return mapper.node(spec.template, origin, record, spec.columns)
+    return collector.node(spec.template, origin, record, spec.columns)
 
 
-def _make_edge(mapper: Mapper, spec: EdgeSpec, origin: Origin, cell, made: dict) -> None:
+def _make_edge(collector: Collector, spec: EdgeSpec, origin: Origin, cell, made: dict) -> None:
     ends = []
     for ref in (spec.source, spec.target):
         if isinstance(ref, dict):
@@ -187,4 +187,4 @@ def _make_edge(mapper: Mapper, spec: EdgeSpec, origin: Origin, cell, made: dict)
         return
     record = {name: (header, cell(header)) for name, header in spec.columns.items() if cell(header) is not None}
     by_name = isinstance(spec.target, dict) and spec.target.get("by") == "name"
-    mapper.edge(spec.type, origin, ends[0], ends[1], record, target_by_name=by_name)
+    collector.edge(spec.type, origin, ends[0], ends[1], record, target_by_name=by_name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph.errors import ValidationFailed
-from ingest.layouts import load_layout
+from ingest.mapping import load_mapping
 from ingest.pipeline import ingest
 from queries.stats import stats
 from tests.conftest import PROJECT_DIR, SAMPLE_DIR, write_csv
@@ -71,6 +71,6 @@ def test_a_mapping_file_that_contradicts_the_ontology_is_refused(tmp_path):
     bad.write_text("nodes:\n  p: {template: people, columns: {name: 姓名, colour: 颜色}}\n"
                    "relationships:\n  - {type: 喜欢, source: p, target: q}\n", encoding="utf-8")
     with pytest.raises(ValidationFailed) as refused:
-        load_layout(load(), bad)
+        load_mapping(load(), bad)
     messages = " ".join(e.message for e in refused.value.errors)
     assert "colour" in messages and "编号（id）" in messages and "喜欢" in messages
