@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test system-packages neo4j-start neo4j-stop clean
+.PHONY: demo test lint system-packages neo4j-start neo4j-stop clean
 
 $(BIN)/tongxin: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,13 @@ demo: $(BIN)/tongxin
 	$(BIN)/tongxin --store .tongxin demo
 
 # The Neo4j half of the suite starts the project's local Neo4j when NEO4J_URI is unset.
-test: system-packages $(BIN)/tongxin
+test: system-packages lint
 	$(BIN)/pytest
+
+# The tree stays clean under the formatter and the linter (settings in pyproject.toml).
+lint: $(BIN)/tongxin
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
 
 # Chromium, the CJK font, Pango, poppler, Java and Maven: installed when missing, or named.
 system-packages:

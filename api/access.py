@@ -33,7 +33,7 @@ class Role(str, Enum):
     def rank(self) -> int:
         return list(Role).index(self)
 
-    def may(self, needed: "Role") -> bool:
+    def may(self, needed: Role) -> bool:
         return self.rank >= needed.rank
 
 
@@ -83,8 +83,14 @@ class Tokens:
     def create(self, role: Role, name: str | None = None) -> dict:
         token = "tx_" + secrets.token_urlsafe(32)
         digest = _digest(token)
-        record = {"id": digest[:12], "name": name or role.value, "role": role.value, "digest": digest,
-                  "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "revoked": False}
+        record = {
+            "id": digest[:12],
+            "name": name or role.value,
+            "role": role.value,
+            "digest": digest,
+            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "revoked": False,
+        }
         with self._lock:
             self._write(self._read() + [record])
         return {"token": token, "id": record["id"], "name": record["name"], "role": role.value}
@@ -116,5 +122,3 @@ def check(caller: Caller, needed: Role) -> Caller:
     if not caller.role.may(needed):
         raise Forbidden(f"角色「{caller.role.value}」无权进行此操作（需要 {needed.value}）")
     return caller
-
-

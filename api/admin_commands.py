@@ -23,9 +23,12 @@ def issue_token(config_dir, role: Role, name: str | None = None) -> dict:
 
 
 @token_app.command("create")
-def create(ctx: typer.Context, role: Annotated[Role, typer.Option(help="viewer、officer 或 admin")],
-           name: Annotated[str | None, typer.Option(help="令牌名称（用于审计）")] = None,
-           as_json: JsonOption = False) -> None:
+def create(
+    ctx: typer.Context,
+    role: Annotated[Role, typer.Option(help="viewer、officer 或 admin")],
+    name: Annotated[str | None, typer.Option(help="令牌名称（用于审计）")] = None,
+    as_json: JsonOption = False,
+) -> None:
     """生成令牌（只显示一次）/ create a token; it is shown once."""
     made = issue_token(settings(ctx.parent).config_dir, role, name)
     if as_json:
@@ -48,8 +51,9 @@ def list_tokens(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
 
 @token_app.command("revoke")
-def revoke(ctx: typer.Context, token_id: Annotated[str, typer.Argument(metavar="ID")],
-           as_json: JsonOption = False) -> None:
+def revoke(
+    ctx: typer.Context, token_id: Annotated[str, typer.Argument(metavar="ID")], as_json: JsonOption = False
+) -> None:
     """吊销令牌 / revoke a token."""
     config = settings(ctx.parent).config_dir
     try:
@@ -60,8 +64,9 @@ def revoke(ctx: typer.Context, token_id: Annotated[str, typer.Argument(metavar="
     print_json(revoked) if as_json else out.print(f"已吊销令牌 {token_id}")
 
 
-def audit(ctx: typer.Context, limit: Annotated[int, typer.Option(help="最近几条")] = 100,
-          as_json: JsonOption = False) -> None:
+def audit(
+    ctx: typer.Context, limit: Annotated[int, typer.Option(help="最近几条")] = 100, as_json: JsonOption = False
+) -> None:
     """审计日志（最近的记录）/ the latest records of the audit log."""
     total, records = AuditLog(settings(ctx).config_dir).read(limit, -limit)
     if as_json:

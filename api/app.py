@@ -10,14 +10,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api import problems, routes_admin, routes_queries
-from api.routes_queries import attachment
 from api.access import Tokens
 from api.audit import AuditLog
+from api.deps import StoreDep
 from api.flights import SingleFlight
 from api.limits import UploadLimit
-from api.deps import StoreDep
-from graph.settings import Settings, open_store, settings_from_env
+from api.routes_queries import attachment
 from graph.ontology import describe, load
+from graph.settings import Settings, open_store, settings_from_env
 from ingest.blank_workbook import blank_workbook
 from ingest.templates import TEMPLATE_FILE
 from queries.formats import XLSX
@@ -48,15 +48,23 @@ def create_app(settings: Settings) -> FastAPI:
     problems.install(app)
     app.add_middleware(UploadLimit, max_bytes=settings.max_upload_mb << 20)
     if settings.cors_origins:  # none by default: the page is served from the same origin
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
-                           allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
 
     @app.get("/health", tags=["health"], summary="进程存活 / process is up")
     def health() -> dict:
         return {"status": "ok"}
 
-    @app.get("/ready", tags=["health"], summary="图库可用 / store reachable",
-             responses={503: {"description": "图库不可用 / store unavailable"}})
+    @app.get(
+        "/ready",
+        tags=["health"],
+        summary="图库可用 / store reachable",
+        responses={503: {"description": "图库不可用 / store unavailable"}},
+    )
     def ready(store: StoreDep) -> dict:
         store.ping()
         return {"status": "ready"}
@@ -65,11 +73,17 @@ def create_app(settings: Settings) -> FastAPI:
     def get_ontology() -> dict:
         return describe(load())
 
-    @app.get("/api/template", tags=["graph"], summary="空白名册模板（Excel）/ the blank roster workbook",
-             response_class=Response, responses={200: {"content": {XLSX: {}}}})
+    @app.get(
+        "/api/template",
+        tags=["graph"],
+        summary="空白名册模板（Excel）/ the blank roster workbook",
+        response_class=Response,
+        responses={200: {"content": {XLSX: {}}}},
+    )
     def get_template() -> Response:
-        return Response(blank_workbook(load()), media_type=XLSX,
-                        headers={"Content-Disposition": attachment(TEMPLATE_FILE)})
+        return Response(
+            blank_workbook(load()), media_type=XLSX, headers={"Content-Disposition": attachment(TEMPLATE_FILE)}
+        )
 
     app.include_router(routes_queries.router)
     app.include_router(routes_admin.router)

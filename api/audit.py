@@ -23,10 +23,15 @@ class AuditLog:
         self._lock = FileLock(str(self.path) + ".lock", timeout=30)
 
     def record(self, caller: Caller | None, operation: str, ids: list[str] | None = None, **detail) -> None:
-        entry = {"at": dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds"),
-                 "token": caller.token_id if caller else None, "name": caller.name if caller else "命令行",
-                 "role": caller.role.value if caller else "admin", "operation": operation,
-                 "ids": sorted(set(ids or [])), **detail}
+        entry = {
+            "at": dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds"),
+            "token": caller.token_id if caller else None,
+            "name": caller.name if caller else "命令行",
+            "role": caller.role.value if caller else "admin",
+            "operation": operation,
+            "ids": sorted(set(ids or [])),
+            **detail,
+        }
         line = json.dumps(entry, ensure_ascii=False) + "\n"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -54,4 +59,4 @@ class AuditLog:
         with open(self.path, encoding="utf-8") as handle:
             lines = handle.readlines()
         start = max(0, len(lines) + offset) if offset < 0 else offset
-        return len(lines), [json.loads(line) for line in lines[start:start + limit]]
+        return len(lines), [json.loads(line) for line in lines[start : start + limit]]

@@ -8,7 +8,7 @@ scripts calling ``tongxin`` many times do not each pay for openpyxl, pypinyin or
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -26,8 +26,9 @@ from ingest.templates import TEMPLATE_FILE
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = PROJECT_DIR / "data" / "sample"
 
-app = typer.Typer(help="同心图谱：新的社会阶层人士统战工作知识图谱。", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="同心图谱：新的社会阶层人士统战工作知识图谱。", no_args_is_help=True, pretty_exceptions_enable=False
+)
 neo4j_app = typer.Typer(help="本项目自带的本地 Neo4j（开发、测试与 CI 用）。", no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(admin_commands.token_app, name="token")
@@ -39,8 +40,12 @@ for command in query_commands.COMMANDS:
 @app.callback()
 def main(
     ctx: typer.Context,
-    store: Annotated[Optional[str], typer.Option(
-        help="Neo4j 地址（bolt://、neo4j://、neo4j+s://）或嵌入式图库文件夹；默认 $TONGXIN_STORE，否则 ./.tongxin")] = None,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            help="Neo4j 地址（bolt://、neo4j://、neo4j+s://）或嵌入式图库文件夹；默认 $TONGXIN_STORE，否则 ./.tongxin"
+        ),
+    ] = None,
 ) -> None:
     ctx.obj = settings_from_env(store)
 
@@ -49,10 +54,18 @@ def main(
 def ingest(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="名册文件或文件夹（CSV、JSON、XLSX）")],
-    skip_invalid: Annotated[bool, typer.Option(help="写入有效行，报告其余 / write valid rows, report the rest")] = False,
-    dry_run: Annotated[bool, typer.Option(help="只校验，报告将会改变什么 / validate and tell what would change")] = False,
-    mapping: Annotated[Optional[Path], typer.Option(help="其他格式名册的映射文件（YAML）/ a mapping file for other layouts")] = None,
-    batch_size: Annotated[Optional[int], typer.Option(min=1, help="每个写入事务的行数 / rows per write transaction")] = None,
+    skip_invalid: Annotated[
+        bool, typer.Option(help="写入有效行，报告其余 / write valid rows, report the rest")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option(help="只校验，报告将会改变什么 / validate and tell what would change")
+    ] = False,
+    mapping: Annotated[
+        Path | None, typer.Option(help="其他格式名册的映射文件（YAML）/ a mapping file for other layouts")
+    ] = None,
+    batch_size: Annotated[
+        int | None, typer.Option(min=1, help="每个写入事务的行数 / rows per write transaction")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """导入名册（CSV、JSON、XLSX）/ ingest rosters into the store."""
@@ -62,18 +75,34 @@ def ingest(
     _load(chosen, paths, skip_invalid=skip_invalid, dry_run=dry_run, mapping=mapping, as_json=as_json)
 
 
-def _load(chosen: Settings, paths: list[Path], *, skip_invalid: bool = False,
-          dry_run: bool = False, mapping: Path | None = None, as_json: bool = False) -> None:
+def _load(
+    chosen: Settings,
+    paths: list[Path],
+    *,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    mapping: Path | None = None,
+    as_json: bool = False,
+) -> None:
     """Ingest and tell the outcome; any refused row ends the command with exit code 2."""
     from rich.progress import Progress
 
     from ingest.pipeline import ingest as run_ingest
 
     try:
-        with open_store(chosen) as store, Progress(console=err, transient=True, disable=as_json or not err.is_terminal) as bar:
+        with (
+            open_store(chosen) as store,
+            Progress(console=err, transient=True, disable=as_json or not err.is_terminal) as bar,
+        ):
             task = bar.add_task("写入图库", total=None)
-            report = run_ingest(store, paths, skip_invalid=skip_invalid, dry_run=dry_run,
-                                mapping=mapping, progress=lambda n, total: bar.update(task, advance=n, total=total))
+            report = run_ingest(
+                store,
+                paths,
+                skip_invalid=skip_invalid,
+                dry_run=dry_run,
+                mapping=mapping,
+                progress=lambda n, total: bar.update(task, advance=n, total=total),
+            )
     except TongxinError as exc:
         fail(exc)
     if report.written:
@@ -84,9 +113,11 @@ def _load(chosen: Settings, paths: list[Path], *, skip_invalid: bool = False,
         for error in report.errors:
             warn("✗ ", error)
         verb = "已写入" if report.written else ("试运行，将会写入" if dry_run and report.ok else "未写入")
-        out.print(f"{verb} {chosen.store}：读取 {report.rows} 行；新建节点 {report.nodes_created}，"
-                  f"更新节点 {report.nodes_updated}；新建关系 {report.relationships_created}，"
-                  f"更新关系 {report.relationships_updated}；错误 {len(report.errors)} 处。")
+        out.print(
+            f"{verb} {chosen.store}：读取 {report.rows} 行；新建节点 {report.nodes_created}，"
+            f"更新节点 {report.nodes_updated}；新建关系 {report.relationships_created}，"
+            f"更新关系 {report.relationships_updated}；错误 {len(report.errors)} 处。"
+        )
     if report.errors:
         raise typer.Exit(2)
 
@@ -115,7 +146,8 @@ def generate(
     out_dir: Annotated[Path, typer.Option("--out", help="输出文件夹")] = Path("generated"),
 ) -> None:
     """生成鹿城风格的合成名册 / write a synthetic dataset in the standard templates."""
-    from ingest.synthetic import generate as generate_rows, write_dataset
+    from ingest.synthetic import generate as generate_rows
+    from ingest.synthetic import write_dataset
 
     written = write_dataset(load(), generate_rows(people, seed), out_dir)
     out.print(f"已生成 {len(written)} 个名册文件于 {out_dir}")
@@ -158,7 +190,7 @@ def demo(
     serve(ctx, host, port)
 
 
-PortOption = Annotated[Optional[int], typer.Option(help="Bolt 端口，默认 7687 或 $TONGXIN_NEO4J_PORT")]
+PortOption = Annotated[int | None, typer.Option(help="Bolt 端口，默认 7687 或 $TONGXIN_NEO4J_PORT")]
 
 
 @neo4j_app.command("start")

@@ -38,8 +38,9 @@ def fail(exc: TongxinError) -> None:
     raise typer.Exit(exc.exit_code)
 
 
-def answer(ctx: typer.Context, query: Callable, *args, as_json: bool, render: Callable[[dict], None],
-           **options) -> dict:
+def answer(
+    ctx: typer.Context, query: Callable, *args, as_json: bool, render: Callable[[dict], None], **options
+) -> dict:
     """Run ``query(store, *args, **options)``; print it as JSON or through ``render``."""
     try:
         with open_store(settings(ctx)) as store:

@@ -33,14 +33,16 @@ def get_flights(request: Request) -> SingleFlight:
     return request.app.state.flights
 
 
-def get_caller(request: Request,
-               credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Caller:
+def get_caller(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> Caller:
     return request.app.state.tokens.caller(credentials.credentials if credentials else None)
 
 
 def role(needed: Role):
     def checked(caller: Annotated[Caller, Depends(get_caller)]) -> Caller:
         return check(caller, needed)
+
     return checked
 
 

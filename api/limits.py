@@ -56,9 +56,23 @@ class UploadLimit:
 
     async def _refuse(self, send) -> None:
         megabytes = self.max_bytes >> 20
-        body = json.dumps({"type": "about:blank", "title": TITLES[413], "status": 413,
-                           "detail": f"请求体超过 {megabytes} MB，未读取、未写入"}, ensure_ascii=False).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/problem+json"),
-                                (b"content-length", str(len(body)).encode())]})
+        body = json.dumps(
+            {
+                "type": "about:blank",
+                "title": TITLES[413],
+                "status": 413,
+                "detail": f"请求体超过 {megabytes} MB，未读取、未写入",
+            },
+            ensure_ascii=False,
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/problem+json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

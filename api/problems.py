@@ -8,26 +8,59 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api.access import Forbidden, Unauthenticated
-from graph.errors import InvalidQuery, NotFound, NotSupported, QueryTimeout, StoreUnavailable, TongxinError, ValidationFailed
+from graph.errors import (
+    InvalidQuery,
+    NotFound,
+    NotSupported,
+    QueryTimeout,
+    StoreUnavailable,
+    TongxinError,
+    ValidationFailed,
+)
 
-STATUS = {Unauthenticated: 401, Forbidden: 403, ValidationFailed: 422, InvalidQuery: 422, NotFound: 404, StoreUnavailable: 503, QueryTimeout: 504, NotSupported: 501}
-TITLES = {401: "需要登录", 403: "无权访问", 413: "内容过大", 422: "输入无效", 404: "未找到", 501: "不支持", 503: "图库不可用", 504: "查询超时", 500: "内部错误"}
+STATUS = {
+    Unauthenticated: 401,
+    Forbidden: 403,
+    ValidationFailed: 422,
+    InvalidQuery: 422,
+    NotFound: 404,
+    StoreUnavailable: 503,
+    QueryTimeout: 504,
+    NotSupported: 501,
+}
+TITLES = {
+    401: "需要登录",
+    403: "无权访问",
+    413: "内容过大",
+    422: "输入无效",
+    404: "未找到",
+    501: "不支持",
+    503: "图库不可用",
+    504: "查询超时",
+    500: "内部错误",
+}
 
 
 PROBLEM_SCHEMA = {
-    "type": "object", "required": ["type", "title", "status", "detail"],
-    "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
-                   "detail": {"type": "string"},
-                   "errors": {"type": "array", "items": {"type": "object"}, "description": "逐格或逐项的错误"}},
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object"}, "description": "逐格或逐项的错误"},
+    },
 }
 # Declared on every route, so clients (and schemathesis) know each refusal's shape.
-RESPONSES = {status: {"description": TITLES[status], "content": {"application/problem+json": {"schema": PROBLEM_SCHEMA}}}
-             for status in (401, 403, 404, 422, 501, 503, 504)}
+RESPONSES = {
+    status: {"description": TITLES[status], "content": {"application/problem+json": {"schema": PROBLEM_SCHEMA}}}
+    for status in (401, 403, 404, 422, 501, 503, 504)
+}
 
 
 def problem(status: int, detail: str, **extra) -> JSONResponse:
-    body = {"type": "about:blank", "title": TITLES.get(status, "错误"), "status": status,
-            "detail": detail, **extra}
+    body = {"type": "about:blank", "title": TITLES.get(status, "错误"), "status": status, "detail": detail, **extra}
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
 
 

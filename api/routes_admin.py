@@ -26,15 +26,25 @@ class CypherRequest(BaseModel):
     limit: int = Field(default=1000, ge=1, le=10_000)
 
 
-@router.get("/audit", response_model=AuditAnswer, summary="审计日志，按时间顺序分页 / the audit log, oldest first, paged")
-def get_audit(audit: AuditDep, caller: Admin, limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
-              offset: Annotated[int, Query(ge=0)] = 0) -> dict:
+@router.get(
+    "/audit", response_model=AuditAnswer, summary="审计日志，按时间顺序分页 / the audit log, oldest first, paged"
+)
+def get_audit(
+    audit: AuditDep,
+    caller: Admin,
+    limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict:
     total, records = audit.read(limit, offset)
     return {"total": total, "offset": offset, "records": records}
 
 
-@router.post("/cypher", response_model=CypherAnswer, summary="只读 Cypher 控制台 / read-only Cypher console",
-             responses={501: {"description": "嵌入式图库不支持 / not on the embedded store"}})
+@router.post(
+    "/cypher",
+    response_model=CypherAnswer,
+    summary="只读 Cypher 控制台 / read-only Cypher console",
+    responses={501: {"description": "嵌入式图库不支持 / not on the embedded store"}},
+)
 def post_cypher(body: CypherRequest, store: StoreDep, audit: AuditDep, caller: Admin) -> dict:
     audit.record(caller, "cypher", [], query=body.query)
     return store.cypher(body.query, body.params, body.limit)
@@ -46,13 +56,23 @@ def _safe_name(name: str | None) -> str:
     return re.sub(r"[\\\\/:*?\"<>|\x00-\x1f]", "_", base) or "upload.csv"
 
 
-@router.post("/ingest", summary="上传名册并导入 / upload rosters and ingest them",
-             responses={200: {"model": IngestReport, "description": "导入报告 / the ingest report"},
-                        413: {**RESPONSES[422], "description": "文件过大 / upload too large"},
-                        422: {**RESPONSES[422], "description": "名册有错误，未写入 / refused, nothing written"}})
-async def post_ingest(store: StoreDep, audit: AuditDep, caller: Admin,
-                      files: Annotated[list[UploadFile], File(description="CSV、JSON 或 XLSX 名册")],
-                      skip_invalid: bool = False, dry_run: bool = False):
+@router.post(
+    "/ingest",
+    summary="上传名册并导入 / upload rosters and ingest them",
+    responses={
+        200: {"model": IngestReport, "description": "导入报告 / the ingest report"},
+        413: {**RESPONSES[422], "description": "文件过大 / upload too large"},
+        422: {**RESPONSES[422], "description": "名册有错误，未写入 / refused, nothing written"},
+    },
+)
+async def post_ingest(
+    store: StoreDep,
+    audit: AuditDep,
+    caller: Admin,
+    files: Annotated[list[UploadFile], File(description="CSV、JSON 或 XLSX 名册")],
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+):
     with tempfile.TemporaryDirectory(prefix="tongxin-upload-") as folder:
         paths = []
         for upload in files:  # the upload limit is kept by api.limits before the form is parsed

@@ -14,9 +14,19 @@ from fastapi.responses import JSONResponse
 from api.access import Caller
 from api.deps import AuditDep, FlightsDep, SettingsDep, StoreDep, Viewer
 from api.problems import RESPONSES
+from api.schemas import (
+    BrokersAnswer,
+    CommonAnswer,
+    CoverageAnswer,
+    EgoAnswer,
+    EntityAnswer,
+    PathAnswer,
+    QualityAnswer,
+    ReportAnswer,
+    SearchAnswer,
+    Stats,
+)
 from graph.masking import mask
-from api.schemas import (BrokersAnswer, CommonAnswer, CoverageAnswer, EgoAnswer, EntityAnswer, PathAnswer,
-                         QualityAnswer, ReportAnswer, SearchAnswer, Stats)
 from queries.brokers import brokers
 from queries.coverage import coverage
 from queries.export import export
@@ -31,7 +41,9 @@ from queries.search import search
 from queries.stats import stats
 
 router = APIRouter(prefix="/api", tags=["queries"], responses=RESPONSES)
-Via = Annotated[str | None, Query(max_length=500, description="只沿这些关系类型，逗号分隔 / relationship types, comma separated")]
+Via = Annotated[
+    str | None, Query(max_length=500, description="只沿这些关系类型，逗号分隔 / relationship types, comma separated")
+]
 AsOf = Annotated[str | None, Query(max_length=40, description="统计日期，默认今天 / as-of date, default today")]
 
 
@@ -55,10 +67,16 @@ def get_stats(store: StoreDep, caller: Viewer) -> dict:
     return stats(store)
 
 
-@router.get("/search", response_model=SearchAnswer, summary="搜索：中文、拼音、首字母、编号 / search by name, pinyin or id")
-def get_search(store: StoreDep, caller: Viewer, q: Annotated[str, Query(min_length=1, max_length=100)],
-               limit: Annotated[int, within(RESULTS)] = RESULTS.default,
-               offset: Annotated[int, within(OFFSET)] = OFFSET.default) -> dict:
+@router.get(
+    "/search", response_model=SearchAnswer, summary="搜索：中文、拼音、首字母、编号 / search by name, pinyin or id"
+)
+def get_search(
+    store: StoreDep,
+    caller: Viewer,
+    q: Annotated[str, Query(min_length=1, max_length=100)],
+    limit: Annotated[int, within(RESULTS)] = RESULTS.default,
+    offset: Annotated[int, within(OFFSET)] = OFFSET.default,
+) -> dict:
     return for_caller(caller, search(store, q, limit=limit, offset=offset))
 
 
@@ -70,31 +88,50 @@ def get_entity(store: StoreDep, audit: AuditDep, caller: Viewer, id: Annotated[s
 
 
 @router.get("/entities/{id}/network", response_model=EgoAnswer, summary="周围的关系网 / ego network")
-def get_network(store: StoreDep, caller: Viewer, id: Annotated[str, Path(max_length=200)],
-                hops: Annotated[int, within(HOPS)] = HOPS.default, via: Via = None,
-                max_nodes: Annotated[int, within(MAX_NODES)] = MAX_NODES.default) -> dict:
+def get_network(
+    store: StoreDep,
+    caller: Viewer,
+    id: Annotated[str, Path(max_length=200)],
+    hops: Annotated[int, within(HOPS)] = HOPS.default,
+    via: Via = None,
+    max_nodes: Annotated[int, within(MAX_NODES)] = MAX_NODES.default,
+) -> dict:
     return for_caller(caller, ego(store, id, hops=hops, via=via, max_nodes=max_nodes))
 
 
 @router.get("/paths", response_model=PathAnswer, summary="最短关系路径 / shortest paths")
-def get_paths(store: StoreDep, caller: Viewer,
-              source: Annotated[str, Query(alias="from", max_length=200)],
-              target: Annotated[str, Query(alias="to", max_length=200)],
-              max_hops: Annotated[int, within(MAX_HOPS)] = MAX_HOPS.default, via: Via = None,
-              limit: Annotated[int, within(PATHS)] = PATHS.default) -> dict:
+def get_paths(
+    store: StoreDep,
+    caller: Viewer,
+    source: Annotated[str, Query(alias="from", max_length=200)],
+    target: Annotated[str, Query(alias="to", max_length=200)],
+    max_hops: Annotated[int, within(MAX_HOPS)] = MAX_HOPS.default,
+    via: Via = None,
+    limit: Annotated[int, within(PATHS)] = PATHS.default,
+) -> dict:
     return for_caller(caller, path(store, source, target, max_hops=max_hops, via=via, limit=limit))
 
 
 @router.get("/common", response_model=CommonAnswer, summary="共同联系 / shared neighbours")
-def get_common(store: StoreDep, caller: Viewer, a: Annotated[str, Query(max_length=200)],
-               b: Annotated[str, Query(max_length=200)], via: Via = None) -> dict:
+def get_common(
+    store: StoreDep,
+    caller: Viewer,
+    a: Annotated[str, Query(max_length=200)],
+    b: Annotated[str, Query(max_length=200)],
+    via: Via = None,
+) -> dict:
     return for_caller(caller, common(store, a, b, via=via))
 
 
 @router.get("/coverage", response_model=CoverageAnswer, summary="列名联系覆盖情况 / liaison-system coverage")
-def get_coverage(store: StoreDep, flights: FlightsDep, caller: Viewer, as_of: AsOf = None,
-                 window_days: Annotated[int, within(WINDOW_DAYS)] = WINDOW_DAYS.default,
-                 max_load: Annotated[int, within(MAX_LOAD)] = MAX_LOAD.default) -> dict:
+def get_coverage(
+    store: StoreDep,
+    flights: FlightsDep,
+    caller: Viewer,
+    as_of: AsOf = None,
+    window_days: Annotated[int, within(WINDOW_DAYS)] = WINDOW_DAYS.default,
+    max_load: Annotated[int, within(MAX_LOAD)] = MAX_LOAD.default,
+) -> dict:
     def checked() -> dict:
         answer = coverage(store, as_of=as_of, window_days=window_days, max_load=max_load)
         return CoverageAnswer.model_validate(answer).model_dump(mode="json", by_alias=True)
@@ -105,8 +142,12 @@ def get_coverage(store: StoreDep, flights: FlightsDep, caller: Viewer, as_of: As
 
 
 @router.get("/brokers", response_model=BrokersAnswer, summary="桥梁人物与圈子 / brokers and communities")
-def get_brokers(store: StoreDep, caller: Viewer, scope: Annotated[str | None, Query(max_length=200)] = None,
-                top: Annotated[int, within(TOP)] = TOP.default) -> dict:
+def get_brokers(
+    store: StoreDep,
+    caller: Viewer,
+    scope: Annotated[str | None, Query(max_length=200)] = None,
+    top: Annotated[int, within(TOP)] = TOP.default,
+) -> dict:
     return for_caller(caller, brokers(store, scope=scope, top=top))
 
 
@@ -115,32 +156,60 @@ def get_quality(store: StoreDep, caller: Viewer, as_of: AsOf = None) -> dict:
     return for_caller(caller, quality(store, as_of=as_of))
 
 
-@router.get("/report", response_model=ReportAnswer, summary="年度工作报表 / the yearly report: figures, ledger, printable report",
-            responses={200: {"content": {f.media_type: {} for f in REPORT_FORMATS.values()}}})
-def get_report(store: StoreDep, settings: SettingsDep, caller: Viewer, as_of: AsOf = None,
-               year: Annotated[int | None, within(YEAR)] = YEAR.default,
-               format: Annotated[str, Query(description="json、xlsx（台账）、html 或 pdf（带图表，可打印 A4）",
-                                            json_schema_extra={"enum": list(REPORT_FORMATS)})] = "json"):
+@router.get(
+    "/report",
+    response_model=ReportAnswer,
+    summary="年度工作报表 / the yearly report: figures, ledger, printable report",
+    responses={200: {"content": {f.media_type: {} for f in REPORT_FORMATS.values()}}},
+)
+def get_report(
+    store: StoreDep,
+    settings: SettingsDep,
+    caller: Viewer,
+    as_of: AsOf = None,
+    year: Annotated[int | None, within(YEAR)] = YEAR.default,
+    format: Annotated[
+        str,
+        Query(
+            description="json、xlsx（台账）、html 或 pdf（带图表，可打印 A4）",
+            json_schema_extra={"enum": list(REPORT_FORMATS)},
+        ),
+    ] = "json",
+):
     """Counts, and names only of bases, towns and listed leaders, so every role gets the same report."""
     chosen = report_format(format)
     made = report(store, as_of=as_of, year=year)
     if format == "json":
         return made
-    return Response(chosen.write(store, made, settings.report_font), media_type=chosen.media_type,
-                    headers={"Content-Disposition": attachment(chosen.filename(made))})
+    return Response(
+        chosen.write(store, made, settings.report_font),
+        media_type=chosen.media_type,
+        headers={"Content-Disposition": attachment(chosen.filename(made))},
+    )
 
 
-@router.get("/export", summary="导出网络图 / export a scope as GraphML, GEXF, Cytoscape, JSON, CSV, DOT, RDF or HTML",
-            response_class=Response,
-            responses={200: {"content": {f.media_type: {} for f in FORMATS.values()}}})
-def get_export(store: StoreDep, audit: AuditDep, caller: Viewer,
-               format: Annotated[str, Query(description="、".join(FORMATS), json_schema_extra={"enum": list(FORMATS)})] = "graphml",
-               scope: Annotated[str | None, Query(max_length=300, description="all、base:ID、region:ID、ego:ID[:hops]、path:FROM:TO、gaps")] = None
-               ) -> Response:
+@router.get(
+    "/export",
+    summary="导出网络图 / export a scope as GraphML, GEXF, Cytoscape, JSON, CSV, DOT, RDF or HTML",
+    response_class=Response,
+    responses={200: {"content": {f.media_type: {} for f in FORMATS.values()}}},
+)
+def get_export(
+    store: StoreDep,
+    audit: AuditDep,
+    caller: Viewer,
+    format: Annotated[
+        str, Query(description="、".join(FORMATS), json_schema_extra={"enum": list(FORMATS)})
+    ] = "graphml",
+    scope: Annotated[
+        str | None, Query(max_length=300, description="all、base:ID、region:ID、ego:ID[:hops]、path:FROM:TO、gaps")
+    ] = None,
+) -> Response:
     made = export(store, format, scope, masked=not caller.sees_personal_information)
     audit.exported(caller, format, scope, not caller.sees_personal_information, bytes=len(made.content))
-    return Response(made.content, media_type=made.media_type,
-                    headers={"Content-Disposition": attachment(made.filename)})
+    return Response(
+        made.content, media_type=made.media_type, headers={"Content-Disposition": attachment(made.filename)}
+    )
 
 
 def attachment(filename: str) -> str:

@@ -16,7 +16,7 @@ import threading
 import time
 from collections import defaultdict
 from pathlib import Path
-from urllib.parse import urlencode, quote
+from urllib.parse import quote, urlencode
 
 from api.access import Role
 from api.admin_commands import issue_token
@@ -30,8 +30,12 @@ MIX = {"search": 30, "entity": 25, "ego": 15, "path": 15, "common": 10, "coverag
 def _requests(rng: random.Random, people: list[str], names: list[str]):
     a, b = rng.choice(people), rng.choice(people)
     return {
-        "search": lambda: "/api/search?" + urlencode({"q": rng.choice([rng.choice(names), rng.choice(names)[:1],
-                                                                        rng.choice(["zw", "lc", "chen", "lin"])])}),
+        "search": lambda: (
+            "/api/search?"
+            + urlencode(
+                {"q": rng.choice([rng.choice(names), rng.choice(names)[:1], rng.choice(["zw", "lc", "chen", "lin"])])}
+            )
+        ),
         "entity": lambda: f"/api/entities/{quote(a)}",
         "ego": lambda: f"/api/entities/{quote(a)}/network?hops=2",
         "path": lambda: "/api/paths?" + urlencode({"from": a, "to": b}),
@@ -81,8 +85,15 @@ def _wait_ready(port: int, server: subprocess.Popen, timeout: float = 120) -> No
     raise RuntimeError("tongxin serve did not become ready")
 
 
-def load(store_spec: str, people: list[str], names: list[str], clients: int = 32, seconds: float = 60,
-         workers: int = 1, think: float = 0) -> dict:
+def load(
+    store_spec: str,
+    people: list[str],
+    names: list[str],
+    clients: int = 32,
+    seconds: float = 60,
+    workers: int = 1,
+    think: float = 0,
+) -> dict:
     """Throughput, latency percentiles and errors of a read mix against a fresh server;
     ``think`` > 0 makes each client pause a random 0–2×think seconds between requests,
     as staff reading an answer do."""
@@ -90,18 +101,34 @@ def load(store_spec: str, people: list[str], names: list[str], clients: int = 32
     with tempfile.TemporaryDirectory() as config_dir:
         token = issue_token(config_dir, Role.officer, "benchmark")["token"]
         env = {**os.environ, "TONGXIN_CONFIG_DIR": config_dir}
-        command = [sys.executable, "-m", "uvicorn", "api.app:from_environment", "--factory",
-                   "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-                   "--log-level", "warning", "--no-access-log"]
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.app:from_environment",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ]
         log = open(Path(config_dir) / "server.log", "w+")  # a file, not a pipe nobody drains
-        server = subprocess.Popen(command, env={**env, "TONGXIN_STORE": store_spec},
-                                  stdout=log, stderr=subprocess.STDOUT, text=True)
+        server = subprocess.Popen(
+            command, env={**env, "TONGXIN_STORE": store_spec}, stdout=log, stderr=subprocess.STDOUT, text=True
+        )
         try:
             _wait_ready(port, server)
             results: list = []
             until = time.perf_counter() + seconds
-            threads = [threading.Thread(target=_client, args=(port, token, people, names, until, i, think, results))
-                       for i in range(clients)]
+            threads = [
+                threading.Thread(target=_client, args=(port, token, people, names, until, i, think, results))
+                for i in range(clients)
+            ]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -119,8 +146,13 @@ def load(store_spec: str, people: list[str], names: list[str], clients: int = 32
     for kind, took, _ in results:
         by_kind[kind].append(took)
     return {
-        "clients": clients, "seconds": seconds, "workers": workers, "think_s": think, "requests": len(results),
-        "per_s": round(len(results) / seconds, 1), "errors": sum(not ok for *_, ok in results),
+        "clients": clients,
+        "seconds": seconds,
+        "workers": workers,
+        "think_s": think,
+        "requests": len(results),
+        "per_s": round(len(results) / seconds, 1),
+        "errors": sum(not ok for *_, ok in results),
         "ms": percentiles([took for _, took, _ in results]),
         "by_kind": {k: percentiles(v) for k, v in sorted(by_kind.items())},
         "server_log_tail": server_log,

@@ -32,8 +32,12 @@ def seconds(*args: str, runs: int) -> dict:
         started = time.perf_counter()
         subprocess.run([str(TONGXIN), *args], check=True, capture_output=True)
         times.append(time.perf_counter() - started)
-    return {"median_s": round(statistics.median(times), 3), "min_s": round(min(times), 3),
-            "max_s": round(max(times), 3), "runs": runs}
+    return {
+        "median_s": round(statistics.median(times), 3),
+        "min_s": round(min(times), 3),
+        "max_s": round(max(times), 3),
+        "runs": runs,
+    }
 
 
 def main() -> None:
@@ -43,8 +47,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as store:
         subprocess.run([str(TONGXIN), "--store", store, "ingest", str(SAMPLE)], check=True, capture_output=True)
-        results = {"help": seconds("--help", runs=args.runs),
-                   "stats": seconds("--store", store, "stats", runs=args.runs)}
+        results = {
+            "help": seconds("--help", runs=args.runs),
+            "stats": seconds("--store", store, "stats", runs=args.runs),
+        }
     for name, figures in results.items():
         figures.update(target_s=TARGET_S[name], met=figures["median_s"] <= TARGET_S[name])
     print(json.dumps(results, ensure_ascii=False))

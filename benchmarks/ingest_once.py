@@ -24,9 +24,19 @@ def main(store_spec: str, folder: str) -> None:
     if not report.ok:
         raise SystemExit(f"ingest refused the dataset: {report.errors[:3]}")
     records = report.nodes_created + report.relationships_created
-    print(json.dumps({"rows": report.rows, "records": records, "seconds": round(seconds, 2),
-                      "rows_per_s": round(report.rows / seconds), "records_per_s": round(records / seconds),
-                      "peak_rss_mb": peak_rss_mb()}))
+    print(
+        json.dumps(
+            {
+                "rows": report.rows,
+                "records": records,
+                "seconds": round(seconds, 2),
+                "rows_per_s": round(report.rows / seconds),
+                "records_per_s": round(records / seconds),
+                "peak_rss_mb": peak_rss_mb(),
+            }
+        )
+    )
+
 
 if __name__ == "__main__":
     main(*sys.argv[1:])

@@ -17,8 +17,12 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     {'p50': 50.5, 'p95': 95.1, 'p99': 99.0, 'runs': 100}
     """
     cuts = statistics.quantiles(samples, n=100, method="inclusive") if len(samples) > 1 else samples * 99
-    return {"p50": round(cuts[49] * 1000, 1), "p95": round(cuts[94] * 1000, 1), "p99": round(cuts[98] * 1000, 1),
-            "runs": len(samples)}
+    return {
+        "p50": round(cuts[49] * 1000, 1),
+        "p95": round(cuts[94] * 1000, 1),
+        "p99": round(cuts[98] * 1000, 1),
+        "runs": len(samples),
+    }
 
 
 def per_s(records: int, seconds: float) -> dict:

@@ -91,18 +91,22 @@ def write_load_csv(nodes: list[Node], rels: list[Relationship], import_dir: Path
     for rel in rels:
         by_type[rel.type].append(rel)
     for i, (labels, group) in enumerate(sorted(by_labels.items())):
-        kinds = _write(import_dir / f"nodes{i}.csv", group, lambda n: {k: v for k, v in n.properties.items() if k != "id"})
+        kinds = _write(
+            import_dir / f"nodes{i}.csv", group, lambda n: {k: v for k, v in n.properties.items() if k != "id"}
+        )
         statements.append(
             f"LOAD CSV WITH HEADERS FROM 'file:///nodes{i}.csv' AS row CALL (row) {{ "
             f"MERGE (n:{ROOT_LABEL} {{id: row._id}}) SET n:{':'.join(labels)}, {_sets('n', kinds)}, "
-            f"n.ingested_at = $stamp }} IN TRANSACTIONS OF {TRANSACTION_ROWS} ROWS")
+            f"n.ingested_at = $stamp }} IN TRANSACTIONS OF {TRANSACTION_ROWS} ROWS"
+        )
     for type_, group in sorted(by_type.items()):
         kinds = _write(import_dir / f"rels_{type_}.csv", group, lambda r: r.properties)
         statements.append(
             f"LOAD CSV WITH HEADERS FROM 'file:///rels_{type_}.csv' AS row CALL (row) {{ "
             f"MATCH (a:{ROOT_LABEL} {{id: row._from}}) MATCH (b:{ROOT_LABEL} {{id: row._to}}) "
             f"MERGE (a)-[r:{type_} {{key: row._key}}]->(b) SET {_sets('r', kinds)}, r.ingested_at = $stamp "
-            f"}} IN TRANSACTIONS OF {TRANSACTION_ROWS} ROWS")
+            f"}} IN TRANSACTIONS OF {TRANSACTION_ROWS} ROWS"
+        )
     return statements
 
 
@@ -122,17 +126,22 @@ def naive(store: Neo4jStore, nodes: list[Node], rels: list[Relationship], budget
     start = time.perf_counter()
     with store.driver.session(database=store.database) as session:
         for node in nodes:
-            session.run(f"MERGE (n:{ROOT_LABEL} {{id: $id}}) SET n:{':'.join(sorted(node.labels))}, "
-                        "n += $props, n.ingested_at = $stamp", id=node.id, props=node.properties,
-                        stamp=stamp).consume()
+            session.run(
+                f"MERGE (n:{ROOT_LABEL} {{id: $id}}) SET n:{':'.join(sorted(node.labels))}, "
+                "n += $props, n.ingested_at = $stamp",
+                id=node.id,
+                props=node.properties,
+                stamp=stamp,
+            ).consume()
             done += 1
             if time.perf_counter() - start > budget:
                 return done, time.perf_counter() - start
         for rel in rels:
-            session.run(f"MATCH (a:{ROOT_LABEL} {{id: $from}}) MATCH (b:{ROOT_LABEL} {{id: $to}}) "
-                        f"MERGE (a)-[r:{rel.type} {{key: $key}}]->(b) SET r += $props, r.ingested_at = $stamp",
-                        {"from": rel.source, "to": rel.target, "key": rel.key, "props": rel.properties,
-                         "stamp": stamp}).consume()
+            session.run(
+                f"MATCH (a:{ROOT_LABEL} {{id: $from}}) MATCH (b:{ROOT_LABEL} {{id: $to}}) "
+                f"MERGE (a)-[r:{rel.type} {{key: $key}}]->(b) SET r += $props, r.ingested_at = $stamp",
+                {"from": rel.source, "to": rel.target, "key": rel.key, "props": rel.properties, "stamp": stamp},
+            ).consume()
             done += 1
             if time.perf_counter() - start > budget:
                 break
@@ -146,9 +155,12 @@ def main(uri: str, folder: str, import_dir: str, naive_seconds: str) -> None:
     statements = write_load_csv(nodes, rels, Path(import_dir))
     with open_store(settings_from_env(uri)) as store:
         done, seconds = naive(store, nodes, rels, float(naive_seconds))
-    print(json.dumps({"statements": statements, "records": len(nodes) + len(rels),
-                      "naive": per_s(done, seconds)},
-                     ensure_ascii=False))
+    print(
+        json.dumps(
+            {"statements": statements, "records": len(nodes) + len(rels), "naive": per_s(done, seconds)},
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

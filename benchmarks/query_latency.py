@@ -31,13 +31,15 @@ def inputs(store: Store) -> tuple[list[str], list[str]]:
     return sorted(n.id for n in persons), sorted({n.properties["name"] for n in persons})
 
 
-def latency(store: Store, people: list[str], names: list[str], runs: int = 50, seed: int = 1,
-            only: tuple[str, ...] = QUERIES) -> dict[str, dict]:
+def latency(
+    store: Store, people: list[str], names: list[str], runs: int = 50, seed: int = 1, only: tuple[str, ...] = QUERIES
+) -> dict[str, dict]:
     """Percentiles per query; coverage (a whole-graph report) runs a tenth as often."""
     rng = random.Random(seed)
     cases = {
-        "search": lambda: search(store, rng.choice([rng.choice(names), rng.choice(names)[:1],
-                                                    rng.choice(["zw", "lc", "chen", "lin"])])),
+        "search": lambda: search(
+            store, rng.choice([rng.choice(names), rng.choice(names)[:1], rng.choice(["zw", "lc", "chen", "lin"])])
+        ),
         "path": lambda: path(store, rng.choice(people), rng.choice(people)),
         "ego": lambda: ego(store, rng.choice(people), hops=2),
         "common": lambda: common(store, rng.choice(people), rng.choice(people)),

@@ -39,11 +39,20 @@ def timed(scale: str, folder: Path, as_of: str) -> dict:
             for name, chosen in REPORT_FORMATS.items():
                 started = time.perf_counter()
                 made = chosen.write(store, report(store, as_of=as_of), font)
-                figures[name] = {"seconds": round(time.perf_counter() - started, 2),  # counting and writing
-                                 "bytes": len(made)}
+                figures[name] = {
+                    "seconds": round(time.perf_counter() - started, 2),  # counting and writing
+                    "bytes": len(made),
+                }
     slowest = max(v["seconds"] for v in figures.values() if isinstance(v, dict))
-    return {"scale": scale, "people": SCALES[scale], "as_of": as_of, "tables": len(answer["tables"]),
-            **figures, "target_s": TARGET_S[scale], "met": slowest <= TARGET_S[scale]}
+    return {
+        "scale": scale,
+        "people": SCALES[scale],
+        "as_of": as_of,
+        "tables": len(answer["tables"]),
+        **figures,
+        "target_s": TARGET_S[scale],
+        "met": slowest <= TARGET_S[scale],
+    }
 
 
 def main() -> None:

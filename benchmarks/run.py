@@ -40,8 +40,16 @@ def dataset(scale: str, data_dir: Path) -> Path:
     done = folder / ".generated"
     if not done.exists():
         shutil.rmtree(folder, ignore_errors=True)
-        command = [str(Path(sys.executable).with_name("tongxin")), "generate",
-                   "--people", str(SCALES[scale]), "--seed", str(SEED), "--out", str(folder)]
+        command = [
+            str(Path(sys.executable).with_name("tongxin")),
+            "generate",
+            "--people",
+            str(SCALES[scale]),
+            "--seed",
+            str(SEED),
+            "--out",
+            str(folder),
+        ]
         started = time.perf_counter()
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
         done.write_text(" ".join(command[1:]) + "\n")
@@ -66,8 +74,15 @@ def embedded(folder: Path, runs: int) -> dict:
     return result
 
 
-def neo4j(folder: Path, uri: str, import_dir: Path, runs: int, naive_seconds: float,
-          api_seconds: float, keep: Callable[[dict], None]) -> dict:
+def neo4j(
+    folder: Path,
+    uri: str,
+    import_dir: Path,
+    runs: int,
+    naive_seconds: float,
+    api_seconds: float,
+    keep: Callable[[dict], None],
+) -> dict:
     """The same rows three ways into the same cleared database and constraints; then queries.
     ``keep`` saves the figures so far after each phase, so a later failure loses none."""
     result = {}
@@ -106,8 +121,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50, help="random inputs per query")
     parser.add_argument("--naive-seconds", type=float, default=60, help="how long the naive loop runs")
     parser.add_argument("--api-seconds", type=float, default=30, help="how long the API is loaded; 0 skips it")
-    parser.add_argument("--embedded-max", type=int, default=SCALES["city"],
-                        help="largest scale (people) run on the embedded store, which holds the graph in memory")
+    parser.add_argument(
+        "--embedded-max",
+        type=int,
+        default=SCALES["city"],
+        help="largest scale (people) run on the embedded store, which holds the graph in memory",
+    )
     parser.add_argument("--stores", default="embedded,neo4j", help="which stores to run (comma-separated)")
     parser.add_argument("--neo4j", help="a Neo4j URI whose database may be cleared (default: the local server)")
     parser.add_argument("--import-dir", type=Path, help="that server's import folder, for LOAD CSV")
@@ -131,7 +150,7 @@ def main() -> None:
         result = json.loads(saved.read_text()) if saved.exists() else {}  # a store not run keeps its figures
         result.update({"scale": scale, "people": SCALES[scale], "dataset_mb": _size_mb(folder)})
 
-        def keep(store: str, figures: dict) -> None:
+        def keep(store: str, figures: dict, result=result, saved=saved) -> None:
             result[store] = figures
             saved.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
 
@@ -139,8 +158,18 @@ def main() -> None:
             keep("embedded", embedded(folder, args.runs))
             print("  embedded", json.dumps(result["embedded"], ensure_ascii=False))
         if "neo4j" in stores:
-            keep("neo4j", neo4j(folder, uri, import_dir, args.runs, args.naive_seconds, args.api_seconds,
-                                lambda part: keep("neo4j", part)))
+            keep(
+                "neo4j",
+                neo4j(
+                    folder,
+                    uri,
+                    import_dir,
+                    args.runs,
+                    args.naive_seconds,
+                    args.api_seconds,
+                    lambda part: keep("neo4j", part),
+                ),
+            )
             print("  neo4j", json.dumps(result["neo4j"], ensure_ascii=False))
 
 

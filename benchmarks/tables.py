@@ -1,6 +1,6 @@
 """The figures of ``benchmarks/results/*.json`` as the Markdown tables of RESULTS.md.
 
-    .venv/bin/python -m benchmarks.tables
+.venv/bin/python -m benchmarks.tables
 """
 
 from __future__ import annotations
@@ -30,13 +30,37 @@ def ingest(results: list[dict]) -> str:
         n = r["neo4j"]
         if "ours" not in n:
             continue
-        rows.append([r["scale"], f"{n['ours']['records']:,}", f"{n['ours']['rows']:,}",
-                     f"{n['ours']['seconds']} s", f"{n['ours']['records_per_s']:,}",
-                     f"{n['load_csv']['seconds']} s", f"{n['load_csv']['records_per_s']:,}",
-                     f"{n['naive']['records_per_s']:,}", f"{n['ratio_to_load_csv']}×", f"{n['ratio_to_naive']}×",
-                     f"{n['ours']['peak_rss_mb']:,.0f} MB"])
-    return _table(["scale", "records", "roster rows", "tongxin ingest", "records/s", "LOAD CSV", "records/s",
-                   "naive records/s", "÷ LOAD CSV", "÷ naive", "client RSS"], rows)
+        rows.append(
+            [
+                r["scale"],
+                f"{n['ours']['records']:,}",
+                f"{n['ours']['rows']:,}",
+                f"{n['ours']['seconds']} s",
+                f"{n['ours']['records_per_s']:,}",
+                f"{n['load_csv']['seconds']} s",
+                f"{n['load_csv']['records_per_s']:,}",
+                f"{n['naive']['records_per_s']:,}",
+                f"{n['ratio_to_load_csv']}×",
+                f"{n['ratio_to_naive']}×",
+                f"{n['ours']['peak_rss_mb']:,.0f} MB",
+            ]
+        )
+    return _table(
+        [
+            "scale",
+            "records",
+            "roster rows",
+            "tongxin ingest",
+            "records/s",
+            "LOAD CSV",
+            "records/s",
+            "naive records/s",
+            "÷ LOAD CSV",
+            "÷ naive",
+            "client RSS",
+        ],
+        rows,
+    )
 
 
 def embedded(results: list[dict]) -> str:
@@ -45,9 +69,18 @@ def embedded(results: list[dict]) -> str:
         e = r.get("embedded")
         if e:
             i = e["ingest"]
-            rows.append([r["scale"], f"{i['rows']:,}", f"{i['seconds']} s", f"{i['rows_per_s']:,}",
-                         f"{i['records_per_s']:,}", f"{i['peak_rss_mb']:,.0f} MB", f"{e['file_mb']} MB",
-                         f"{e['open_s']} s"])
+            rows.append(
+                [
+                    r["scale"],
+                    f"{i['rows']:,}",
+                    f"{i['seconds']} s",
+                    f"{i['rows_per_s']:,}",
+                    f"{i['records_per_s']:,}",
+                    f"{i['peak_rss_mb']:,.0f} MB",
+                    f"{e['file_mb']} MB",
+                    f"{e['open_s']} s",
+                ]
+            )
     return _table(["scale", "roster rows", "ingest", "rows/s", "records/s", "peak RSS", "file", "open"], rows)
 
 
@@ -75,17 +108,47 @@ def api(results: list[dict]) -> str:
         for key in ("api", "api_paced"):
             a = r["neo4j"].get(key)
             if a:
-                rows.append([r["scale"], a["clients"], f"{a.get('think_s', 0)} s", a["seconds"], a["requests"],
-                             a["per_s"], a["errors"], a["ms"]["p50"], a["ms"]["p95"], a["ms"]["p99"],
-                             ", ".join(f"{k} {v['p95']}" for k, v in a["by_kind"].items())])
-    return _table(["scale", "clients", "think", "seconds", "requests", "per s", "errors", "p50 ms", "p95 ms",
-                   "p99 ms", "p95 ms by request"], rows)
+                rows.append(
+                    [
+                        r["scale"],
+                        a["clients"],
+                        f"{a.get('think_s', 0)} s",
+                        a["seconds"],
+                        a["requests"],
+                        a["per_s"],
+                        a["errors"],
+                        a["ms"]["p50"],
+                        a["ms"]["p95"],
+                        a["ms"]["p99"],
+                        ", ".join(f"{k} {v['p95']}" for k, v in a["by_kind"].items()),
+                    ]
+                )
+    return _table(
+        [
+            "scale",
+            "clients",
+            "think",
+            "seconds",
+            "requests",
+            "per s",
+            "errors",
+            "p50 ms",
+            "p95 ms",
+            "p99 ms",
+            "p95 ms by request",
+        ],
+        rows,
+    )
 
 
 def main() -> None:
     results = _load()
-    for title, render in (("Ingest into Neo4j", ingest), ("Embedded store", embedded),
-                          ("Query latency, ms p50 / p95 / p99", latency), ("API under load", api)):
+    for title, render in (
+        ("Ingest into Neo4j", ingest),
+        ("Embedded store", embedded),
+        ("Query latency, ms p50 / p95 / p99", latency),
+        ("API under load", api),
+    ):
         print(f"### {title}\n\n{render(results)}\n")
 
 

@@ -39,8 +39,7 @@ def _write_items(handle, items: Iterator[dict]) -> None:
 class EmbeddedStore(Store):
     """Nodes are keyed by id with ``labels`` and ``properties``; edges by relationship key."""
 
-    def __init__(self, folder: str | os.PathLike, ontology: Ontology | None = None,
-                 lock_timeout: float = 60):
+    def __init__(self, folder: str | os.PathLike, ontology: Ontology | None = None, lock_timeout: float = 60):
         super().__init__(ontology)
         self.folder = Path(folder)
         self.path = self.folder / GRAPH_FILE
@@ -64,8 +63,9 @@ class EmbeddedStore(Store):
     def ensure_schema(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
 
-    def write(self, nodes: Sequence[Node], relationships: Sequence[Relationship],
-              progress: Progress | None = None) -> WriteResult:
+    def write(
+        self, nodes: Sequence[Node], relationships: Sequence[Relationship], progress: Progress | None = None
+    ) -> WriteResult:
         self.ensure_schema()
         try:
             with self._lock:
@@ -94,26 +94,23 @@ class EmbeddedStore(Store):
     @staticmethod
     def _merge_node(graph: nx.MultiDiGraph, node: Node, result: WriteResult, stamp: str) -> None:
         if node.id not in graph:
-            graph.add_node(node.id, labels=set(node.labels),
-                           properties={**node.properties, "ingested_at": stamp})
+            graph.add_node(node.id, labels=set(node.labels), properties={**node.properties, "ingested_at": stamp})
             result.nodes_created += 1
             return
         data = graph.nodes[node.id]
         old_labels, old_props = data["labels"], data["properties"]
-        if node.labels <= old_labels and all(
-            old_props.get(k) == v for k, v in node.properties.items()
-        ):
+        if node.labels <= old_labels and all(old_props.get(k) == v for k, v in node.properties.items()):
             return
         data["labels"] = old_labels | node.labels
         data["properties"] = {**old_props, **node.properties, "ingested_at": stamp}
         result.nodes_updated += 1
 
     @staticmethod
-    def _merge_relationship(graph: nx.MultiDiGraph, rel: Relationship, result: WriteResult,
-                            stamp: str) -> None:
+    def _merge_relationship(graph: nx.MultiDiGraph, rel: Relationship, result: WriteResult, stamp: str) -> None:
         if not graph.has_edge(rel.source, rel.target, rel.key):
-            graph.add_edge(rel.source, rel.target, key=rel.key, type=rel.type,
-                           properties={**rel.properties, "ingested_at": stamp})
+            graph.add_edge(
+                rel.source, rel.target, key=rel.key, type=rel.type, properties={**rel.properties, "ingested_at": stamp}
+            )
             result.relationships_created += 1
             return
         data = graph.edges[rel.source, rel.target, rel.key]
@@ -159,9 +156,13 @@ class EmbeddedStore(Store):
         wanted, found = set(ids), []
         for node_id, data in self.graph.nodes(data=True):
             props = data["properties"]
-            if (node_id in wanted or (name and name in props.get("name", ""))
-                    or (latin and (props.get("pinyin", "").startswith(latin)
-                                   or props.get("initials", "").startswith(latin)))):
+            if (
+                node_id in wanted
+                or (name and name in props.get("name", ""))
+                or (
+                    latin and (props.get("pinyin", "").startswith(latin) or props.get("initials", "").startswith(latin))
+                )
+            ):
                 found.append(node_id)
         return [self._node(i) for i in sorted(found)[:limit]]
 
@@ -177,17 +178,19 @@ class EmbeddedStore(Store):
         steps.sort(key=lambda s: (s.at, s.relationship.type, s.other.id, s.relationship.key))
         return steps[:limit]
 
-    def neighbour_ids(self, ids: Iterable[str], types: Sequence[str], exclude: Iterable[str],
-                      limit: int) -> list[str]:
+    def neighbour_ids(self, ids: Iterable[str], types: Sequence[str], exclude: Iterable[str], limit: int) -> list[str]:
         allowed, skip = set(types), set(exclude)
         found = {n for node in set(ids) & set(self.graph) for n, _ in self._links(node, allowed)}
         return sorted(found - skip)[:limit]
 
     def relationships_among(self, ids: Iterable[str], types: Sequence[str]) -> list[Relationship]:
         allowed, inside, graph = set(types), set(ids) & set(self.graph), self.graph
-        rels = [Relationship(d["type"], u, v, dict(d["properties"]), k)
-                for node in inside for u, v, k, d in graph.out_edges(node, keys=True, data=True)
-                if v in inside and d["type"] in allowed]
+        rels = [
+            Relationship(d["type"], u, v, dict(d["properties"]), k)
+            for node in inside
+            for u, v, k, d in graph.out_edges(node, keys=True, data=True)
+            if v in inside and d["type"] in allowed
+        ]
         return sorted(rels, key=lambda r: r.key)
 
     def _links(self, node: str, allowed: set[str]):
@@ -202,8 +205,9 @@ class EmbeddedStore(Store):
                 if data["type"] in allowed:
                     yield neighbour, (neighbour, node, key, data)
 
-    def shortest_paths(self, source: str, target: str, types: Sequence[str], max_hops: int,
-                       limit: int) -> list[GraphPath]:
+    def shortest_paths(
+        self, source: str, target: str, types: Sequence[str], max_hops: int, limit: int
+    ) -> list[GraphPath]:
         """Layered BFS from both ends, always widening the smaller side, until they meet;
         then every shortest path joins a path from each side at a meeting node."""
         if source not in self.graph or target not in self.graph:
@@ -235,8 +239,7 @@ class EmbeddedStore(Store):
                 for tail in self._walks(sides[1][1], middle, limit):
                     nodes = [n for n, _ in head] + [middle] + [n for n, _ in reversed(tail)]
                     rels = [e for _, e in head] + [e for _, e in reversed(tail)]
-                    paths.append(GraphPath(nodes, [Relationship(d["type"], u, v, {}, k)
-                                                   for u, v, k, d in rels]))
+                    paths.append(GraphPath(nodes, [Relationship(d["type"], u, v, {}, k) for u, v, k, d in rels]))
                     if len(paths) >= limit:
                         return paths
         return paths
@@ -285,15 +288,24 @@ class EmbeddedStore(Store):
         return dict(sorted(counts.items()))
 
     def ids_where(self, label: str, equals: dict) -> list[str]:
-        return sorted(node for node, data in self.graph.nodes(data=True) if label in data["labels"]
-                      and all(data["properties"].get(k) == v for k, v in equals.items()))
+        return sorted(
+            node
+            for node, data in self.graph.nodes(data=True)
+            if label in data["labels"] and all(data["properties"].get(k) == v for k, v in equals.items())
+        )
 
     def active(self, types: Sequence[str], as_of: str, sources: Iterable[str] | None = None) -> list[Relationship]:
         graph, allowed = self.graph, set(types)
-        edges = graph.edges(keys=True, data=True) if sources is None else graph.out_edges(
-            set(sources) & set(graph), keys=True, data=True)
-        rels = [Relationship(d["type"], u, v, dict(d["properties"]), k) for u, v, k, d in edges
-                if d["type"] in allowed and active_on(d["properties"], as_of)]
+        edges = (
+            graph.edges(keys=True, data=True)
+            if sources is None
+            else graph.out_edges(set(sources) & set(graph), keys=True, data=True)
+        )
+        rels = [
+            Relationship(d["type"], u, v, dict(d["properties"]), k)
+            for u, v, k, d in edges
+            if d["type"] in allowed and active_on(d["properties"], as_of)
+        ]
         return sorted(rels, key=lambda r: (r.source, r.type, r.target, r.key))
 
     def counts(self) -> dict[str, dict[str, int]]:
@@ -328,15 +340,17 @@ class EmbeddedStore(Store):
         for node in document["nodes"]:
             graph.add_node(node["id"], labels=set(node["labels"]), properties=node["properties"])
         for rel in document["relationships"]:
-            graph.add_edge(rel["from"], rel["to"], key=rel["key"], type=rel["type"],
-                           properties=rel["properties"])
+            graph.add_edge(rel["from"], rel["to"], key=rel["key"], type=rel["type"], properties=rel["properties"])
         return graph
 
     def _save(self, graph: nx.MultiDiGraph) -> None:
-        nodes = ({"id": n, "labels": sorted(d["labels"]), "properties": d["properties"]}
-                 for n, d in graph.nodes(data=True))
-        relationships = ({"type": d["type"], "from": u, "to": v, "key": k, "properties": d["properties"]}
-                         for u, v, k, d in graph.edges(keys=True, data=True))
+        nodes = (
+            {"id": n, "labels": sorted(d["labels"]), "properties": d["properties"]} for n, d in graph.nodes(data=True)
+        )
+        relationships = (
+            {"type": d["type"], "from": u, "to": v, "key": k, "properties": d["properties"]}
+            for u, v, k, d in graph.edges(keys=True, data=True)
+        )
         for stale in self.folder.glob(".graph-*.tmp"):  # a writer died mid-save; this one holds the lock
             stale.unlink(missing_ok=True)
         handle = tempfile.NamedTemporaryFile(

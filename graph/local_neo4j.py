@@ -58,8 +58,12 @@ def local_server(port: int | None = None) -> LocalNeo4j:
     """The local server as configured by ``TONGXIN_NEO4J_HOME``, ``…_PORT``, ``…_HEAP`` and ``…_PAGECACHE``."""
     home = Path(os.environ.get("TONGXIN_NEO4J_HOME") or PROJECT_DIR / "neo4j" / "run")
     port = port or int(os.environ.get("TONGXIN_NEO4J_PORT") or DEFAULT_PORT)
-    return LocalNeo4j(home.resolve(), port, os.environ.get("TONGXIN_NEO4J_HEAP") or "1g",
-                      os.environ.get("TONGXIN_NEO4J_PAGECACHE") or "512m")
+    return LocalNeo4j(
+        home.resolve(),
+        port,
+        os.environ.get("TONGXIN_NEO4J_HEAP") or "1g",
+        os.environ.get("TONGXIN_NEO4J_PAGECACHE") or "512m",
+    )
 
 
 def _require(tool: str, why: str) -> str:
@@ -85,9 +89,18 @@ def fetch(server: LocalNeo4j) -> None:
     shutil.rmtree(server.lib, ignore_errors=True)
     server.lib.mkdir(parents=True)
     done = subprocess.run(
-        [mvn, "-q", "-B", "-f", str(POM), "dependency:copy-dependencies",
-         f"-DoutputDirectory={server.lib}", "-DincludeScope=runtime"],
-        capture_output=True, text=True,
+        [
+            mvn,
+            "-q",
+            "-B",
+            "-f",
+            str(POM),
+            "dependency:copy-dependencies",
+            f"-DoutputDirectory={server.lib}",
+            "-DincludeScope=runtime",
+        ],
+        capture_output=True,
+        text=True,
     )
     if done.returncode != 0:
         raise StoreUnavailable(f"Maven 未能下载 Neo4j：\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
@@ -99,20 +112,22 @@ def _write_conf(server: LocalNeo4j) -> Path:
     conf.mkdir(parents=True, exist_ok=True)
     (server.home / "logs").mkdir(exist_ok=True)
     (conf / "neo4j.conf").write_text(
-        "\n".join([
-            "server.default_listen_address=127.0.0.1",
-            f"server.bolt.listen_address=127.0.0.1:{server.port}",
-            "server.http.enabled=false",
-            "server.https.enabled=false",
-            "dbms.security.auth_enabled=false",
-            "dbms.usage_report.enabled=false",
-            f"server.directories.data={server.home / 'data'}",
-            f"server.directories.logs={server.home / 'logs'}",
-            f"server.directories.import={server.import_dir}",
-            f"server.memory.pagecache.size={server.pagecache}",
-            "db.tx_log.preallocate=false",
-            "",
-        ])
+        "\n".join(
+            [
+                "server.default_listen_address=127.0.0.1",
+                f"server.bolt.listen_address=127.0.0.1:{server.port}",
+                "server.http.enabled=false",
+                "server.https.enabled=false",
+                "dbms.security.auth_enabled=false",
+                "dbms.usage_report.enabled=false",
+                f"server.directories.data={server.home / 'data'}",
+                f"server.directories.logs={server.home / 'logs'}",
+                f"server.directories.import={server.import_dir}",
+                f"server.memory.pagecache.size={server.pagecache}",
+                "db.tx_log.preallocate=false",
+                "",
+            ]
+        )
     )
     return conf
 
@@ -150,8 +165,12 @@ def _bolt_answers(port: int) -> bool:
 
 def status(server: LocalNeo4j) -> dict:
     pid = _pid(server)
-    return {"running": pid is not None and _bolt_answers(server.port), "pid": pid,
-            "uri": server.uri, "home": str(server.home)}
+    return {
+        "running": pid is not None and _bolt_answers(server.port),
+        "pid": pid,
+        "uri": server.uri,
+        "home": str(server.home),
+    }
 
 
 def start(server: LocalNeo4j, timeout: float = 180) -> str:
@@ -165,16 +184,23 @@ def start(server: LocalNeo4j, timeout: float = 180) -> str:
     fetch(server)
     conf = _write_conf(server)
     command = [
-        java, "-Xms512m", f"-Xmx{server.heap}", "-XX:+UseG1GC",
+        java,
+        "-Xms512m",
+        f"-Xmx{server.heap}",
+        "-XX:+UseG1GC",
         "--add-opens=java.base/java.nio=ALL-UNNAMED",
         "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
         "--add-opens=java.base/java.lang=ALL-UNNAMED",
-        "-cp", f"{server.lib}/*", ENTRY_POINT,
-        f"--home-dir={server.home}", f"--config-dir={conf}",
+        "-cp",
+        f"{server.lib}/*",
+        ENTRY_POINT,
+        f"--home-dir={server.home}",
+        f"--config-dir={conf}",
     ]
     with open(server.console_log, "ab") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+        )
     server.pid_file.write_text(str(process.pid))
     _wait_for_bolt(server, timeout, process)
     return server.uri
@@ -182,8 +208,9 @@ def start(server: LocalNeo4j, timeout: float = 180) -> str:
 
 def _serves_queries(uri: str) -> bool:
     """Bolt binds before the default database is up; only a query proves it is ready."""
-    from neo4j import GraphDatabase
     from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
+
+    from neo4j import GraphDatabase
 
     try:
         with GraphDatabase.driver(uri, connection_timeout=2) as driver:
@@ -216,10 +243,23 @@ def import_csv(server: LocalNeo4j, nodes: Path, relationships: Path) -> str:
     fetch(server)
     conf = _write_conf(server)
     done = subprocess.run(
-        [_java(), "-cp", f"{server.lib}/*", "org.neo4j.server.startup.Neo4jAdminCommand", "database", "import",
-         "full", f"--nodes={nodes}", f"--relationships={relationships}", "--overwrite-destination",
-         f"--report-file={server.home / 'logs' / 'import.report'}", "neo4j"],
-        capture_output=True, text=True, env={**os.environ, "NEO4J_HOME": str(server.home), "NEO4J_CONF": str(conf)},
+        [
+            _java(),
+            "-cp",
+            f"{server.lib}/*",
+            "org.neo4j.server.startup.Neo4jAdminCommand",
+            "database",
+            "import",
+            "full",
+            f"--nodes={nodes}",
+            f"--relationships={relationships}",
+            "--overwrite-destination",
+            f"--report-file={server.home / 'logs' / 'import.report'}",
+            "neo4j",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NEO4J_HOME": str(server.home), "NEO4J_CONF": str(conf)},
     )
     if done.returncode != 0:
         raise StoreUnavailable(f"neo4j-admin 导入失败：\n{done.stdout[-2000:]}{done.stderr[-2000:]}")

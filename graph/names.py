@@ -23,10 +23,33 @@ from pypinyin import lazy_pinyin
 
 # Characters whose reading as a surname differs from their everyday reading.
 SURNAMES = {
-    "曾": "zeng", "单": "shan", "解": "xie", "区": "ou", "查": "zha", "仇": "qiu", "朴": "piao",
-    "乐": "yue", "盖": "ge", "燕": "yan", "缪": "miao", "覃": "qin", "翟": "zhai", "种": "chong",
-    "尉": "yu", "折": "she", "召": "shao", "万俟": "moqi", "尉迟": "yuchi", "长孙": "zhangsun",
-    "秘": "bi", "冼": "xian", "宁": "ning", "繁": "po", "员": "yun", "阚": "kan", "黑": "he",
+    "曾": "zeng",
+    "单": "shan",
+    "解": "xie",
+    "区": "ou",
+    "查": "zha",
+    "仇": "qiu",
+    "朴": "piao",
+    "乐": "yue",
+    "盖": "ge",
+    "燕": "yan",
+    "缪": "miao",
+    "覃": "qin",
+    "翟": "zhai",
+    "种": "chong",
+    "尉": "yu",
+    "折": "she",
+    "召": "shao",
+    "万俟": "moqi",
+    "尉迟": "yuchi",
+    "长孙": "zhangsun",
+    "秘": "bi",
+    "冼": "xian",
+    "宁": "ning",
+    "繁": "po",
+    "员": "yun",
+    "阚": "kan",
+    "黑": "he",
 }
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 

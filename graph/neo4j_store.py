@@ -8,21 +8,28 @@ names spliced into Cypher are labels and types taken from the ontology.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from threading import Lock
 
-from neo4j import READ_ACCESS, GraphDatabase, Query, RoutingControl, unit_of_work
-from neo4j.exceptions import (AuthError, ClientError, ConstraintError, IncompleteCommit, Neo4jError,
-                              ServiceUnavailable, SessionExpired)
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    ConstraintError,
+    IncompleteCommit,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 from graph.errors import InvalidQuery, QueryTimeout, StoreUnavailable
 from graph.ontology import ROOT_LABEL, Ontology
 from graph.records import GraphPath, Node, Relationship, Step, WriteResult, now_stamp
 from graph.settings import BATCH_SIZE
 from graph.store import BRIEF, Progress, Store, briefly
+from neo4j import READ_ACCESS, GraphDatabase, Query, RoutingControl, unit_of_work
 
 REPEATS = 3  # runs of a transaction whose commit was lost or that lost a race
 WRITERS = 2  # concurrent write transactions
@@ -41,12 +48,15 @@ WITH row, old, old IS NULL AS created,
 """
 # Rows the comparison found new are created, changed ones updated, the rest left untouched:
 # one index lookup per row, where MERGE would look again.
-_WRITE_NODES = _COMPARE_NODES + """
+_WRITE_NODES = (
+    _COMPARE_NODES
+    + """
 FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END |
   CREATE (n:{root}{labels} {{id: row.id}}) SET n += row.props, n.ingested_at = $stamp)
 FOREACH (_ IN CASE WHEN updated THEN [1] ELSE [] END |
   SET old += row.props, old{labels}, old.ingested_at = $stamp)
 """
+)
 _COMPARE_RELATIONSHIPS = """
 UNWIND $rows AS row
 OPTIONAL MATCH ()-[old:{type} {{key: row.key}}]->()
@@ -54,7 +64,9 @@ WITH row, old, old IS NULL AS created,
      old IS NOT NULL AND any(k IN keys(row.props) WHERE old[k] IS NULL OR old[k] <> row.props[k])
        AS updated
 """
-_WRITE_RELATIONSHIPS = _COMPARE_RELATIONSHIPS + """
+_WRITE_RELATIONSHIPS = (
+    _COMPARE_RELATIONSHIPS
+    + """
 OPTIONAL MATCH (a:{root} {{id: row.from}}) WHERE created
 OPTIONAL MATCH (b:{root} {{id: row.to}}) WHERE created
 FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END |
@@ -62,6 +74,7 @@ FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END |
 FOREACH (_ IN CASE WHEN updated THEN [1] ELSE [] END |
   SET old += row.props, old.ingested_at = $stamp)
 """
+)
 NODE_COLUMNS = ("id", "labels", "props")
 _BRIEF = "{" + ", ".join(f".{k}" for k in BRIEF) + "}"  # a map projection of the brief properties
 _COUNT = "RETURN sum(toInteger(created)) AS created, sum(toInteger(updated)) AS updated"
@@ -87,17 +100,25 @@ def _batches(rows: Sequence, size: int):
 
 
 class Neo4jStore(Store):
-    def __init__(self, uri: str, user: str | None = None, password: str | None = None,
-                 database: str | None = None, ontology: Ontology | None = None,
-                 retry_seconds: float = 15.0, batch_size: int = BATCH_SIZE):
+    def __init__(
+        self,
+        uri: str,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        ontology: Ontology | None = None,
+        retry_seconds: float = 15.0,
+        batch_size: int = BATCH_SIZE,
+    ):
         super().__init__(ontology)
         self.uri = uri
         self.database = database
         self.batch_size = batch_size
         auth = (user, password or "") if user else None
         try:
-            self.driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF",
-                                               max_transaction_retry_time=retry_seconds)
+            self.driver = GraphDatabase.driver(
+                uri, auth=auth, notifications_min_severity="OFF", max_transaction_retry_time=retry_seconds
+            )
         except (ValueError, Neo4jError) as exc:
             raise StoreUnavailable(f"Neo4j 地址 {uri} 无效：{exc}") from None
 
@@ -124,8 +145,9 @@ class Neo4jStore(Store):
         try:
             yield
         except IncompleteCommit:
-            raise StoreUnavailable(f"与 Neo4j（{self.uri}）的连接在提交时中断，试了 {REPEATS} 次，"
-                                   "服务器是否已提交无法确认") from None
+            raise StoreUnavailable(
+                f"与 Neo4j（{self.uri}）的连接在提交时中断，试了 {REPEATS} 次，服务器是否已提交无法确认"
+            ) from None
         except (ServiceUnavailable, SessionExpired, AuthError, OSError) as exc:
             raise StoreUnavailable(f"无法连接 Neo4j（{self.uri}），请确认服务器在运行（驱动报告：{exc}）") from None
         except ClientError as exc:
@@ -135,8 +157,9 @@ class Neo4jStore(Store):
 
     def _records(self, query: str | Query, params: dict, routing=RoutingControl.WRITE) -> list:
         with self._reaching():
-            records, _, _ = self._repeating(lambda: self.driver.execute_query(
-                query, params, routing_=routing, database_=self.database))
+            records, _, _ = self._repeating(
+                lambda: self.driver.execute_query(query, params, routing_=routing, database_=self.database)
+            )
         return records
 
     @staticmethod
@@ -159,6 +182,7 @@ class Neo4jStore(Store):
     def _write_batch(self, query: str, batch: list[dict], params: dict) -> tuple[int, int]:
         """One transaction.  After a lost commit the counts miss the rows it wrote: the
         repeat finds them unchanged."""
+
         def work(tx):
             record = tx.run(query, rows=batch, **params).single()
             return record["created"] or 0, record["updated"] or 0
@@ -186,8 +210,9 @@ class Neo4jStore(Store):
             with self._reaching():
                 return list(pool.map(run, jobs))
         except StoreUnavailable as exc:
-            raise StoreUnavailable(f"{exc}。写入在中途中断：已提交的批次都保留，Neo4j 恢复后重新运行同一导入"
-                                   "即可补齐，不会重复写入") from None
+            raise StoreUnavailable(
+                f"{exc}。写入在中途中断：已提交的批次都保留，Neo4j 恢复后重新运行同一导入即可补齐，不会重复写入"
+            ) from None
         finally:
             pool.shutdown(cancel_futures=True)
 
@@ -205,27 +230,24 @@ class Neo4jStore(Store):
         for label in self.ontology.concrete_labels:
             statements.append(f"DROP INDEX {label.lower()}_id IF EXISTS")
         for label, prop in self.ontology.indexed_properties():
-            statements.append(
-                f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
-            )
+            statements.append(f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")
         for type_ in self.ontology.relationships:
             statements.append(
-                f"CREATE CONSTRAINT {type_.lower()}_key IF NOT EXISTS "
-                f"FOR ()-[r:{type_}]-() REQUIRE r.key IS UNIQUE"
+                f"CREATE CONSTRAINT {type_.lower()}_key IF NOT EXISTS FOR ()-[r:{type_}]-() REQUIRE r.key IS UNIQUE"
             )
         for statement in statements:
             self._execute(statement, {})
         self._execute("CALL db.awaitIndexes(300)", {})
 
-    def write(self, nodes: Sequence[Node], relationships: Sequence[Relationship],
-              progress: Progress | None = None) -> WriteResult:
+    def write(
+        self, nodes: Sequence[Node], relationships: Sequence[Relationship], progress: Progress | None = None
+    ) -> WriteResult:
         return self._run(nodes, relationships, _WRITE_NODES, _WRITE_RELATIONSHIPS, progress)
 
     def preview(self, nodes: Sequence[Node], relationships: Sequence[Relationship]) -> WriteResult:
         return self._run(nodes, relationships, _COMPARE_NODES, _COMPARE_RELATIONSHIPS, None)
 
-    def _run(self, nodes, relationships, node_query: str, rel_query: str,
-             progress: Progress | None) -> WriteResult:
+    def _run(self, nodes, relationships, node_query: str, rel_query: str, progress: Progress | None) -> WriteResult:
         """Rows grouped by label set and by type, so labels and types come from the ontology;
         every node before any relationship, so each relationship finds its ends."""
         result, stamp = WriteResult(), now_stamp()
@@ -235,16 +257,16 @@ class Neo4jStore(Store):
         jobs = []
         for labels, rows in by_labels.items():
             self._check_names(labels, self.ontology.labels)
-            query = node_query.format(root=ROOT_LABEL, labels="".join(f":{l}" for l in labels)) + _COUNT
-            jobs += [(query, batch, {"labels": list(labels), "stamp": stamp}) for batch in _batches(rows, self.batch_size)]
+            query = node_query.format(root=ROOT_LABEL, labels="".join(f":{label}" for label in labels)) + _COUNT
+            jobs += [
+                (query, batch, {"labels": list(labels), "stamp": stamp}) for batch in _batches(rows, self.batch_size)
+            ]
         for created, updated in self._write_all(jobs, progress):
             result.nodes_created += created
             result.nodes_updated += updated
         by_type: dict[str, list[dict]] = defaultdict(list)
         for rel in relationships:
-            by_type[rel.type].append(
-                {"from": rel.source, "to": rel.target, "key": rel.key, "props": rel.properties}
-            )
+            by_type[rel.type].append({"from": rel.source, "to": rel.target, "key": rel.key, "props": rel.properties})
         jobs = []
         for type_, rows in by_type.items():
             self._check_names([type_], self.ontology.relationships)
@@ -271,15 +293,19 @@ class Neo4jStore(Store):
         return Node(node_id, frozenset(rows[0]["labels"]) - {ROOT_LABEL}, rows[0]["props"])
 
     def nodes(self, ids: Iterable[str]) -> dict[str, Node]:
-        rows = self.rows(f"UNWIND $ids AS id MATCH (n:{ROOT_LABEL} {{id: id}}) "
-                         "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props", NODE_COLUMNS,
-                         ids=sorted(set(ids)))
+        rows = self.rows(
+            f"UNWIND $ids AS id MATCH (n:{ROOT_LABEL} {{id: id}}) "
+            "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props",
+            NODE_COLUMNS,
+            ids=sorted(set(ids)),
+        )
         return {row["id"]: Node(row["id"], frozenset(row["labels"]) - {ROOT_LABEL}, row["props"]) for row in rows}
 
     def brief(self, ids: Iterable[str]) -> dict[str, Node]:
         rows = self.rows(
             f"UNWIND $ids AS id MATCH (n:{ROOT_LABEL} {{id: id}}) "
-            f"RETURN n.id AS id, labels(n) AS labels, n{_BRIEF} AS props", NODE_COLUMNS,
+            f"RETURN n.id AS id, labels(n) AS labels, n{_BRIEF} AS props",
+            NODE_COLUMNS,
             ids=list(set(ids)),
         )
         return {row["id"]: self._node_of(row) for row in rows}
@@ -287,15 +313,13 @@ class Neo4jStore(Store):
     def ids_by_name(self, label: str, names: Iterable[str]) -> dict[str, list[str]]:
         self._check_names([label], self.ontology.labels)
         rows = self.read(
-            f"UNWIND $names AS name MATCH (n:{label} {{name: name}}) "
-            "RETURN name, collect(n.id) AS ids",
+            f"UNWIND $names AS name MATCH (n:{label} {{name: name}}) RETURN name, collect(n.id) AS ids",
             names=list(set(names)),
         )
         return {row["name"]: sorted(row["ids"]) for row in rows}
 
     def _stream(self, query: str) -> Iterator[dict]:
-        with self._reaching(), self.driver.session(database=self.database,
-                                                   default_access_mode=READ_ACCESS) as session:
+        with self._reaching(), self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
             for record in session.run(query):
                 yield record.data()
 
@@ -305,8 +329,10 @@ class Neo4jStore(Store):
             yield Node(row["id"], frozenset(row["labels"]) - {ROOT_LABEL}, row["props"])
 
     def iter_relationships(self) -> Iterator[Relationship]:
-        query = (f"MATCH (a:{ROOT_LABEL})-[r]->(b:{ROOT_LABEL}) "
-                 "RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props")
+        query = (
+            f"MATCH (a:{ROOT_LABEL})-[r]->(b:{ROOT_LABEL}) "
+            "RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props"
+        )
         for row in self._stream(query):
             yield self._relationship_of(row)
 
@@ -318,8 +344,9 @@ class Neo4jStore(Store):
 
     @staticmethod
     def _node_of(row: dict, prefix: str = "") -> Node:
-        return Node(row[f"{prefix}id"], frozenset(row[f"{prefix}labels"]) - {ROOT_LABEL},
-                    briefly(row[f"{prefix}props"]))
+        return Node(
+            row[f"{prefix}id"], frozenset(row[f"{prefix}labels"]) - {ROOT_LABEL}, briefly(row[f"{prefix}props"])
+        )
 
     @staticmethod
     def _relationship_of(row: dict) -> Relationship:
@@ -329,15 +356,19 @@ class Neo4jStore(Store):
     def search_candidates(self, name: str, ids: list[str], latin: str | None, limit: int) -> list[Node]:
         branches = [f"MATCH (n:{ROOT_LABEL}) WHERE n.id IN $ids RETURN n"]
         if name and len(name) >= 2:  # the cjk analyzer indexes bigrams; one character needs CONTAINS
-            branches.append(f"CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $phrase, {{limit: 1000}}) "
-                            "YIELD node WHERE node.name CONTAINS $name RETURN node AS n")
+            branches.append(
+                f"CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $phrase, {{limit: 1000}}) "
+                "YIELD node WHERE node.name CONTAINS $name RETURN node AS n"
+            )
         elif name:
             branches.append(f"MATCH (n:{ROOT_LABEL}) WHERE n.name CONTAINS $name RETURN n")
         if latin:
             branches.append(f"MATCH (n:{ROOT_LABEL}) WHERE n.pinyin STARTS WITH $latin RETURN n")
             branches.append(f"MATCH (n:{ROOT_LABEL}) WHERE n.initials STARTS WITH $latin RETURN n")
-        query = ("CALL () { " + " UNION ".join(branches) + " } "
-                 f"RETURN n.id AS id, labels(n) AS labels, n{_BRIEF} AS props ORDER BY id LIMIT $limit")
+        query = (
+            "CALL () { " + " UNION ".join(branches) + " } "
+            f"RETURN n.id AS id, labels(n) AS labels, n{_BRIEF} AS props ORDER BY id LIMIT $limit"
+        )
         phrase = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
         rows = self.rows(query, NODE_COLUMNS, ids=ids, name=name, phrase=phrase, latin=latin, limit=limit)
         return [self._node_of(row) for row in rows]
@@ -349,19 +380,22 @@ class Neo4jStore(Store):
             f"properties(r) AS props, b.id AS b_id, labels(b) AS b_labels, b{_BRIEF} AS b_props "
             "ORDER BY at, type, b_id, r.key LIMIT $limit",
             ("at", "type", "from", "to", "props", "b_id", "b_labels", "b_props"),
-            ids=sorted(set(ids)), limit=limit,
+            ids=sorted(set(ids)),
+            limit=limit,
         )
         return [Step(row["at"], self._relationship_of(row), self._node_of(row, "b_")) for row in rows]
 
-    def neighbour_ids(self, ids: Iterable[str], types: Sequence[str], exclude: Iterable[str],
-                      limit: int) -> list[str]:
+    def neighbour_ids(self, ids: Iterable[str], types: Sequence[str], exclude: Iterable[str], limit: int) -> list[str]:
         # Excluded ids are dropped here, not in Cypher: there `NOT b.id IN $list` scans the list
         # for every neighbour, which at 500 kept nodes made a hub's second ring take 0.5 s.
         exclude = set(exclude)
         rows = self.rows(
             f"UNWIND $ids AS id MATCH (:{ROOT_LABEL} {{id: id}})-[:{self._pattern(types)}]-(b:{ROOT_LABEL}) "
-            "WITH DISTINCT b RETURN b.id AS id ORDER BY id LIMIT $limit", ("id",),
-            ids=sorted(set(ids)), limit=limit + len(exclude))
+            "WITH DISTINCT b RETURN b.id AS id ORDER BY id LIMIT $limit",
+            ("id",),
+            ids=sorted(set(ids)),
+            limit=limit + len(exclude),
+        )
         return [row["id"] for row in rows if row["id"] not in exclude][:limit]
 
     def relationships_among(self, ids: Iterable[str], types: Sequence[str]) -> list[Relationship]:
@@ -370,19 +404,25 @@ class Neo4jStore(Store):
             f"MATCH (n:{ROOT_LABEL}) WHERE n.id IN $ids WITH collect(n) AS kept UNWIND kept AS a "
             f"MATCH (a)-[r:{self._pattern(types)}]->(b) WHERE b IN kept "
             "RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props ORDER BY r.key",
-            ("type", "from", "to", "props"), ids=sorted(set(ids)))
+            ("type", "from", "to", "props"),
+            ids=sorted(set(ids)),
+        )
         return [self._relationship_of(row) for row in rows]
 
-    def shortest_paths(self, source: str, target: str, types: Sequence[str], max_hops: int,
-                       limit: int) -> list[GraphPath]:
+    def shortest_paths(
+        self, source: str, target: str, types: Sequence[str], max_hops: int, limit: int
+    ) -> list[GraphPath]:
         hops = int(max_hops)
         rows = self.rows(
             f"MATCH (a:{ROOT_LABEL} {{id: $a}}), (b:{ROOT_LABEL} {{id: $b}}) "
             f"MATCH p = allShortestPaths((a)-[:{self._pattern(types)}*..{hops}]-(b)) "
             "WITH p LIMIT $limit "
             "RETURN [n IN nodes(p) | n.id] AS nodes, [r IN relationships(p) | {type: type(r), "
-            "from: startNode(r).id, to: endNode(r).id, props: {key: r.key}}] AS rels", ("nodes", "rels"),
-            a=source, b=target, limit=limit,
+            "from: startNode(r).id, to: endNode(r).id, props: {key: r.key}}] AS rels",
+            ("nodes", "rels"),
+            a=source,
+            b=target,
+            limit=limit,
         )
         return [GraphPath(row["nodes"], [self._relationship_of(r) for r in row["rels"]]) for row in rows]
 
@@ -391,7 +431,9 @@ class Neo4jStore(Store):
         arrow = {"out": ("-", "->"), "in": ("<-", "-"), "both": ("-", "-")}[direction]
         rows = self.read(
             f"MATCH (n:{label}) WHERE NOT (n){arrow[0]}[:{self._pattern(types)}]{arrow[1]}() "
-            "RETURN n.id AS id ORDER BY id LIMIT $limit", limit=limit)
+            "RETURN n.id AS id ORDER BY id LIMIT $limit",
+            limit=limit,
+        )
         return [row["id"] for row in rows]
 
     def duplicates(self, label: str, keys: Sequence[str], limit: int) -> list[list[str]]:
@@ -402,20 +444,24 @@ class Neo4jStore(Store):
             f"MATCH (n:{label}) WHERE {filled} "
             f"WITH [{', '.join(f'n.{k}' for k in keys)}] AS key, n.id AS id ORDER BY id "
             "WITH key, collect(id) AS ids WHERE size(ids) > 1 "
-            "RETURN ids ORDER BY ids[0] LIMIT $limit", limit=limit)
+            "RETURN ids ORDER BY ids[0] LIMIT $limit",
+            limit=limit,
+        )
         return [row["ids"] for row in rows]
 
     def ended(self, as_of: str) -> dict[str, int]:
-        rows = self.read("MATCH ()-[r]->() WHERE r.until < $as_of "
-                         "RETURN type(r) AS type, count(r) AS n ORDER BY type", as_of=as_of)
+        rows = self.read(
+            "MATCH ()-[r]->() WHERE r.until < $as_of RETURN type(r) AS type, count(r) AS n ORDER BY type", as_of=as_of
+        )
         return {row["type"]: row["n"] for row in rows}
 
     def ids_where(self, label: str, equals: dict) -> list[str]:
         self._check_names([label], self.ontology.labels)
         self._check_names(equals, self.ontology.labels[label].properties)
         where = " AND ".join(f"n.{k} = $equals.{k}" for k in equals) or "true"
-        rows = self.read(f"MATCH (n:{label}) WHERE {where} WITH n.id AS id ORDER BY id RETURN collect(id) AS ids",
-                         equals=equals)
+        rows = self.read(
+            f"MATCH (n:{label}) WHERE {where} WITH n.id AS id ORDER BY id RETURN collect(id) AS ids", equals=equals
+        )
         return rows[0]["ids"]
 
     def active(self, types: Sequence[str], as_of: str, sources: Iterable[str] | None = None) -> list[Relationship]:
@@ -424,23 +470,30 @@ class Neo4jStore(Store):
             f"MATCH (a:{ROOT_LABEL}) {start}MATCH (a)-[r:{self._pattern(types)}]->(b:{ROOT_LABEL}) "
             "WHERE (r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until >= $as_of) "
             "RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props "
-            "ORDER BY from, type, to, r.key", ("type", "from", "to", "props"),
-            as_of=as_of, sources=sorted(set(sources or ())))
+            "ORDER BY from, type, to, r.key",
+            ("type", "from", "to", "props"),
+            as_of=as_of,
+            sources=sorted(set(sources or ())),
+        )
         return [self._relationship_of(row) for row in rows]
 
     def counts(self) -> dict[str, dict[str, int]]:
         """From the count store, in one round trip."""
         counts = self._zero_counts()
-        branches = [f"MATCH (n:{label}) RETURN 'nodes' AS kind, '{label}' AS name, count(n) AS n"
-                    for label in counts["nodes"]]
-        branches += [f"MATCH ()-[r:{type_}]->() RETURN 'relationships' AS kind, '{type_}' AS name, count(r) AS n"
-                     for type_ in counts["relationships"]]
+        branches = [
+            f"MATCH (n:{label}) RETURN 'nodes' AS kind, '{label}' AS name, count(n) AS n" for label in counts["nodes"]
+        ]
+        branches += [
+            f"MATCH ()-[r:{type_}]->() RETURN 'relationships' AS kind, '{type_}' AS name, count(r) AS n"
+            for type_ in counts["relationships"]
+        ]
         for row in self.read(" UNION ALL ".join(branches)):
             counts[row["kind"]][row["name"]] = row["n"]
         return counts
 
     def cypher(self, query: str, params: dict, limit: int) -> dict:
         """In a READ access-mode transaction, so a write is refused by the server itself."""
+
         @unit_of_work(timeout=QUERY_TIMEOUT)
         def work(tx):
             result = tx.run(query, params)
@@ -448,8 +501,10 @@ class Neo4jStore(Store):
             return result.keys(), rows
 
         try:
-            with self._reaching(), self.driver.session(database=self.database,
-                                                       default_access_mode=READ_ACCESS) as session:
+            with (
+                self._reaching(),
+                self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as session,
+            ):
                 keys, rows = session.execute_read(work)
         except ClientError as exc:
             raise InvalidQuery(f"Cypher 被拒绝：{exc.message}") from None
@@ -467,6 +522,8 @@ class Neo4jStore(Store):
         # CALL … IN TRANSACTIONS needs an auto-commit transaction, hence session.run.  The
         # relationships go first, so a dense node never has to be detached in one transaction.
         with self._reaching(), self.driver.session(database=self.database) as session:
-            for statement in ("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
-                              f"MATCH (n:{ROOT_LABEL}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS"):
+            for statement in (
+                "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
+                f"MATCH (n:{ROOT_LABEL}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS",
+            ):
                 session.run(statement).consume()

@@ -134,9 +134,7 @@ class Ontology:
 
     def accepts(self, rel: RelationshipType, from_labels, to_labels) -> bool:
         """Whether nodes carrying these labels may be joined by ``rel``."""
-        return bool(set(rel.from_labels) & set(from_labels)) and bool(
-            set(rel.to_labels) & set(to_labels)
-        )
+        return bool(set(rel.from_labels) & set(from_labels)) and bool(set(rel.to_labels) & set(to_labels))
 
     def sensitive_properties(self) -> dict[str, Property]:
         """Personal information, by property name, over every label and relationship type."""
@@ -265,14 +263,12 @@ def _check_links(labels: dict[str, Label], rels: dict[str, RelationshipType]) ->
                 continue
             rel = rels.get(prop.link)
             if rel is None or not set(label.lineage) & set(rel.from_labels):
-                raise OntologyError(
-                    f"labels.{label.name}.{prop.name}: link {prop.link!r} cannot start at {label.name}"
-                )
+                raise OntologyError(f"labels.{label.name}.{prop.name}: link {prop.link!r} cannot start at {label.name}")
 
 
 def _check_rdf_terms(labels: dict[str, Label], rels: dict[str, RelationshipType], prefixes: dict) -> None:
-    declared = [(f"labels.{l.name}", l.rdf) for l in labels.values()]
-    declared += [(f"labels.{l.name}.{p.name}", p.rdf) for l in labels.values() for p in l.own.values()]
+    declared = [(f"labels.{lab.name}", lab.rdf) for lab in labels.values()]
+    declared += [(f"labels.{lab.name}.{p.name}", p.rdf) for lab in labels.values() for p in lab.own.values()]
     declared += [(f"relationships.{r.name}", r.rdf) for r in rels.values()]
     for where, term in declared:
         if term is not None and term.partition(":")[0] not in prefixes:
@@ -315,15 +311,39 @@ def describe(onto: Ontology) -> dict:
     """The ontology as plain JSON for the API and the page."""
 
     def props(properties: dict[str, Property]) -> dict:
-        return {p.name: {"type": p.type, "zh": p.zh, "required": p.required, "sensitive": p.sensitive,
-                         "shown": p.shown, "values": list(p.values)} for p in properties.values()}
+        return {
+            p.name: {
+                "type": p.type,
+                "zh": p.zh,
+                "required": p.required,
+                "sensitive": p.sensitive,
+                "shown": p.shown,
+                "values": list(p.values),
+            }
+            for p in properties.values()
+        }
 
     return {
-        "labels": {l.name: {"zh": l.zh, "extends": l.extends, "abstract": l.abstract, "colour": l.colour,
-                            "properties": props(l.properties)} for l in onto.labels.values()},
-        "relationships": {r.name: {"zh": r.zh, "from": list(r.from_labels), "to": list(r.to_labels),
-                                   "kind": r.kind, "properties": props(r.properties)}
-                          for r in onto.relationships.values()},
+        "labels": {
+            lab.name: {
+                "zh": lab.zh,
+                "extends": lab.extends,
+                "abstract": lab.abstract,
+                "colour": lab.colour,
+                "properties": props(lab.properties),
+            }
+            for lab in onto.labels.values()
+        },
+        "relationships": {
+            r.name: {
+                "zh": r.zh,
+                "from": list(r.from_labels),
+                "to": list(r.to_labels),
+                "kind": r.kind,
+                "properties": props(r.properties),
+            }
+            for r in onto.relationships.values()
+        },
     }
 
 

@@ -64,7 +64,7 @@ def active_on(properties: dict, day: str) -> bool:
 
 def now_stamp() -> str:
     """The ``ingested_at`` of a write: local time with its offset, to the second."""
-    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
 
 
 @dataclass
@@ -80,6 +80,6 @@ class WriteResult:
     def changes(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name) for f in fields(WriteResult)}
 
-    def add(self, other: "WriteResult") -> None:
+    def add(self, other: WriteResult) -> None:
         for name, count in other.changes().items():
             setattr(self, name, getattr(self, name) + count)

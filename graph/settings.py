@@ -29,23 +29,38 @@ class Settings(BaseSettings):
     ``config_dir``: beside the embedded graph, or for Neo4j in ``TONGXIN_CONFIG_DIR``.
     """
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", frozen=True,
-                                      populate_by_name=True, extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", frozen=True, populate_by_name=True, extra="ignore"
+    )
 
     store: str = Field(DEFAULT_STORE, validation_alias=AliasChoices("store", "TONGXIN_STORE", "NEO4J_URI"))
     neo4j_user: str | None = _env("neo4j_user", "NEO4J_USER")
     neo4j_password: str | None = _env("neo4j_password", "NEO4J_PASSWORD")
     neo4j_database: str | None = _env("neo4j_database", "NEO4J_DATABASE")
-    neo4j_retry_seconds: float = Field(15.0, gt=0, validation_alias=AliasChoices(
-        "neo4j_retry_seconds", "NEO4J_MAX_RETRY_SECONDS"), description="how long a transaction is retried")
-    batch_size: int = Field(BATCH_SIZE, ge=1, validation_alias=AliasChoices("batch_size", "TONGXIN_BATCH_SIZE"),
-                            description="rows per write transaction")
+    neo4j_retry_seconds: float = Field(
+        15.0,
+        gt=0,
+        validation_alias=AliasChoices("neo4j_retry_seconds", "NEO4J_MAX_RETRY_SECONDS"),
+        description="how long a transaction is retried",
+    )
+    batch_size: int = Field(
+        BATCH_SIZE,
+        ge=1,
+        validation_alias=AliasChoices("batch_size", "TONGXIN_BATCH_SIZE"),
+        description="rows per write transaction",
+    )
     config_dir: Path | None = _env("config_dir", "TONGXIN_CONFIG_DIR")
     max_upload_mb: int = Field(50, ge=1, validation_alias=AliasChoices("max_upload_mb", "TONGXIN_MAX_UPLOAD_MB"))
-    report_font: Path = Field(Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"), validation_alias=AliasChoices(
-        "report_font", "TONGXIN_REPORT_FONT"), description="the Chinese font printed reports embed (Debian fonts-noto-cjk)")
-    cors_origins: list[str] = Field(default_factory=list, validation_alias=AliasChoices(
-        "cors_origins", "TONGXIN_CORS_ORIGINS"), description="origins allowed to call the API; none by default")
+    report_font: Path = Field(
+        Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+        validation_alias=AliasChoices("report_font", "TONGXIN_REPORT_FONT"),
+        description="the Chinese font printed reports embed (Debian fonts-noto-cjk)",
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        validation_alias=AliasChoices("cors_origins", "TONGXIN_CORS_ORIGINS"),
+        description="origins allowed to call the API; none by default",
+    )
 
     @model_validator(mode="after")
     def _config_beside_the_store(self):
@@ -69,9 +84,14 @@ def open_store(settings: Settings) -> Store:
     if is_neo4j_uri(settings.store):
         from graph.neo4j_store import Neo4jStore
 
-        return Neo4jStore(settings.store, settings.neo4j_user, settings.neo4j_password,
-                          settings.neo4j_database, retry_seconds=settings.neo4j_retry_seconds,
-                          batch_size=settings.batch_size)
+        return Neo4jStore(
+            settings.store,
+            settings.neo4j_user,
+            settings.neo4j_password,
+            settings.neo4j_database,
+            retry_seconds=settings.neo4j_retry_seconds,
+            batch_size=settings.batch_size,
+        )
     from graph.embedded import EmbeddedStore
 
     return EmbeddedStore(Path(settings.store))

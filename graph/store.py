@@ -34,8 +34,9 @@ class Store(ABC):
         """Create what the ontology asks for (constraints, indexes); safe to repeat."""
 
     @abstractmethod
-    def write(self, nodes: Sequence[Node], relationships: Sequence[Relationship],
-              progress: Progress | None = None) -> WriteResult:
+    def write(
+        self, nodes: Sequence[Node], relationships: Sequence[Relationship], progress: Progress | None = None
+    ) -> WriteResult:
         """Merge nodes, then relationships between existing nodes; report what changed.
 
         ``progress(n)`` is told each time another ``n`` records are written."""
@@ -81,8 +82,7 @@ class Store(ABC):
         node (brief) at the other end; ordered by (at, type, other, key), at most ``limit``."""
 
     @abstractmethod
-    def neighbour_ids(self, ids: Iterable[str], types: Sequence[str], exclude: Iterable[str],
-                      limit: int) -> list[str]:
+    def neighbour_ids(self, ids: Iterable[str], types: Sequence[str], exclude: Iterable[str], limit: int) -> list[str]:
         """Distinct neighbours of these nodes over ``types`` (either direction), not in
         ``exclude``, in id order, at most ``limit``."""
 
@@ -91,8 +91,9 @@ class Store(ABC):
         """Relationships of ``types`` whose two ends are both among ``ids``, in key order."""
 
     @abstractmethod
-    def shortest_paths(self, source: str, target: str, types: Sequence[str], max_hops: int,
-                       limit: int) -> list[GraphPath]:
+    def shortest_paths(
+        self, source: str, target: str, types: Sequence[str], max_hops: int, limit: int
+    ) -> list[GraphPath]:
         """Shortest paths ignoring direction over ``types``, at most ``max_hops`` long;
         up to ``limit`` of them, any order (the caller sorts).  Their relationships carry
         type, ends and key but no properties: a path is a route, not a record."""
@@ -136,7 +137,7 @@ class Store(ABC):
         """Run a read-only Cypher query (the admins' console); only Neo4j can."""
         raise NotSupported("嵌入式图库不支持 Cypher 查询，请连接 Neo4j（--store bolt://…）")
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - most stores hold nothing to release
         """Release connections and locks."""
 
     def __enter__(self):

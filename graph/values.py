@@ -51,8 +51,9 @@ def _nfkc(text: str) -> str:
 def _code(raw) -> str:
     """Full-width digits and letters to ASCII, spaces dropped, upper case."""
     if isinstance(raw, float) and abs(raw) >= 1e15:
-        raise ValueError(f"「{raw:.0f}」超过 15 位，Excel 已把它当作数字并丢失了末几位，"
-                         "请将该列设置为文本格式后重新填写")
+        raise ValueError(
+            f"「{raw:.0f}」超过 15 位，Excel 已把它当作数字并丢失了末几位，请将该列设置为文本格式后重新填写"
+        )
     return _BLANKS.sub("", _nfkc(str(raw))).upper()
 
 
@@ -100,9 +101,7 @@ def clean_date(raw) -> str:
             raise ValueError
         return dt.date(*map(int, match.groups())).isoformat()
     except ValueError:
-        raise ValueError(
-            f"日期「{raw}」无法识别，请写成 2024-03-05、2024/3/5、2024.3.5 或 2024年3月5日"
-        ) from None
+        raise ValueError(f"日期「{raw}」无法识别，请写成 2024-03-05、2024/3/5、2024.3.5 或 2024年3月5日") from None
 
 
 def clean_bool(raw) -> bool:
@@ -223,25 +222,46 @@ class ValueType:
 
 DATE_FORMATS = "2024-03-05、2024/3/5、2024.3.5 或 2024年3月5日（也可用 Excel 的日期格式）"
 
-VALUE_TYPES: dict[str, ValueType] = {t.name: t for t in (
-    ValueType("id", clean_id, "编号，在整个图库中唯一，其他名册用它指向这一行", text_cell=True),
-    ValueType("string", _text, "文字"),
-    ValueType("text", _text, "文字", xsd=None),
-    ValueType("name", clean_name, "名称（全角、半角均可）", xsd=None),
-    ValueType("integer", clean_integer, "整数", "3", xsd="integer", admin="int"),
-    ValueType("year", clean_year, "四位年份", "1985", xsd="gYear", admin="int"),
-    ValueType("date", clean_date, f"日期：{DATE_FORMATS}", "2024-03-05", xsd="date"),
-    ValueType("bool", clean_bool, "是 或 否", "是", xsd="boolean", admin="boolean"),
-    ValueType("phone", clean_phone, "11 位大陆手机号（可带 +86、空格或横线）", "13800138000", text_cell=True,
-              mask=_mask_phone, pattern=r"^(1[3-9][0-9]{9}|1[0-9]{2}\*{4}[0-9]{4})$"),
-    ValueType("id_number", clean_id_number, "18 位居民身份证号（末位可为 X，校验位会核对）",
-              "33030219850312001" + id_check_digit("33030219850312001"), text_cell=True,
-              mask=_mask_id_number, pattern=r"^([0-9]{17}[0-9X]|[0-9]{6}\*{8}[0-9]{3}[0-9X])$"),
-    ValueType("credit_code", clean_credit_code, "18 位统一社会信用代码（校验位会核对）",
-              "91330302MA2L3K4X0" + credit_check_char("91330302MA2L3K4X0"), text_cell=True),
-    ValueType("list", clean_list, "可填多项，用顿号、逗号或分号分隔", "区人大代表、区政协委员", admin="string[]"),
-    ValueType("enum", clean_enum, "从下拉列表中选择"),
-)}
+VALUE_TYPES: dict[str, ValueType] = {
+    t.name: t
+    for t in (
+        ValueType("id", clean_id, "编号，在整个图库中唯一，其他名册用它指向这一行", text_cell=True),
+        ValueType("string", _text, "文字"),
+        ValueType("text", _text, "文字", xsd=None),
+        ValueType("name", clean_name, "名称（全角、半角均可）", xsd=None),
+        ValueType("integer", clean_integer, "整数", "3", xsd="integer", admin="int"),
+        ValueType("year", clean_year, "四位年份", "1985", xsd="gYear", admin="int"),
+        ValueType("date", clean_date, f"日期：{DATE_FORMATS}", "2024-03-05", xsd="date"),
+        ValueType("bool", clean_bool, "是 或 否", "是", xsd="boolean", admin="boolean"),
+        ValueType(
+            "phone",
+            clean_phone,
+            "11 位大陆手机号（可带 +86、空格或横线）",
+            "13800138000",
+            text_cell=True,
+            mask=_mask_phone,
+            pattern=r"^(1[3-9][0-9]{9}|1[0-9]{2}\*{4}[0-9]{4})$",
+        ),
+        ValueType(
+            "id_number",
+            clean_id_number,
+            "18 位居民身份证号（末位可为 X，校验位会核对）",
+            "33030219850312001" + id_check_digit("33030219850312001"),
+            text_cell=True,
+            mask=_mask_id_number,
+            pattern=r"^([0-9]{17}[0-9X]|[0-9]{6}\*{8}[0-9]{3}[0-9X])$",
+        ),
+        ValueType(
+            "credit_code",
+            clean_credit_code,
+            "18 位统一社会信用代码（校验位会核对）",
+            "91330302MA2L3K4X0" + credit_check_char("91330302MA2L3K4X0"),
+            text_cell=True,
+        ),
+        ValueType("list", clean_list, "可填多项，用顿号、逗号或分号分隔", "区人大代表、区政协委员", admin="string[]"),
+        ValueType("enum", clean_enum, "从下拉列表中选择"),
+    )
+}
 
 
 def clean(type_name: str, raw, values: Sequence[str] = (), aliases: dict[str, str] | None = None):

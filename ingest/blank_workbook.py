@@ -28,8 +28,10 @@ REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
 def _choices(onto: Ontology, template: Template, column: Column) -> tuple[list[str], bool] | None:
     """A column's closed vocabulary and whether a cell may hold several of its words."""
     if template.roles and column.name == template.roles["column"]:
-        return [onto.labels[label].role_zh or onto.labels[label].zh
-                for label in dict.fromkeys(role_labels(onto, template).values())], True
+        return [
+            onto.labels[label].role_zh or onto.labels[label].zh
+            for label in dict.fromkeys(role_labels(onto, template).values())
+        ], True
     if template.label is None and column.name == "type":
         return [rel.zh for rel in onto.relationships.values()], False
     prop = _property(onto, template, column)
@@ -86,7 +88,9 @@ def blank_workbook(onto: Ontology) -> bytes:
     lists = book.create_sheet(LISTS)
     lists.sheet_state = "hidden"
     guide.append(["同心图谱名册模板：每个工作表是一种名册，第 1 行是表头，请从第 2 行起逐行填写。"])
-    guide.append(["橙色表头为必填列；带下拉箭头的列请从列表中选择；身份证号、手机、编号列已设为文本格式，请勿改为数字。"])
+    guide.append(
+        ["橙色表头为必填列；带下拉箭头的列请从列表中选择；身份证号、手机、编号列已设为文本格式，请勿改为数字。"]
+    )
     guide.append([f"日期可写成 {DATE_FORMATS}。填好后在网页“导入名册”处上传，或运行 tongxin ingest 文件名.xlsx。"])
     guide.append([])
     guide.append(["工作表", "列", "必填", "填写说明", "示例"])
@@ -118,10 +122,16 @@ def blank_workbook(onto: Ontology) -> bytes:
                 for row, word in enumerate(words, start=2):
                     lists.cell(row, list_column, word)
                 rule = DataValidation(
-                    type="list", formula1=f"{LISTS}!${list_letter}$2:${list_letter}${len(words) + 1}",
-                    allow_blank=True, showErrorMessage=True, errorStyle="warning" if several else "stop",
-                    errorTitle="不在可选值中", error=f"请从下拉列表中选择：{'、'.join(words)}",
-                    promptTitle=column.zh, prompt="从下拉列表中选择" + ("，多项用顿号分隔" if several else ""))
+                    type="list",
+                    formula1=f"{LISTS}!${list_letter}$2:${list_letter}${len(words) + 1}",
+                    allow_blank=True,
+                    showErrorMessage=True,
+                    errorStyle="warning" if several else "stop",
+                    errorTitle="不在可选值中",
+                    error=f"请从下拉列表中选择：{'、'.join(words)}",
+                    promptTitle=column.zh,
+                    prompt="从下拉列表中选择" + ("，多项用顿号分隔" if several else ""),
+                )
                 sheet.add_data_validation(rule)
                 rule.add(f"{letter}2:{letter}{ROWS + 1}")
         sheet.freeze_panes = "A2"

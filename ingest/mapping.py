@@ -89,8 +89,9 @@ def load_mapping(onto: Ontology, path: Path) -> RosterMapping:
     edges = [_edge(onto, nodes, i, edge, problems) for i, edge in enumerate(spec.get("relationships") or [], 1)]
     if problems:
         raise _refuse(path, problems)
-    return RosterMapping(str(spec.get("name") or path.stem), int(spec.get("header_row") or 1),
-                  spec.get("sheet"), nodes, edges)
+    return RosterMapping(
+        str(spec.get("name") or path.stem), int(spec.get("header_row") or 1), spec.get("sheet"), nodes, edges
+    )
 
 
 def _refuse(path: Path, problems: list[str]) -> ValidationFailed:
@@ -100,7 +101,9 @@ def _refuse(path: Path, problems: list[str]) -> ValidationFailed:
 def _node(onto: Ontology, key: str, spec: dict, problems: list[str]) -> NodeSpec | None:
     template = template_for(onto, str(spec.get("template", "")))
     if template is None or template.label is None:
-        problems.append(f"节点「{key}」的 template 应为节点名册之一：regions、bases、people、enterprises、organizations、activities")
+        problems.append(
+            f"节点「{key}」的 template 应为节点名册之一：regions、bases、people、enterprises、organizations、activities"
+        )
         return None
     known = columns(onto, template)
     cols, values = dict(spec.get("columns") or {}), dict(spec.get("values") or {})
@@ -139,8 +142,9 @@ def apply_mapping(collector: Collector, mapping: RosterMapping, table: Table) ->
     missing = sorted(mapping.headers - set(index))
     if missing:
         for header in missing:
-            collector.out.errors.append(table.error(f"缺少映射文件「{mapping.name}」要求的列「{header}」",
-                                                 mapping.header_row, header))
+            collector.out.errors.append(
+                table.error(f"缺少映射文件「{mapping.name}」要求的列「{header}」", mapping.header_row, header)
+            )
         return
     for number, cells in rows:
         collector.out.rows += 1
@@ -155,8 +159,10 @@ def _split(table: Table, header_row: int) -> tuple[list[str], list[tuple[int, li
     if header_row == 1:
         return table.headers, table.rows
     header = next((cells for number, cells in table.rows if number == header_row), [])
-    return ([("" if h is None else str(h).strip()) for h in header],
-            [(number, cells) for number, cells in table.rows if number > header_row])
+    return (
+        [("" if h is None else str(h).strip()) for h in header],
+        [(number, cells) for number, cells in table.rows if number > header_row],
+    )
 
 
 def _reader(index: dict[str, int], cells: list):
@@ -164,6 +170,7 @@ def _reader(index: dict[str, int], cells: list):
         i = index[header]
         value = cells[i] if i < len(cells) else None
         return None if is_blank(value) else value
+
     return cell
 
 

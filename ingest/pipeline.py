@@ -13,10 +13,10 @@ from pathlib import Path
 from graph.errors import CellError, ValidationFailed
 from graph.records import WriteResult
 from graph.store import Store
-from ingest.rows import Collected, Collector
 from ingest.mapping import RosterMapping, apply_mapping, load_mapping
 from ingest.readers import Table, read_file, roster_files
 from ingest.resolve import resolve
+from ingest.rows import Collected, Collector
 
 
 @dataclass
@@ -29,8 +29,13 @@ class IngestReport(WriteResult):
     errors: list[CellError] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"ok": self.ok, "written": self.written, "rows": self.rows, **self.changes(),
-                "errors": [e.as_dict() for e in self.errors]}
+        return {
+            "ok": self.ok,
+            "written": self.written,
+            "rows": self.rows,
+            **self.changes(),
+            "errors": [e.as_dict() for e in self.errors],
+        }
 
 
 def read_all(paths: Iterable[Path]) -> tuple[list[Table], list[CellError]]:
@@ -60,9 +65,15 @@ def map_tables(store: Store, tables: list[Table], mapping: RosterMapping | None)
     return collector.out
 
 
-def ingest(store: Store, paths: Iterable[Path], *, skip_invalid: bool = False,
-           dry_run: bool = False, mapping: Path | None = None,
-           progress: Callable[[int, int], None] | None = None) -> IngestReport:
+def ingest(
+    store: Store,
+    paths: Iterable[Path],
+    *,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    mapping: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> IngestReport:
     """Load roster files or folders into ``store``; never half-writes a refused batch.
 
     ``mapping`` reads every file through a mapping file instead of the standard templates.

@@ -112,8 +112,9 @@ def roster_files(path: Path) -> list[Path]:
     """The file itself, or each roster file of a folder, sorted by name."""
     if not path.is_dir():
         return [path]
-    files = sorted(p for p in path.iterdir()
-                   if p.suffix.lower() in READERS | WORKBOOKS and not p.name.startswith(("~$", ".")))
+    files = sorted(
+        p for p in path.iterdir() if p.suffix.lower() in READERS | WORKBOOKS and not p.name.startswith(("~$", "."))
+    )
     if not files:
         raise refuse(path, "文件夹中没有名册文件（CSV、JSON 或 XLSX）")
     return files

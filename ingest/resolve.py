@@ -56,7 +56,7 @@ class Resolver:
         for node_id, (node, origin) in self.out.nodes.items():
             stored = self.stored.get(node_id)
             if stored and _kinds(self.onto, stored.labels) != _kinds(self.onto, node.labels):
-                kinds = joined(self.onto.labels[l].zh for l in _kinds(self.onto, stored.labels))
+                kinds = joined(self.onto.labels[label].zh for label in _kinds(self.onto, stored.labels))
                 self.out.fail(origin, None, f"编号「{node_id}」在图库中已是{kinds}，不能再登记为其他类型")
 
     def target(self, p: Pending) -> str | None:
@@ -77,7 +77,7 @@ class Resolver:
             node = self.node(ref)
             if node is not None and not node.labels.isdisjoint(allowed):
                 continue
-            wanted = "或".join(self.onto.labels[l].zh for l in allowed)
+            wanted = "或".join(self.onto.labels[label].zh for label in allowed)
             if node is None:
                 self.out.fail(p.origin, column, f"「{ref}」不存在：「{p.type.zh}」关系的这一端应为已登记的{wanted}")
             else:
@@ -87,8 +87,7 @@ class Resolver:
         return Relationship(p.type.name, p.source, target, {**p.properties, **p.origin.provenance()}, key)
 
 
-def resolve(onto: Ontology, store: Store, out: Collected, skip_invalid: bool
-            ) -> tuple[list[Node], list[Relationship]]:
+def resolve(onto: Ontology, store: Store, out: Collected, skip_invalid: bool) -> tuple[list[Node], list[Relationship]]:
     """The nodes and relationships to write; errors are added to ``out.errors``."""
     resolver = Resolver(onto, store, out)
     resolver.check_stored_kinds()

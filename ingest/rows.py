@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from graph.errors import CellError
-from graph.ontology import ROOT_LABEL, Ontology, RelationshipType, Template
 from graph.names import name_keys
+from graph.ontology import ROOT_LABEL, Ontology, RelationshipType, Template
 from graph.records import Node
 from graph.values import clean_id, clean_list, clean_name, is_blank
 from ingest.readers import Table
@@ -147,10 +147,19 @@ class Collector:
         if not self._add_node(node, origin, record["id"][0]) or origin in self.out.bad:
             return None
         for prop, header in links:
-            self.out.pending.append(Pending(
-                self.onto.relationships[prop.link], node.id, props[prop.name], {}, origin,
-                None, header, target_by_name=True, name_property=prop.name,
-            ))
+            self.out.pending.append(
+                Pending(
+                    self.onto.relationships[prop.link],
+                    node.id,
+                    props[prop.name],
+                    {},
+                    origin,
+                    None,
+                    header,
+                    target_by_name=True,
+                    name_property=prop.name,
+                )
+            )
         return node.id
 
     def _labels(self, template: Template, origin: Origin, record: dict) -> set[str]:
@@ -162,7 +171,7 @@ class Collector:
         for word in clean_list(raw):
             label = words.get(fold(word))
             if label is None:
-                accepted = joined(self.onto.labels[l].role_zh or l for l in template.roles["labels"])
+                accepted = joined(self.onto.labels[label].role_zh or label for label in template.roles["labels"])
                 self.out.fail(origin, header, f"未知人员类别「{word}」，应为：{accepted}")
             else:
                 labels |= set(self.onto.labels[label].lineage) - {ROOT_LABEL}
@@ -176,8 +185,7 @@ class Collector:
             return True
         old, first = seen
         if old.labels != node.labels or content(old.properties) != content(node.properties):
-            self.out.fail(origin, id_header,
-                          f"编号「{node.id}」已在 {first.file} 第 {first.row} 行定义，且内容不同")
+            self.out.fail(origin, id_header, f"编号「{node.id}」已在 {first.file} 第 {first.row} 行定义，且内容不同")
             return False
         return True
 
@@ -197,8 +205,15 @@ class Collector:
         target = record.pop(ends.get("to", "target"))
         self.edge(rel, origin, source, target, record)
 
-    def edge(self, rel: RelationshipType, origin: Origin, source: tuple, target: tuple,
-             record: dict, target_by_name: bool = False) -> None:
+    def edge(
+        self,
+        rel: RelationshipType,
+        origin: Origin,
+        source: tuple,
+        target: tuple,
+        record: dict,
+        target_by_name: bool = False,
+    ) -> None:
         """Add a pending relationship; ``source`` and ``target`` are (header, id or name)."""
         ends = []
         for (header, raw), clean_end in ((source, clean_id), (target, clean_name if target_by_name else clean_id)):
@@ -211,8 +226,9 @@ class Collector:
         source_id, target_ref = ends
         props = self._edge_properties(rel, origin, record)
         if origin not in self.out.bad:
-            self.out.pending.append(Pending(rel, source_id, target_ref, props, origin, source[0],
-                                            target[0], target_by_name=target_by_name))
+            self.out.pending.append(
+                Pending(rel, source_id, target_ref, props, origin, source[0], target[0], target_by_name=target_by_name)
+            )
 
     def _relationship_type(self, origin: Origin, cell) -> RelationshipType | None:
         header, raw = cell
@@ -245,4 +261,3 @@ class Collector:
 def content(properties: dict) -> dict:
     """Properties without provenance: what a row says, not where it said it."""
     return {k: v for k, v in properties.items() if k not in PROVENANCE}
-

@@ -19,8 +19,7 @@ from ingest import lucheng as world
 from ingest.templates import columns
 
 CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-PHONE_PREFIXES = ("135", "136", "137", "138", "139", "150", "151", "157", "158", "159", "177",
-                  "187", "188", "199")
+PHONE_PREFIXES = ("135", "136", "137", "138", "139", "150", "151", "157", "158", "159", "177", "187", "188", "199")
 FIRST_DAY, LAST_DAY = dt.date(2024, 1, 1), dt.date(2026, 10, 31)
 
 
@@ -88,12 +87,22 @@ class Generator:
         for rid, name in world.TOWNS:
             self.rows["regions"].append({"id": rid, "name": name, "parent": world.DISTRICT[1]})
         for bid, name, category, level, town, host, established, *_ in world.BASES:
-            self.rows["bases"].append({"id": bid, "name": name, "category": category, "level": level,
-                                       "region": town, "host": host, "established": established})
+            self.rows["bases"].append(
+                {
+                    "id": bid,
+                    "name": name,
+                    "category": category,
+                    "level": level,
+                    "region": town,
+                    "host": host,
+                    "established": established,
+                }
+            )
         for oid, name, kind, town in world.ORGANIZATIONS:
             self.rows["organizations"].append({"id": oid, "name": name, "kind": kind, "region": town})
-        partners = [("B02", "O09"), ("B02", "O10"), ("B01", "O12"), ("B08", "O11"), ("B06", "O13"),
-                    ("B05", "O14")] + [(b[0], "O02") for b in world.BASES[:8]]
+        partners = [("B02", "O09"), ("B02", "O10"), ("B01", "O12"), ("B08", "O11"), ("B06", "O13"), ("B05", "O14")] + [
+            (b[0], "O02") for b in world.BASES[:8]
+        ]
         for base, org in partners:
             self.relate(base, "共建", org, since=self.written(self.day(dt.date(2022, 1, 1), dt.date(2024, 6, 30))))
         self.enterprises = defaultdict(list)
@@ -106,8 +115,16 @@ class Generator:
         suffix = world.ENTERPRISE_SUFFIX[industry]
         kind = "工作室" if suffix.endswith("工作室") else self.rng.choice(["企业", "企业", "企业", "团队"])
         name = f"温州{self.rng.choice(world.ENTERPRISE_WORDS)}{self.rng.choice(world.ENTERPRISE_WORDS)}{suffix}"
-        self.rows["enterprises"].append({"id": eid, "name": name, "credit_code": self.credit_code(),
-                                         "industry": industry, "region": town, "kind": kind})
+        self.rows["enterprises"].append(
+            {
+                "id": eid,
+                "name": name,
+                "credit_code": self.credit_code(),
+                "industry": industry,
+                "region": town,
+                "kind": kind,
+            }
+        )
         since = self.day(dt.date.fromisoformat(established), dt.date(2025, 12, 31))
         self.relate(eid, "入驻", base, since=self.written(since))
         self.enterprises[base].append((eid, industry))
@@ -115,10 +132,18 @@ class Generator:
     def person(self, roles: str, born: tuple[int, int], **extra) -> dict:
         gender = self.rng.choice("男女")
         year = self.rng.randint(*born)
-        row = {"id": self.next_id("P"), "name": self.name(), "roles": roles, "gender": gender,
-               "birth_year": year, "id_number": self.id_number(year, gender), "phone": self.phone(),
-               "region": self.rng.choice(world.TOWNS)[1],
-               "political_status": self.rng.choice(world.POLITICAL), **extra}
+        row = {
+            "id": self.next_id("P"),
+            "name": self.name(),
+            "roles": roles,
+            "gender": gender,
+            "birth_year": year,
+            "id_number": self.id_number(year, gender),
+            "phone": self.phone(),
+            "region": self.rng.choice(world.TOWNS)[1],
+            "political_status": self.rng.choice(world.POLITICAL),
+            **extra,
+        }
         self.rows["people"].append(row)
         return row
 
@@ -130,8 +155,9 @@ class Generator:
             else:
                 town = world.TOWNS[(i - len(world.LIAISON_TITLES)) % len(world.TOWNS)][1]
                 title, department = "党工委书记" if town.endswith("街道") else "党委书记", f"{town}党工委"
-            found.append(self.person("联系领导", (1966, 1984), title=title, department=department,
-                                     political_status="中共党员"))
+            found.append(
+                self.person("联系领导", (1966, 1984), title=title, department=department, political_status="中共党员")
+            )
         return found
 
     def experts(self, count: int) -> list[dict]:
@@ -148,8 +174,13 @@ class Generator:
                 employer = self.rng.choice(self.enterprises[base])[0]
             self.relate(row["id"], "任职", employer, role=field)
             for target in self.rng.sample([b[0] for b in world.BASES], self.rng.randint(1, 3)):
-                self.relate(row["id"], "服务", target, role=f"{field}服务",
-                            since=self.written(self.day(dt.date(2022, 1, 1), dt.date(2025, 12, 31))))
+                self.relate(
+                    row["id"],
+                    "服务",
+                    target,
+                    role=f"{field}服务",
+                    since=self.written(self.day(dt.date(2022, 1, 1), dt.date(2025, 12, 31))),
+                )
         return found
 
     def members(self, count: int) -> list[dict]:
@@ -158,18 +189,31 @@ class Generator:
             base = self.rng.choice(world.BASES)
             enterprise, industry = self.rng.choice(self.enterprises[base[0]])
             representative = self.rng.random() < 0.2
-            seats = "、".join(self.rng.sample(world.SEATS, self.rng.choice((1, 1, 2)))) \
-                if representative and self.rng.random() < 0.45 else ""
-            row = self.person("新阶层人士", (1975, 2002), stratum=self.rng.choice(world.STRATA),
-                              industry=industry, representative="是" if representative else "否",
-                              seats=seats)
+            seats = (
+                "、".join(self.rng.sample(world.SEATS, self.rng.choice((1, 1, 2))))
+                if representative and self.rng.random() < 0.45
+                else ""
+            )
+            row = self.person(
+                "新阶层人士",
+                (1975, 2002),
+                stratum=self.rng.choice(world.STRATA),
+                industry=industry,
+                representative="是" if representative else "否",
+                seats=seats,
+            )
             self.home_base[row["id"]] = base[0]
             found.append(row)
             since = self.day(dt.date.fromisoformat(base[6]), dt.date(2025, 12, 31))
             ended = self.rng.random() < 0.04
-            self.relate(row["id"], "成员", base[0], role=self.rng.choice(world.MEMBER_ROLES),
-                        since=self.written(since),
-                        until=self.written(self.day(since, dt.date(2026, 6, 30))) if ended else "")
+            self.relate(
+                row["id"],
+                "成员",
+                base[0],
+                role=self.rng.choice(world.MEMBER_ROLES),
+                since=self.written(since),
+                until=self.written(self.day(since, dt.date(2026, 6, 30))) if ended else "",
+            )
             if self.rng.random() < 0.1:
                 other = self.rng.choice(world.BASES)[0]
                 if other != base[0]:
@@ -196,13 +240,17 @@ class Generator:
             self.relate(liaison["id"], "列名联系", person["id"], since=self.written(since), until=until)
             days = {self.day(max(since, FIRST_DAY), LAST_DAY) for _ in range(self.rng.choice((0, 1, 2, 2, 3, 4)))}
             for day in sorted(days):  # a contact is identified by leader, person and date
-                self.rows["contacts"].append({
-                    "date": self.written(day),
-                    "liaison": liaison["id"], "person": person["id"],
-                    "method": self.rng.choice(["慰问", "走访", "电话", "活动", "座谈"]),
-                    "note": self.rng.choice(["了解企业经营情况", "听取意见建议", "节日慰问",
-                                             "邀请参加同心荟活动", "宣讲政策"]),
-                })
+                self.rows["contacts"].append(
+                    {
+                        "date": self.written(day),
+                        "liaison": liaison["id"],
+                        "person": person["id"],
+                        "method": self.rng.choice(["慰问", "走访", "电话", "活动", "座谈"]),
+                        "note": self.rng.choice(
+                            ["了解企业经营情况", "听取意见建议", "节日慰问", "邀请参加同心荟活动", "宣讲政策"]
+                        ),
+                    }
+                )
 
     def activities(self, members: list[dict], experts: list[dict], liaisons: list[dict]) -> None:
         by_base = defaultdict(list)
@@ -213,8 +261,15 @@ class Generator:
                 title, kind = self.rng.choice(world.ACTIVITY_KINDS)
                 aid = self.next_id("A")
                 day = self.day(FIRST_DAY, LAST_DAY)
-                self.rows["activities"].append({"id": aid, "name": f"{title}（{day.year}年第{aid[-2:]}期）",
-                                                "date": self.written(day), "kind": kind, "base": bid})
+                self.rows["activities"].append(
+                    {
+                        "id": aid,
+                        "name": f"{title}（{day.year}年第{aid[-2:]}期）",
+                        "date": self.written(day),
+                        "kind": kind,
+                        "base": bid,
+                    }
+                )
                 pool = by_base[bid]
                 for person in self.rng.sample(pool, min(len(pool), self.rng.randint(3, 12))):
                     self.relate(person["id"], "参加", aid, role="参加者")

@@ -39,9 +39,7 @@ def fold(text: str) -> str:
 def template_for(onto: Ontology, name: str) -> Template | None:
     """The template a file or sheet name stands for (``people``, ``人员``, ``People``)."""
     folded = fold(name)
-    return next(
-        (t for t in onto.templates.values() if folded in (fold(t.name), fold(t.zh))), None
-    )
+    return next((t for t in onto.templates.values() if folded in (fold(t.name), fold(t.zh))), None)
 
 
 @cache
@@ -61,8 +59,12 @@ def columns(onto: Ontology, template: Template) -> dict[str, Column]:
                 found[prop.name] = Column(prop.name, prop.zh, prop.required, prop, label_name)
     if template.roles:
         roles = template.roles
-        found = {"id": found.pop("id"), "name": found.pop("name"),
-                 roles["column"]: Column(roles["column"], roles["zh"], True), **found}
+        found = {
+            "id": found.pop("id"),
+            "name": found.pop("name"),
+            roles["column"]: Column(roles["column"], roles["zh"], True),
+            **found,
+        }
     return found
 
 

@@ -12,6 +12,7 @@ from graph.records import Node
 from graph.store import Store
 from graph.values import clean_date
 
+
 def default_types(store: Store) -> list[str]:
     """Ties and events: every relationship type but the structural ones, which say where
     things are, not who links to whom (DESIGN.md section 5)."""

@@ -42,14 +42,25 @@ def brokers(store: Store, *, scope: str | None = None, top: int = TOP.default) -
     TOP.check(top)
     graph, nodes = projection(store, scope)
     centrality = nx.betweenness_centrality(graph, normalized=True) if graph.number_of_edges() else {}
-    people = sorted((n for n in graph if "Person" in nodes[n].labels), key=lambda n: (-round(centrality.get(n, 0), 9), n))
+    people = sorted(
+        (n for n in graph if "Person" in nodes[n].labels), key=lambda n: (-round(centrality.get(n, 0), 9), n)
+    )
     communities = nx.community.louvain_communities(graph, seed=2024) if graph.number_of_edges() else []
     groups = sorted((sorted(c) for c in communities if len(c) > 1), key=lambda c: (-len(c), c[0]))
     return {
-        "scope": scope, "nodes": graph.number_of_nodes(), "relationships": graph.number_of_edges(),
-        "brokers": [dict(node_ref(store, nodes[n]), betweenness=round(centrality.get(n, 0), 6),
-                         bases=sorted(nodes[m].properties.get("name") for m in graph[n] if "Base" in nodes[m].labels))
-                    for n in people[:top]],
-        "communities": [{"size": len(c), "members": c[:20],
-                         "names": [nodes[m].properties.get("name") for m in c[:20]]} for c in groups],
+        "scope": scope,
+        "nodes": graph.number_of_nodes(),
+        "relationships": graph.number_of_edges(),
+        "brokers": [
+            dict(
+                node_ref(store, nodes[n]),
+                betweenness=round(centrality.get(n, 0), 6),
+                bases=sorted(nodes[m].properties.get("name") for m in graph[n] if "Base" in nodes[m].labels),
+            )
+            for n in people[:top]
+        ],
+        "communities": [
+            {"size": len(c), "members": c[:20], "names": [nodes[m].properties.get("name") for m in c[:20]]}
+            for c in groups
+        ],
     }

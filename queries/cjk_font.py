@@ -28,8 +28,10 @@ class FontMissing(NotSupported):
 
 def _face(path: Path) -> TTFont:
     if not path.is_file():
-        raise FontMissing(f"找不到中文字体文件 {path}：请安装 fonts-noto-cjk（apt-get install fonts-noto-cjk），"
-                          "或用 TONGXIN_REPORT_FONT 指向一个 Noto Sans CJK 字体文件")
+        raise FontMissing(
+            f"找不到中文字体文件 {path}：请安装 fonts-noto-cjk（apt-get install fonts-noto-cjk），"
+            "或用 TONGXIN_REPORT_FONT 指向一个 Noto Sans CJK 字体文件"
+        )
     try:
         if path.suffix.lower() != ".ttc":
             return TTFont(path, recalcTimestamp=False)
@@ -54,8 +56,10 @@ def report_font(text: str, path: Path) -> bytes:
     cmap = font.getBestCmap() or {}
     missing = sorted({c for c in text if unicodedata.name(c, "").startswith("CJK UNIFIED") and ord(c) not in cmap})
     if missing:
-        raise FontMissing(f"字体文件 {path} 缺少 {len(missing)} 个汉字（{''.join(missing[:10])}{'…' if len(missing) > 10 else ''}）：不是中文字体，"
-                          "请安装 fonts-noto-cjk 或用 TONGXIN_REPORT_FONT 指向一个 Noto Sans CJK 字体文件")
+        raise FontMissing(
+            f"字体文件 {path} 缺少 {len(missing)} 个汉字（{''.join(missing[:10])}{'…' if len(missing) > 10 else ''}）：不是中文字体，"
+            "请安装 fonts-noto-cjk 或用 TONGXIN_REPORT_FONT 指向一个 Noto Sans CJK 字体文件"
+        )
     options = subset.Options()
     options.name_IDs = ["*"]
     options.layout_features = ["*"]

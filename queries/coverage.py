@@ -28,8 +28,14 @@ def _breakdown(reps: list[dict], groups) -> dict[str, dict]:
     return {g: {"total": t, "covered": c, "rate": _rate(c, t)} for g, (t, c) in sorted(counts.items())}
 
 
-def coverage(store: Store, *, as_of=None, window_days: int = WINDOW_DAYS.default, max_load: int = MAX_LOAD.default,
-             candidates: bool = True) -> dict:
+def coverage(
+    store: Store,
+    *,
+    as_of=None,
+    window_days: int = WINDOW_DAYS.default,
+    max_load: int = MAX_LOAD.default,
+    candidates: bool = True,
+) -> dict:
     """Coverage of representatives by listed liaisons at ``as_of`` (default today).
 
     A representative is covered with at least one active LIAISES_WITH; stale when covered
@@ -45,17 +51,28 @@ def coverage(store: Store, *, as_of=None, window_days: int = WINDOW_DAYS.default
     reps = facts["representatives"]
     covered = [r for r in reps if r["liaisons"]]
     result = {
-        "as_of": as_of, "window_days": window_days, "max_load": max_load,
-        "total": len(reps), "covered": len(covered), "rate": _rate(len(covered), len(reps)),
+        "as_of": as_of,
+        "window_days": window_days,
+        "max_load": max_load,
+        "total": len(reps),
+        "covered": len(covered),
+        "rate": _rate(len(covered), len(reps)),
         "uncovered": [r["id"] for r in reps if not r["liaisons"]],
         "stale": [r["id"] for r in covered if not (r["last_contact"] and r["last_contact"] > since)],
         "overloaded_liaisons": sorted(
-            ({"id": l["id"], "name": l["name"], "load": l["load"]} for l in facts["liaisons"] if l["load"] > max_load),
-            key=lambda l: (-l["load"], l["id"])),
+            (
+                {"id": leader["id"], "name": leader["name"], "load": leader["load"]}
+                for leader in facts["liaisons"]
+                if leader["load"] > max_load
+            ),
+            key=lambda leader: (-leader["load"], leader["id"]),
+        ),
         "bases_without_liaison": [b["id"] for b in facts["bases"] if not b["responsible"]],
         "by_region": _breakdown(reps, lambda r: [r["region"] or NO_REGION]),
         "by_base": _breakdown(reps, lambda r: r["bases"] or [NO_BASE]),
-        "workload": [{k: l[k] for k in ("id", "name", "load", "bases", "last_contact")} for l in facts["liaisons"]],
+        "workload": [
+            {k: leader[k] for k in ("id", "name", "load", "bases", "last_contact")} for leader in facts["liaisons"]
+        ],
     }
     if candidates:
         result["candidates"] = _candidates(store, facts, max_load)
@@ -90,8 +107,9 @@ def coverage_facts(store: Store, as_of: str) -> dict[str, list[dict]]:
     for (leader, _), when in latest.items():
         by_leader[leader] = max(when, by_leader.get(leader, ""))
     memberships = store.active(["MEMBER_OF"], as_of, sources=reps)
-    named = store.brief({*reps, *liaisons, *bases, *(p for ps in listed.values() for p in ps),
-                         *(m.target for m in memberships)})
+    named = store.brief(
+        {*reps, *liaisons, *bases, *(p for ps in listed.values() for p in ps), *(m.target for m in memberships)}
+    )
     member_of = defaultdict(set)
     for m in memberships:
         if m.target in named and "Base" in named[m.target].labels:
@@ -102,29 +120,47 @@ def coverage_facts(store: Store, as_of: str) -> dict[str, list[dict]]:
         return named[node_id].properties if node_id in named else {}
 
     return {
-        "representatives": [{
-            "id": rep, "name": props(rep).get("name"), "region": props(rep).get("region"),
-            "industry": props(rep).get("industry"), "liaisons": sorted(listed_with[rep]),
-            "last_contact": max((latest[(l, rep)] for l in listed_with[rep] if (l, rep) in latest), default=None),
-            "bases": sorted(member_of[rep])} for rep in reps],
-        "liaisons": [{
-            "id": leader, "name": props(leader).get("name"), "region": props(leader).get("region"),
-            "load": len(listed[leader]),
-            "industries": sorted({props(p).get("industry") for p in listed[leader]} - {None}),
-            "bases": sorted(answers_for[leader] & base_ids), "last_contact": by_leader.get(leader)}
-            for leader in liaisons],
+        "representatives": [
+            {
+                "id": rep,
+                "name": props(rep).get("name"),
+                "region": props(rep).get("region"),
+                "industry": props(rep).get("industry"),
+                "liaisons": sorted(listed_with[rep]),
+                "last_contact": max(
+                    (latest[(leader, rep)] for leader in listed_with[rep] if (leader, rep) in latest), default=None
+                ),
+                "bases": sorted(member_of[rep]),
+            }
+            for rep in reps
+        ],
+        "liaisons": [
+            {
+                "id": leader,
+                "name": props(leader).get("name"),
+                "region": props(leader).get("region"),
+                "load": len(listed[leader]),
+                "industries": sorted({props(p).get("industry") for p in listed[leader]} - {None}),
+                "bases": sorted(answers_for[leader] & base_ids),
+                "last_contact": by_leader.get(leader),
+            }
+            for leader in liaisons
+        ],
         "bases": [{"id": b, "name": props(b).get("name"), "responsible": b in answered} for b in bases],
     }
 
 
-def coverage_series(store: Store, dates: list, *, window_days: int = WINDOW_DAYS.default,
-                    max_load: int = MAX_LOAD.default) -> list[dict]:
+def coverage_series(
+    store: Store, dates: list, *, window_days: int = WINDOW_DAYS.default, max_load: int = MAX_LOAD.default
+) -> list[dict]:
     """The headline figures at several dates, oldest first: coverage over time."""
     rows = []
     for when in sorted(day(d) for d in dates):
         c = coverage(store, as_of=when, window_days=window_days, max_load=max_load, candidates=False)
-        rows.append({k: c[k] for k in ("as_of", "total", "covered", "rate")} | {
-            "stale": len(c["stale"]), "overloaded": len(c["overloaded_liaisons"])})
+        rows.append(
+            {k: c[k] for k in ("as_of", "total", "covered", "rate")}
+            | {"stale": len(c["stale"]), "overloaded": len(c["overloaded_liaisons"])}
+        )
     return rows
 
 
@@ -138,7 +174,7 @@ def _candidates(store: Store, facts: dict, max_load: int) -> dict[str, list[dict
     industry's and both's — any later one there is beaten by three before it.  Nobody is
     their own candidate."""
     uncovered = [r for r in facts["representatives"] if not r["liaisons"]]
-    spare = {l["id"]: l for l in facts["liaisons"] if l["load"] < max_load}
+    spare = {leader["id"]: leader for leader in facts["liaisons"] if leader["load"] < max_load}
     if not uncovered or not spare:
         return {r["id"]: [] for r in uncovered}
     base_ids = {b["name"]: b["id"] for b in facts["bases"]}
@@ -176,9 +212,10 @@ def _candidates(store: Store, facts: dict, max_load: int) -> dict[str, list[dict
                 reasons.append(("已联系同行业人士", 1))
             if reasons:
                 scored.append((-sum(s for _, s in reasons), liaison["load"], lid, [r for r, _ in reasons]))
-        found[rep["id"]] = [{"id": lid, "name": spare[lid]["name"], "load": spare[lid]["load"],
-                             "score": -score, "reasons": why}
-                            for score, _, lid, why in sorted(scored)[:CANDIDATES]]
+        found[rep["id"]] = [
+            {"id": lid, "name": spare[lid]["name"], "load": spare[lid]["load"], "score": -score, "reasons": why}
+            for score, _, lid, why in sorted(scored)[:CANDIDATES]
+        ]
     return found
 
 

@@ -59,7 +59,9 @@ def subgraph(store: Store, scope: str | None = None) -> tuple[list[Node], list[R
         gaps = coverage(store)
         ids = set(gaps["uncovered"]) | {c["id"] for cs in gaps["candidates"].values() for c in cs}
         return _among(store, ids)
-    raise InvalidQuery(f"未知范围「{scope}」，应为 all、base:编号、region:编号、ego:编号[:跳数]、path:起点:终点 或 gaps")
+    raise InvalidQuery(
+        f"未知范围「{scope}」，应为 all、base:编号、region:编号、ego:编号[:跳数]、path:起点:终点 或 gaps"
+    )
 
 
 def export(store: Store, fmt: str, scope: str | None = None, *, masked: bool = False) -> Export:

@@ -15,8 +15,8 @@ from typing import NamedTuple
 import networkx as nx
 
 from graph.ontology import Ontology
-from graph.values import VALUE_TYPES
 from graph.records import Node, Relationship
+from graph.values import VALUE_TYPES
 from queries import html, rdf
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -34,8 +34,9 @@ def _graph(onto: Ontology, nodes: list[Node], rels: list[Relationship], dynamic:
     for node in nodes:
         labels = sorted(node.labels, key=order.index)
         attrs = {k: _flat(v) for k, v in node.properties.items() if v is not None}
-        attrs.update(labels=":".join(labels), kind=onto.labels[labels[-1]].zh,
-                     label=node.properties.get("name") or node.id)
+        attrs.update(
+            labels=":".join(labels), kind=onto.labels[labels[-1]].zh, label=node.properties.get("name") or node.id
+        )
         graph.add_node(node.id, **attrs)
     for rel in rels:
         attrs = {k: _flat(v) for k, v in rel.properties.items() if v is not None}
@@ -83,8 +84,9 @@ def dot(onto, nodes, rels):
     for node in nodes:
         lines.append(f"  {_quoted(node.id)} [label={_quoted(node.properties.get('name') or node.id)}];")
     for rel in rels:
-        lines.append(f"  {_quoted(rel.source)} -> {_quoted(rel.target)} "
-                     f"[label={_quoted(onto.relationships[rel.type].zh)}];")
+        lines.append(
+            f"  {_quoted(rel.source)} -> {_quoted(rel.target)} [label={_quoted(onto.relationships[rel.type].zh)}];"
+        )
     lines.append("}")
     return ("\n".join(lines) + "\n").encode()
 
@@ -124,15 +126,24 @@ def neo4j_csv(onto, nodes, rels):
     node_keys = sorted({k for n in nodes for k in n.properties} - {"id"})
     rel_keys = sorted({k for r in rels for k in r.properties})
     order = list(onto.labels)
-    node_rows = ([n.id, ";".join(["Entity", *sorted(n.labels, key=order.index)]),
-                  *[_admin_value(n.properties.get(k)) for k in node_keys]] for n in nodes)
-    rel_rows = ([r.source, r.target, r.type, r.key, *[_admin_value(r.properties.get(k)) for k in rel_keys]]
-                for r in rels)
+    node_rows = (
+        [
+            n.id,
+            ";".join(["Entity", *sorted(n.labels, key=order.index)]),
+            *[_admin_value(n.properties.get(k)) for k in node_keys],
+        ]
+        for n in nodes
+    )
+    rel_rows = (
+        [r.source, r.target, r.type, r.key, *[_admin_value(r.properties.get(k)) for k in rel_keys]] for r in rels
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("nodes.csv", _csv(["id:ID", ":LABEL", *_typed(onto, node_keys, node_types)], node_rows))
-        archive.writestr("relationships.csv", _csv([":START_ID", ":END_ID", ":TYPE", "key",
-                                                    *_typed(onto, rel_keys, rel_types)], rel_rows))
+        archive.writestr(
+            "relationships.csv",
+            _csv([":START_ID", ":END_ID", ":TYPE", "key", *_typed(onto, rel_keys, rel_types)], rel_rows),
+        )
     return buffer.getvalue()
 
 

@@ -12,7 +12,6 @@ import networkx as nx
 from graph.ontology import Ontology
 from graph.records import Node, Relationship
 
-
 PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>
 <style>
@@ -90,11 +89,19 @@ def picture(onto: Ontology, nodes: list[Node], rels: list[Relationship]) -> byte
     colours = {label.zh: label.colour for label in onto.labels.values() if label.zh in drawn}
     data = {
         "colours": colours,
-        "nodes": [{"id": n.id, "name": n.properties.get("name") or n.id, "kind": kinds[n.id],
-                   "pinyin": n.properties.get("pinyin"), "initials": n.properties.get("initials"),
-                   "x": round(float(layout[n.id][0]), 1), "y": round(float(layout[n.id][1]), 1),
-                   "props": {k: v for k, v in n.properties.items() if not k.startswith(("source_", "pinyin", "initials"))}}
-                  for n in nodes],
+        "nodes": [
+            {
+                "id": n.id,
+                "name": n.properties.get("name") or n.id,
+                "kind": kinds[n.id],
+                "pinyin": n.properties.get("pinyin"),
+                "initials": n.properties.get("initials"),
+                "x": round(float(layout[n.id][0]), 1),
+                "y": round(float(layout[n.id][1]), 1),
+                "props": {k: v for k, v in n.properties.items() if not k.startswith(("source_", "pinyin", "initials"))},
+            }
+            for n in nodes
+        ],
         "edges": [{"s": r.source, "t": r.target, "zh": onto.relationships[r.type].zh} for r in rels],
     }
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")  # no early </script>

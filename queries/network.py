@@ -16,8 +16,12 @@ EXPAND_LIMIT = 20000  # relationships read for an entity page or shared neighbou
 def relationship_ref(onto: Ontology, rel: Relationship) -> dict:
     """A relationship in a network answer: its ends and the properties its type shows."""
     shown = onto.relationships[rel.type].shown
-    return {"type": rel.type, "from": rel.source, "to": rel.target,
-            **{k: v for k, v in rel.properties.items() if k in shown}}
+    return {
+        "type": rel.type,
+        "from": rel.source,
+        "to": rel.target,
+        **{k: v for k, v in rel.properties.items() if k in shown},
+    }
 
 
 def entity(store: Store, node_id: str, *, neighbours: int = 50) -> dict:
@@ -29,14 +33,24 @@ def entity(store: Store, node_id: str, *, neighbours: int = 50) -> dict:
     summary: dict[str, dict] = {}
     for step in sorted(steps, key=lambda s: sort_key(s.other)):
         direction = "out" if step.relationship.source == node_id else "in"
-        entry = summary.setdefault(f"{step.relationship.type}:{direction}", {
-            "type": step.relationship.type, "zh": store.ontology.relationships[step.relationship.type].zh,
-            "direction": direction, "count": 0, "neighbours": []})
+        entry = summary.setdefault(
+            f"{step.relationship.type}:{direction}",
+            {
+                "type": step.relationship.type,
+                "zh": store.ontology.relationships[step.relationship.type].zh,
+                "direction": direction,
+                "count": 0,
+                "neighbours": [],
+            },
+        )
         entry["count"] += 1
         if len(entry["neighbours"]) < neighbours:
             entry["neighbours"].append(node_ref(store, step.other))
-    return {**node_ref(store, node), "properties": node.properties,
-            "relationships": sorted(summary.values(), key=lambda e: (-e["count"], e["type"], e["direction"]))}
+    return {
+        **node_ref(store, node),
+        "properties": node.properties,
+        "relationships": sorted(summary.values(), key=lambda e: (-e["count"], e["type"], e["direction"])),
+    }
 
 
 def ego(store: Store, node_id: str, *, hops: int = HOPS.default, via=None, max_nodes: int = MAX_NODES.default) -> dict:
@@ -76,8 +90,19 @@ def common(store: Store, a: str, b: str, *, via=None) -> dict:
     shared = sorted(set(links[a]) & set(links[b]) - {a, b})
     found = []
     for other in sorted(shared, key=lambda i: sort_key(links[a][i][0].other)):
-        found.append({**node_ref(store, links[a][other][0].other),
-                      "via": [[relationship_ref(store.ontology, s.relationship) for s in links[end][other]] for end in (a, b)]})
+        found.append(
+            {
+                **node_ref(store, links[a][other][0].other),
+                "via": [
+                    [relationship_ref(store.ontology, s.relationship) for s in links[end][other]] for end in (a, b)
+                ],
+            }
+        )
     kinds = Counter(label for item in found for label in item["labels"])
-    return {"a": node_ref(store, nodes[a]), "b": node_ref(store, nodes[b]), "common": found,
-            "count": len(found), "by_label": dict(sorted(kinds.items()))}
+    return {
+        "a": node_ref(store, nodes[a]),
+        "b": node_ref(store, nodes[b]),
+        "common": found,
+        "count": len(found),
+        "by_label": dict(sorted(kinds.items())),
+    }

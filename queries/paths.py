@@ -10,8 +10,9 @@ from queries.options import MAX_HOPS, PATHS
 ENUMERATE = 1000  # shortest paths read from the store before ordering; more is a cut
 
 
-def path(store: Store, source: str, target: str, *, max_hops: int = MAX_HOPS.default, via=None,
-         limit: int = PATHS.default) -> dict:
+def path(
+    store: Store, source: str, target: str, *, max_hops: int = MAX_HOPS.default, via=None, limit: int = PATHS.default
+) -> dict:
     """All shortest paths between ``source`` and ``target`` ignoring direction, over ``via``
     (default: all but LOCATED_IN and PART_OF), up to ``max_hops`` long; the first ``limit``
     in a stable order (by the ids along the path, then the types).  Not found is an answer.
@@ -28,17 +29,22 @@ def path(store: Store, source: str, target: str, *, max_hops: int = MAX_HOPS.def
     shown = found[:limit]
     briefs = store.brief({i for p in shown for i in p.nodes}) | nodes
     answer = {
-        "from": node_ref(store, nodes[source]), "to": node_ref(store, nodes[target]),
-        "found": bool(found), "length": len(found[0].relationships) if found else None,
-        "count": len(found), "truncated": len(found) >= ENUMERATE,
+        "from": node_ref(store, nodes[source]),
+        "to": node_ref(store, nodes[target]),
+        "found": bool(found),
+        "length": len(found[0].relationships) if found else None,
+        "count": len(found),
+        "truncated": len(found) >= ENUMERATE,
         "paths": [],
     }
     for p in shown:
-        answer["paths"].append({
-            "nodes": [node_ref(store, briefs[i]) for i in p.nodes],
-            "relationships": [{"type": r.type, "from": r.source, "to": r.target} for r in p.relationships],
-            "sentence": sentence(store, p, briefs),
-        })
+        answer["paths"].append(
+            {
+                "nodes": [node_ref(store, briefs[i]) for i in p.nodes],
+                "relationships": [{"type": r.type, "from": r.source, "to": r.target} for r in p.relationships],
+                "sentence": sentence(store, p, briefs),
+            }
+        )
     return answer
 
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 from graph.store import Store
 from queries.base import default_types
-from queries.options import FINDINGS, WINDOW_DAYS
 from queries.coverage import coverage
+from queries.options import FINDINGS, WINDOW_DAYS
 
 DUPLICATE_KEYS = {  # what makes two person records likely the same person
     "same_name_and_birth_year": ("name", "birth_year"),
@@ -36,6 +36,7 @@ def quality(store: Store, *, as_of=None, window_days: int = WINDOW_DAYS.default,
         "members_without_base": store.without("Member", ["MEMBER_OF"], "out", limit),
         "bases_without_members": store.without("Base", ["MEMBER_OF"], "in", limit),
         "ended_relationships": store.ended(as_of),
-        "liaisons_without_contact": [w["id"] for w in figures["workload"]
-                                     if not (w["last_contact"] and w["last_contact"] > since)][:limit],
+        "liaisons_without_contact": [
+            w["id"] for w in figures["workload"] if not (w["last_contact"] and w["last_contact"] > since)
+        ][:limit],
     }

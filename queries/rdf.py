@@ -11,8 +11,8 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
 from graph.ontology import Ontology
-from graph.values import VALUE_TYPES
 from graph.records import Node, Relationship
+from graph.values import VALUE_TYPES
 
 TX = Namespace("https://tongxin.example/vocab#")
 ENTITY = Namespace("https://tongxin.example/id/")
@@ -133,7 +133,7 @@ def onto_curie(onto: Ontology, uri: URIRef | None) -> str | None:
     if uri is None:
         return None
     prefix, namespace = next((p, str(n)) for p, n in namespaces(onto).items() if str(uri).startswith(str(n)))
-    return f"{prefix}:{str(uri)[len(namespace):]}"
+    return f"{prefix}:{str(uri)[len(namespace) :]}"
 
 
 def _classes(labels) -> str:
@@ -148,9 +148,12 @@ def shapes(onto: Ontology) -> str:
     relationship type (the labels at its ends), and the shape of a relationship's record
     (``tx:Link``).  ``python -m queries.rdf`` writes them to ``graph/shapes.ttl``."""
     mapped = property_terms(onto)
-    lines = ["# Generated from graph/ontology.yaml by `python -m queries.rdf`; do not edit by hand.",
-             "# SHACL shapes for Tongxin Graph's RDF exports, checked with pyshacl in tests.",
-             "@prefix sh: <http://www.w3.org/ns/shacl#> .", "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> ."]
+    lines = [
+        "# Generated from graph/ontology.yaml by `python -m queries.rdf`; do not edit by hand.",
+        "# SHACL shapes for Tongxin Graph's RDF exports, checked with pyshacl in tests.",
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .",
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+    ]
     lines += [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in namespaces(onto).items()]
     for label in onto.labels.values():
         if label.abstract:
@@ -161,15 +164,27 @@ def shapes(onto: Ontology) -> str:
         body = [_property_shape(onto, p, mapped) for p in properties.values()]
         lines += ["", " ;\n".join(head + body) + " ."]
     for rel in onto.relationships.values():
-        lines += ["", f"tx:{rel.name}Shape a sh:NodeShape ;\n  sh:targetSubjectsOf tx:{rel.name} ;\n"
-                      f"  {_classes(rel.from_labels)} ;\n  sh:property [ sh:path tx:{rel.name} ; {_classes(rel.to_labels)} ] ."]
+        lines += [
+            "",
+            f"tx:{rel.name}Shape a sh:NodeShape ;\n  sh:targetSubjectsOf tx:{rel.name} ;\n"
+            f"  {_classes(rel.from_labels)} ;\n  sh:property [ sh:path tx:{rel.name} ; {_classes(rel.to_labels)} ] .",
+        ]
     record = {p.name: p for rel in onto.relationships.values() for p in rel.properties.values()}
-    body = [f"  sh:property [ sh:path tx:{end} ; sh:minCount 1 ; sh:maxCount 1 ; sh:nodeKind sh:IRI ]"
-            for end in ("from", "to")]
+    body = [
+        f"  sh:property [ sh:path tx:{end} ; sh:minCount 1 ; sh:maxCount 1 ; sh:nodeKind sh:IRI ]"
+        for end in ("from", "to")
+    ]
     body += ["  sh:property [ sh:path tx:type ; sh:minCount 1 ; sh:maxCount 1 ]"]
-    body += [_property_shape(onto, replace(p, required=False), mapped) for p in record.values()
-             if all(other.type == p.type for rel in onto.relationships.values()
-                    for other in rel.properties.values() if other.name == p.name)]
+    body += [
+        _property_shape(onto, replace(p, required=False), mapped)
+        for p in record.values()
+        if all(
+            other.type == p.type
+            for rel in onto.relationships.values()
+            for other in rel.properties.values()
+            if other.name == p.name
+        )
+    ]
     lines += ["", " ;\n".join(["tx:LinkShape a sh:NodeShape", "  sh:targetClass tx:Link", *body]) + " ."]
     return "\n".join(lines) + "\n"
 

@@ -20,8 +20,13 @@ from matplotlib.ticker import MaxNLocator
 WIDTH = 6.3  # inches: an A4 page's text width
 BAR, ZERO = "#1565c0", "#c62828"
 PREVIOUS = "#90caf9"
-STYLE = {"svg.fonttype": "path", "svg.hashsalt": "tongxin", "font.size": 8,
-         "axes.spines.top": False, "axes.spines.right": False}
+STYLE = {
+    "svg.fonttype": "path",
+    "svg.hashsalt": "tongxin",
+    "font.size": 8,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
 
 
 @contextmanager
@@ -38,7 +43,7 @@ def _svg(figure: Figure) -> str:
     with rc_context(STYLE):
         figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buffer.getvalue()
-    return text[text.index("<svg"):]
+    return text[text.index("<svg") :]
 
 
 def _bar_label(value, percent: bool) -> str:
@@ -106,11 +111,24 @@ def network(graph: nx.Graph, colors: dict[str, str], font: FontProperties) -> st
             nx.draw_networkx_edges(graph, position, ax=axes, edge_color="#9e9e9e", width=0.4, alpha=0.7)
             kinds = [graph.nodes[n]["kind"] for n in graph]
             sizes = [60 if graph.nodes[n]["kind"] == "Base" else 14 for n in graph]
-            nx.draw_networkx_nodes(graph, position, ax=axes, node_size=sizes, linewidths=0,
-                                   node_color=[colors.get(k, "#757575") for k in kinds])
+            nx.draw_networkx_nodes(
+                graph,
+                position,
+                ax=axes,
+                node_size=sizes,
+                linewidths=0,
+                node_color=[colors.get(k, "#757575") for k in kinds],
+            )
             for node, data in graph.nodes(data=True):
                 if data.get("name"):
                     x, y = position[node]
-                    axes.annotate(data["name"], (x, y), xytext=(0, 4), textcoords="offset points", ha="center",
-                                  fontproperties=font, fontsize=5.5)
+                    axes.annotate(
+                        data["name"],
+                        (x, y),
+                        xytext=(0, 4),
+                        textcoords="offset points",
+                        ha="center",
+                        fontproperties=font,
+                        fontsize=5.5,
+                    )
         return _svg(figure)

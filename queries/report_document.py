@@ -26,8 +26,9 @@ from queries.formats import XLSX
 from queries.report import base_networks, ledger
 from queries.report_charts import bars, busiest, chart_font, network
 
-TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                        autoescape=select_autoescape(default=True))
+TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(default=True)
+)
 PRINTED_ROWS = 40  # a longer table prints its first rows; the ledger (xlsx) holds them all
 PICTURE_NODES = 150  # dots in one base's picture; the caption counts them all
 CHARTS = {  # table key → the columns drawn as bars (the first column names the bars)
@@ -62,7 +63,8 @@ def highlights(answer: dict) -> list[str]:
     system = {row[0]: row[1:] for row in tables["liaison_system"]["rows"]}
     year = answer["year"]
     return [
-        f"建成同心荟 {total('bases_by_level')} 个" + (f"（{levels}）" if levels else "")
+        f"建成同心荟 {total('bases_by_level')} 个"
+        + (f"（{levels}）" if levels else "")
         + f"，分 {len(tables['bases_by_category']['rows'])} 类；"
         f"{len(towns) - len(without)} 个镇街建有同心荟，共 {len(towns)} 个镇街"
         + (f"，尚无同心荟的镇街：{'、'.join(without)}。" if without else "，实现镇街全覆盖。"),
@@ -97,12 +99,21 @@ def html(store: Store, answer: dict, font_path: Path) -> bytes:
 
     def page(font: bytes | None, charts: dict, networks: list) -> str:
         return TEMPLATES.get_template("report.html").render(
-            title=title, answer=answer, highlights=highlights(answer), charts=charts, networks=networks,
-            formatted=formatted, printed_rows=PRINTED_ROWS, legend=[(onto.labels[k].zh, colors[k]) for k in drawn_kinds],
-            font=base64.b64encode(font).decode() if font else "")
+            title=title,
+            answer=answer,
+            highlights=highlights(answer),
+            charts=charts,
+            networks=networks,
+            formatted=formatted,
+            printed_rows=PRINTED_ROWS,
+            legend=[(onto.labels[k].zh, colors[k]) for k in drawn_kinds],
+            font=base64.b64encode(font).decode() if font else "",
+        )
 
-    captions = [(name, caption(graph, onto), busiest(graph, PICTURE_NODES))
-                for name, graph in base_networks(store, as_of=answer["as_of"])]
+    captions = [
+        (name, caption(graph, onto), busiest(graph, PICTURE_NODES))
+        for name, graph in base_networks(store, as_of=answer["as_of"])
+    ]
     kinds = {d["kind"] for _, _, graph in captions for _, d in graph.nodes(data=True)}
     drawn_kinds = [k for k in onto.labels if k in kinds]  # the pictures' legend
     drawn = [d["name"] for _, _, graph in captions for _, d in graph.nodes(data=True) if d.get("name")]
@@ -124,8 +135,10 @@ def pdf(store: Store, answer: dict, font_path: Path) -> bytes:
     try:
         from weasyprint import HTML  # loads the system's Pango when imported
     except OSError as exc:
-        raise NotSupported("生成 PDF 需要系统的 Pango 库：请安装 libpango-1.0-0 与 libpangoft2-1.0-0"
-                           f"（apt-get install libpango-1.0-0 libpangoft2-1.0-0）；原因：{exc}") from exc
+        raise NotSupported(
+            "生成 PDF 需要系统的 Pango 库：请安装 libpango-1.0-0 与 libpangoft2-1.0-0"
+            f"（apt-get install libpango-1.0-0 libpangoft2-1.0-0）；原因：{exc}"
+        ) from exc
     return HTML(string=html(store, answer, font_path).decode()).write_pdf()
 
 
@@ -143,8 +156,11 @@ REPORT_FORMATS = {
     "xlsx": ReportFormat(lambda store, answer, font: ledger(answer), XLSX, "xlsx"),
     "pdf": ReportFormat(pdf, "application/pdf", "pdf"),
     "html": ReportFormat(html, "text/html; charset=utf-8", "html"),
-    "json": ReportFormat(lambda store, answer, font: json.dumps(answer, ensure_ascii=False, indent=1).encode(),
-                         "application/json", "json"),
+    "json": ReportFormat(
+        lambda store, answer, font: json.dumps(answer, ensure_ascii=False, indent=1).encode(),
+        "application/json",
+        "json",
+    ),
 }
 
 

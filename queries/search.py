@@ -55,7 +55,7 @@ def search(store: Store, text: str, *, limit: int = RESULTS.default, offset: int
     ids = sorted({name, name.upper()}) if name else []
     candidates = store.search_candidates(name, ids, latin, CANDIDATES) if name else []
     ranked = sorted(candidates, key=lambda n: (-_score(n, name, latin), n.properties.get("pinyin", ""), n.id))
-    page = ranked[offset:offset + limit]
+    page = ranked[offset : offset + limit]
     results = [dict(node_ref(store, n), score=_score(n, name, latin)) for n in page]
     _add_hints(store, results, {n.id: n for n in page})
     return {"query": text, "total": len(ranked), "offset": offset, "results": results}
@@ -69,6 +69,11 @@ def _add_hints(store: Store, results: list[dict], nodes: dict[str, Node]) -> Non
             employers.setdefault(step.at, []).append(step.other.properties.get("name", ""))
     for result in results:
         props = nodes[result["id"]].properties
-        parts = [props.get("region"), f"{props['birth_year']}年生" if props.get("birth_year") else None,
-                 *employers.get(result["id"], []), props.get("category"), props.get("industry")]
+        parts = [
+            props.get("region"),
+            f"{props['birth_year']}年生" if props.get("birth_year") else None,
+            *employers.get(result["id"], []),
+            props.get("category"),
+            props.get("industry"),
+        ]
         result["hint"] = " · ".join(str(p) for p in parts if p)

@@ -54,7 +54,7 @@ class CommitCutter:
             while data := source.recv(65536):
                 at = data.find(COMMIT) if to_server else -1
                 if at >= 0 and self._take_cut():
-                    sink.sendall(data[:at + len(COMMIT)])
+                    sink.sendall(data[: at + len(COMMIT)])
                     break
                 sink.sendall(data)
         except OSError:

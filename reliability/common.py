@@ -40,9 +40,13 @@ def roster_rows(folder: Path) -> int:
 def start_ingest(store_spec: str, *paths: Path, env: dict | None = None) -> subprocess.Popen:
     """``tongxin --store S ingest PATHS`` as staff run it, in its own process; ``env`` adds
     settings (``TONGXIN_BATCH_SIZE``, ``NEO4J_MAX_RETRY_SECONDS``)."""
-    return subprocess.Popen([TONGXIN, "--store", store_spec, "ingest", *map(str, paths)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **(env or {})})
+    return subprocess.Popen(
+        [TONGXIN, "--store", store_spec, "ingest", *map(str, paths)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def ingest(store_spec: str, *paths: Path, env: dict | None = None, timeout: float = 900) -> subprocess.CompletedProcess:

@@ -52,8 +52,11 @@ def run(spec: str, rosters: Path, work: Path, env: dict | None = None) -> dict:
     processes = [start_ingest(spec, half, env=env) for half in halves.values()]
     outcomes = [(p.communicate(timeout=900), p.returncode) for p in processes]
     together = _state(spec)
-    return {"exits": [code for _, code in outcomes],
-            "errors": [out[1].strip()[-500:] for out, code in outcomes if code],
-            "equal_digest": together["digest"] == reference["digest"],
-            "equal_counts": together["counts"] == reference["counts"],
-            "nodes": together["sizes"][0], "relationships": together["sizes"][1]}
+    return {
+        "exits": [code for _, code in outcomes],
+        "errors": [out[1].strip()[-500:] for out, code in outcomes if code],
+        "equal_digest": together["digest"] == reference["digest"],
+        "equal_counts": together["counts"] == reference["counts"],
+        "nodes": together["sizes"][0],
+        "relationships": together["sizes"][1],
+    }

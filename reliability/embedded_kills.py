@@ -63,9 +63,14 @@ def trial(work: Path, a: Path, b: Path, digests: dict, window: float, rng: rando
     after = _digest(folder)
     state = {digests["a"]: "A", digests["b"]: "B"}.get(after, "torn")
     rerun = ingest(str(folder), b)
-    return {"killed_into_save": round(delay, 3), "temporary_files_left": left, "opened_as": state,
-            "rerun_exit": rerun.returncode, "temporary_files_after_rerun": len(list(folder.glob(TEMPORARY))),
-            "rerun_equal": rerun.returncode == 0 and _digest(folder) == digests["b"]}
+    return {
+        "killed_into_save": round(delay, 3),
+        "temporary_files_left": left,
+        "opened_as": state,
+        "rerun_exit": rerun.returncode,
+        "temporary_files_after_rerun": len(list(folder.glob(TEMPORARY))),
+        "rerun_equal": rerun.returncode == 0 and _digest(folder) == digests["b"],
+    }
 
 
 def run(rosters: Path, work: Path, kills: int, seed: int = 1) -> dict:

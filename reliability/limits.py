@@ -23,13 +23,21 @@ from reliability.common import serving
 
 KNOWN = "P0001"  # a liaison in the sample
 LIMITS = [
-    ("/api/entities/P0001/network", {"hops": 10**9}), ("/api/entities/P0001/network", {"hops": -1}),
-    ("/api/entities/P0001/network", {"max_nodes": 10**9}), ("/api/paths", {"from": KNOWN, "to": KNOWN, "max_hops": 10**18}),
-    ("/api/paths", {"from": KNOWN, "to": KNOWN, "limit": 10**9}), ("/api/search", {"q": "张" * 1000}),
-    ("/api/search", {"q": "zw", "limit": 10**9}), ("/api/search", {"q": "zw", "offset": 10**9}),
-    ("/api/brokers", {"top": 10**9}), ("/api/coverage", {"window_days": 10**9}),
-    ("/api/coverage", {"max_load": 10**9}), ("/api/audit", {"limit": 10**9}), ("/api/audit", {"offset": -1}),
-    ("/api/entities/" + "P" * 5000, {}), ("/api/paths", {"from": KNOWN, "to": KNOWN, "via": "KNOWS," * 1000}),
+    ("/api/entities/P0001/network", {"hops": 10**9}),
+    ("/api/entities/P0001/network", {"hops": -1}),
+    ("/api/entities/P0001/network", {"max_nodes": 10**9}),
+    ("/api/paths", {"from": KNOWN, "to": KNOWN, "max_hops": 10**18}),
+    ("/api/paths", {"from": KNOWN, "to": KNOWN, "limit": 10**9}),
+    ("/api/search", {"q": "张" * 1000}),
+    ("/api/search", {"q": "zw", "limit": 10**9}),
+    ("/api/search", {"q": "zw", "offset": 10**9}),
+    ("/api/brokers", {"top": 10**9}),
+    ("/api/coverage", {"window_days": 10**9}),
+    ("/api/coverage", {"max_load": 10**9}),
+    ("/api/audit", {"limit": 10**9}),
+    ("/api/audit", {"offset": -1}),
+    ("/api/entities/" + "P" * 5000, {}),
+    ("/api/paths", {"from": KNOWN, "to": KNOWN, "via": "KNOWS," * 1000}),
 ]
 
 
@@ -55,12 +63,17 @@ def main() -> None:
                 response = client.get(url, params=params, headers=headers)
                 assert response.status_code == 422, (url, response.text)
                 name = f"{url[:40]} {','.join(f'{k}={str(v)[:12]}' for k, v in params.items())}"
-                figures[name] = _timed(lambda: client.get(url, params=params, headers=headers))
+                figures[name] = _timed(lambda url=url, params=params: client.get(url, params=params, headers=headers))
         with serving(app) as port:
+
             def declared_10_gb() -> None:
                 with socket.create_connection(("127.0.0.1", port)) as sock:
-                    sock.sendall((f"POST /api/ingest HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
-                                  f"Content-Length: {10 << 30}\r\n\r\n").encode())
+                    sock.sendall(
+                        (
+                            f"POST /api/ingest HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
+                            f"Content-Length: {10 << 30}\r\n\r\n"
+                        ).encode()
+                    )
                     assert sock.recv(65536).startswith(b"HTTP/1.1 413")
 
             figures["POST /api/ingest, Content-Length 10 GB (live server)"] = _timed(declared_10_gb)

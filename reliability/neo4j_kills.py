@@ -54,8 +54,10 @@ def _wait_for(uri: str, target: int, process) -> tuple[int, int]:
     """Poll the count store until ``target`` nodes and relationships are written."""
     with Neo4jStore(uri) as store:
         while process.poll() is None:
-            written = store.read("CALL () { MATCH (n) RETURN count(n) AS n } "
-                                 "CALL () { MATCH ()-[r]->() RETURN count(r) AS r } RETURN n, r")[0]
+            written = store.read(
+                "CALL () { MATCH (n) RETURN count(n) AS n } "
+                "CALL () { MATCH ()-[r]->() RETURN count(r) AS r } RETURN n, r"
+            )[0]
             if written["n"] + written["r"] >= target:
                 return written["n"], written["r"]
             time.sleep(0.02)
@@ -69,8 +71,11 @@ def clean_run(srv: local_neo4j.LocalNeo4j, rosters: Path, env: dict) -> dict:
     done = ingest(srv.uri, rosters, env=env)
     if done.returncode != 0:
         raise RuntimeError(f"clean ingest failed:\n{done.stdout}{done.stderr}")
-    return {"seconds": round(time.perf_counter() - started, 2), "sizes": _sizes(srv.uri),
-            "digest": _graph_digest(srv.uri)}
+    return {
+        "seconds": round(time.perf_counter() - started, 2),
+        "sizes": _sizes(srv.uri),
+        "digest": _graph_digest(srv.uri),
+    }
 
 
 def trial(srv: local_neo4j.LocalNeo4j, rosters: Path, reference: dict, rng: random.Random, env: dict) -> dict:
@@ -91,12 +96,15 @@ def trial(srv: local_neo4j.LocalNeo4j, rosters: Path, reference: dict, rng: rand
     rerun_started = time.perf_counter()
     rerun = ingest(srv.uri, rosters, env=env)
     return {
-        "kill_share": round(share, 3), "kill_at": round(killed - started, 2), "seen_at_kill": seen,
+        "kill_share": round(share, 3),
+        "kill_at": round(killed - started, 2),
+        "seen_at_kill": seen,
         "ingest_exit": process.returncode,
         "ingest_failed_after": round(failed_after, 2),
         "message": (stderr.strip().splitlines() or [""])[-1][:300],
         "traceback": "Traceback" in stderr,
-        "partial_nodes": partial[0], "partial_relationships": partial[1],
+        "partial_nodes": partial[0],
+        "partial_relationships": partial[1],
         "restart_seconds": round(restart_seconds, 1),
         "rerun_exit": rerun.returncode,
         "rerun_seconds": round(time.perf_counter() - rerun_started, 2),

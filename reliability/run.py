@@ -19,7 +19,9 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--people", type=int, default=19_000, help="people in the generated rosters (19,000 ≈ 100k rows)")
+    parser.add_argument(
+        "--people", type=int, default=19_000, help="people in the generated rosters (19,000 ≈ 100k rows)"
+    )
     parser.add_argument("--kills", type=int, default=10, help="kills per store")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
@@ -39,7 +41,9 @@ def main() -> None:
 
     phase("neo4j_kills", lambda: neo4j_kills.run(rosters, args.kills, args.seed))
     phase("embedded_kills", lambda: embedded_kills.run(rosters, work / "embedded", args.kills, args.seed))
-    phase("embedded_concurrent", lambda: concurrent.run(str(work / "concurrent" / "store"), rosters, work / "concurrent"))
+    phase(
+        "embedded_concurrent", lambda: concurrent.run(str(work / "concurrent" / "store"), rosters, work / "concurrent")
+    )
     server = neo4j_kills.server()
     local_neo4j.start(server)
     try:

@@ -74,8 +74,15 @@ def tiny_expected() -> dict:
 
 
 CHROMIUM = "/usr/bin/chromium"  # .ci/run installs Debian's chromium
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -99,9 +106,15 @@ def write_csv(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Pa
 
 def snapshot(store) -> tuple[set, set]:
     """The graph as comparable sets, without provenance (which file, which row, when)."""
+
     def content(props: dict) -> tuple:
-        return tuple(sorted((k, json.dumps(v, ensure_ascii=False)) for k, v in props.items()
-                            if not k.startswith("source_") and k != "ingested_at"))
+        return tuple(
+            sorted(
+                (k, json.dumps(v, ensure_ascii=False))
+                for k, v in props.items()
+                if not k.startswith("source_") and k != "ingested_at"
+            )
+        )
 
     nodes = {(n.id, tuple(sorted(n.labels)), content(n.properties)) for n in store.iter_nodes()}
     rels = {(r.type, r.source, r.target, r.key, content(r.properties)) for r in store.iter_relationships()}

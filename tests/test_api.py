@@ -3,7 +3,6 @@ of personal information for viewers, and the audit log."""
 
 from __future__ import annotations
 
-
 import pytest
 from fastapi.testclient import TestClient
 
@@ -15,10 +14,22 @@ from tests.conftest import TINY_DIR, write_csv
 
 SECRETS = ("13800138000", "330302198503120015", "民盟盟员")  # P1's phone, ID number, party
 PUBLIC = ["/health", "/ready", "/api/ontology"]
-QUERIES = ["/api/me", "/api/stats", "/api/search?q=zw", "/api/search?q=张伟", "/api/entities/P1",
-           "/api/entities/P1/network?hops=2", "/api/paths?from=P1&to=L1", "/api/common?a=P1&b=L1",
-           "/api/coverage?as_of=2025-12-31", "/api/brokers", "/api/quality",
-           "/api/export?format=json", "/api/export?format=graphml&scope=ego:P1:1", "/api/export?format=dot"]
+QUERIES = [
+    "/api/me",
+    "/api/stats",
+    "/api/search?q=zw",
+    "/api/search?q=张伟",
+    "/api/entities/P1",
+    "/api/entities/P1/network?hops=2",
+    "/api/paths?from=P1&to=L1",
+    "/api/common?a=P1&b=L1",
+    "/api/coverage?as_of=2025-12-31",
+    "/api/brokers",
+    "/api/quality",
+    "/api/export?format=json",
+    "/api/export?format=graphml&scope=ego:P1:1",
+    "/api/export?format=dot",
+]
 ADMIN = ["/api/audit"]
 
 
@@ -64,8 +75,11 @@ def test_access_matrix(client, tokens, role):
     cypher = client.post("/api/cypher", json={"query": "RETURN 1 AS one"}, headers=headers)
     admin_cypher = 200 if is_neo4j_uri(client.app.state.settings.store) else 501
     assert cypher.status_code == {None: 401, "admin": admin_cypher}.get(role, 403)
-    upload = client.post("/api/ingest?dry_run=true", headers=headers,
-                         files=[("files", ("relationships.csv", "source,type,target\nP2,成员,B1\n".encode()))])
+    upload = client.post(
+        "/api/ingest?dry_run=true",
+        headers=headers,
+        files=[("files", ("relationships.csv", "source,type,target\nP2,成员,B1\n".encode()))],
+    )
     assert upload.status_code == {None: 401, "admin": 200}.get(role, 403)
 
 
@@ -85,7 +99,10 @@ def test_a_viewer_never_sees_personal_information(client, tokens):
         assert not any(secret in text for text in texts), secret
     page = get(client, "/api/entities/P1", tokens["viewer"]).json()["properties"]
     assert (page["phone"], page["id_number"], page["political_status"]) == (
-        "138****8000", "330302********0015", "（已隐藏）")
+        "138****8000",
+        "330302********0015",
+        "（已隐藏）",
+    )
 
 
 def test_an_officer_sees_it_and_every_read_is_audited(client, tokens):
@@ -98,8 +115,12 @@ def test_an_officer_sees_it_and_every_read_is_audited(client, tokens):
 
 
 def test_bounds_and_bad_input_are_422_problem_json(client, tokens):
-    for url in ["/api/entities/P1/network?hops=9", "/api/paths?from=P1&to=L1&max_hops=99",
-                "/api/search?q=", "/api/paths?from=P1&to=L1&via=FRIEND"]:
+    for url in [
+        "/api/entities/P1/network?hops=9",
+        "/api/paths?from=P1&to=L1&max_hops=99",
+        "/api/search?q=",
+        "/api/paths?from=P1&to=L1&via=FRIEND",
+    ]:
         response = get(client, url, tokens["viewer"])
         assert response.status_code == 422, url
         assert response.headers["content-type"] == "application/problem+json"
@@ -149,17 +170,26 @@ def test_an_admin_uploads_rosters_with_the_command_lines_semantics(client, store
     from queries.stats import stats
 
     bad = ("relationships.csv", "source,type,target\nP2,成员,B9\n".encode())
-    response = client.post("/api/ingest", files=[("files", bad)], headers={"Authorization": f"Bearer {tokens['admin']}"})
+    response = client.post(
+        "/api/ingest", files=[("files", bad)], headers={"Authorization": f"Bearer {tokens['admin']}"}
+    )
     assert response.status_code == 422 and response.headers["content-type"] == "application/problem+json"
     body = response.json()
     assert body["written"] is False and [(e["file"], e["row"], e["column"]) for e in body["errors"]] == [
-        ("relationships.csv", 2, "target")]
+        ("relationships.csv", 2, "target")
+    ]
     assert stats(store)["relationships"]["MEMBER_OF"] == tiny_expected["relationships"]["MEMBER_OF"]
     good = ("relationships.csv", "source,type,target,since\nP2,成员,B1,2024-01-01\n".encode())
-    response = client.post("/api/ingest", files=[("files", good)], headers={"Authorization": f"Bearer {tokens['admin']}"})
+    response = client.post(
+        "/api/ingest", files=[("files", good)], headers={"Authorization": f"Bearer {tokens['admin']}"}
+    )
     assert response.status_code == 200 and response.json()["relationships_created"] == 1
-    assert client.post("/api/ingest", files=[("files", good)],
-                       headers={"Authorization": f"Bearer {tokens['officer']}"}).status_code == 403
+    assert (
+        client.post(
+            "/api/ingest", files=[("files", good)], headers={"Authorization": f"Bearer {tokens['officer']}"}
+        ).status_code
+        == 403
+    )
     records = get(client, "/api/audit", tokens["admin"]).json()["records"]
     assert [r["files"] for r in records if r["operation"] == "ingest"] == [["relationships.csv"]]
 
@@ -167,13 +197,18 @@ def test_an_admin_uploads_rosters_with_the_command_lines_semantics(client, store
 def test_uploads_over_the_limit_are_413(settings, tokens):
     with TestClient(create_app(settings.model_copy(update={"max_upload_mb": 1}))) as client:
         big = ("people.csv", b"id,name,roles\n" + b"P1,x,y\n" * 200_000)
-        response = client.post("/api/ingest", files=[("files", big)], headers={"Authorization": f"Bearer {tokens['admin']}"})
+        response = client.post(
+            "/api/ingest", files=[("files", big)], headers={"Authorization": f"Bearer {tokens['admin']}"}
+        )
     assert response.status_code == 413
 
 
 def test_the_cypher_console_reads_only(client, store, tokens):
-    ask = lambda query: client.post("/api/cypher", json={"query": query, "limit": 5},
-                                    headers={"Authorization": f"Bearer {tokens['admin']}"})
+    def ask(query):
+        return client.post(
+            "/api/cypher", json={"query": query, "limit": 5}, headers={"Authorization": f"Bearer {tokens['admin']}"}
+        )
+
     if store.__class__.__name__ == "EmbeddedStore":
         assert ask("MATCH (n) RETURN n").status_code == 501
         return
@@ -181,11 +216,18 @@ def test_the_cypher_console_reads_only(client, store, tokens):
     assert answer == {"columns": ["id"], "rows": [{"id": "B1"}, {"id": "B2"}], "truncated": False}
     refused = ask("CREATE (:Entity {id: 'X'})")
     assert refused.status_code == 422 and store.get("X") is None
-    too_big = client.post("/api/cypher", json={"query": "RETURN $n AS n", "params": {"n": 2 ** 70}},
-                          headers={"Authorization": f"Bearer {tokens['admin']}"})
+    too_big = client.post(
+        "/api/cypher",
+        json={"query": "RETURN $n AS n", "params": {"n": 2**70}},
+        headers={"Authorization": f"Bearer {tokens['admin']}"},
+    )
     assert too_big.status_code == 422 and "参数" in too_big.json()["detail"]
-    assert client.post("/api/cypher", json={"query": "RETURN 1"},
-                       headers={"Authorization": f"Bearer {tokens['officer']}"}).status_code == 403
+    assert (
+        client.post(
+            "/api/cypher", json={"query": "RETURN 1"}, headers={"Authorization": f"Bearer {tokens['officer']}"}
+        ).status_code
+        == 403
+    )
 
 
 def test_answers_are_the_command_lines_json_and_all_in_the_openapi(client, store, tokens):
@@ -195,11 +237,24 @@ def test_answers_are_the_command_lines_json_and_all_in_the_openapi(client, store
 
     assert get(client, "/api/paths?from=P1&to=L1", tokens["officer"]).json() == path(store, "P1", "L1")
     assert get(client, "/api/entities/P1/network?hops=1", tokens["officer"]).json() == ego(store, "P1", hops=1)
-    assert get(client, "/api/coverage?as_of=2025-12-31", tokens["officer"]).json() == coverage(store, as_of="2025-12-31")
+    assert get(client, "/api/coverage?as_of=2025-12-31", tokens["officer"]).json() == coverage(
+        store, as_of="2025-12-31"
+    )
     spec = client.get("/openapi.json").json()
-    assert {"/api/search", "/api/entities/{id}", "/api/entities/{id}/network", "/api/paths", "/api/coverage",
-            "/api/common", "/api/brokers", "/api/quality", "/api/stats", "/api/audit", "/api/cypher",
-            "/api/ingest"} <= set(spec["paths"])
+    assert {
+        "/api/search",
+        "/api/entities/{id}",
+        "/api/entities/{id}/network",
+        "/api/paths",
+        "/api/coverage",
+        "/api/common",
+        "/api/brokers",
+        "/api/quality",
+        "/api/stats",
+        "/api/audit",
+        "/api/cypher",
+        "/api/ingest",
+    } <= set(spec["paths"])
     assert spec["paths"]["/api/paths"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
 
 
@@ -214,7 +269,9 @@ def test_the_audit_log_pages_oldest_first(client, tokens):
 def test_every_export_is_audited_and_named(client, tokens):
     response = get(client, "/api/export?format=gexf&scope=base:B1", tokens["viewer"])
     assert response.headers["content-disposition"] == (
-        'attachment; filename="tongxin-base-B1.gexf"; filename*=UTF-8\'\'tongxin-base-B1.gexf')
+        "attachment; filename=\"tongxin-base-B1.gexf\"; filename*=UTF-8''tongxin-base-B1.gexf"
+    )
     records = get(client, "/api/audit", tokens["admin"]).json()["records"]
     assert [(r["operation"], r["format"], r["scope"], r["masked"]) for r in records] == [
-        ("export", "gexf", "base:B1", True)]
+        ("export", "gexf", "base:B1", True)
+    ]

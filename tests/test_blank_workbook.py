@@ -15,9 +15,9 @@ from graph.embedded import EmbeddedStore
 from graph.ontology import load
 from graph.settings import Settings
 from ingest.blank_workbook import INSTRUCTIONS, LISTS, blank_workbook
-from queries.formats import XLSX
 from ingest.pipeline import ingest
 from ingest.templates import columns, template_for
+from queries.formats import XLSX
 from tests.conftest import SAMPLE_DIR, snapshot
 
 
@@ -66,16 +66,23 @@ def dropdown(sheet, header: str) -> list[str]:
     return [c.value for (c,) in sheet.parent[lists_sheet][first:last]]
 
 
-@pytest.mark.parametrize("sheet, header, words", [
-    ("基地", "类别", ["孵化型", "联盟型", "文化型", "服务型", "青创型"]),
-    ("基地", "级别", ["国家级", "省级", "市级", "区级", "镇街级"]),
-    ("人员", "人员类别", ["新阶层人士", "专家", "联系领导"]),
-    ("人员", "新阶层类别", ["民营企业和外资企业管理技术人员", "中介组织和社会组织从业人员", "自由职业人员", "新媒体从业人员"]),
-    ("人员", "代表人士", ["是", "否"]),
-    ("人员", "性别", ["男", "女"]),
-    ("联系记录", "方式", ["慰问", "走访", "电话", "活动", "座谈"]),
-    ("活动", "类型", ["讲坛", "培训", "研学", "论坛", "座谈", "其他"]),
-])
+@pytest.mark.parametrize(
+    "sheet, header, words",
+    [
+        ("基地", "类别", ["孵化型", "联盟型", "文化型", "服务型", "青创型"]),
+        ("基地", "级别", ["国家级", "省级", "市级", "区级", "镇街级"]),
+        ("人员", "人员类别", ["新阶层人士", "专家", "联系领导"]),
+        (
+            "人员",
+            "新阶层类别",
+            ["民营企业和外资企业管理技术人员", "中介组织和社会组织从业人员", "自由职业人员", "新媒体从业人员"],
+        ),
+        ("人员", "代表人士", ["是", "否"]),
+        ("人员", "性别", ["男", "女"]),
+        ("联系记录", "方式", ["慰问", "走访", "电话", "活动", "座谈"]),
+        ("活动", "类型", ["讲坛", "培训", "研学", "论坛", "座谈", "其他"]),
+    ],
+)
 def test_closed_vocabularies_are_dropdowns(book, sheet, header, words):
     assert dropdown(book[sheet], header) == words
 
@@ -84,8 +91,17 @@ def test_relationship_types_are_a_dropdown_of_every_type(book):
     assert dropdown(book["关系"], "关系") == [r.zh for r in load().relationships.values()]
 
 
-@pytest.mark.parametrize("sheet, header", [("人员", "身份证号"), ("人员", "手机"), ("人员", "编号"),
-                                           ("企业", "统一社会信用代码"), ("关系", "起点"), ("联系记录", "联系对象")])
+@pytest.mark.parametrize(
+    "sheet, header",
+    [
+        ("人员", "身份证号"),
+        ("人员", "手机"),
+        ("人员", "编号"),
+        ("企业", "统一社会信用代码"),
+        ("关系", "起点"),
+        ("联系记录", "联系对象"),
+    ],
+)
 def test_numbers_that_are_not_numbers_are_text_columns(book, sheet, header):
     letter = next(c.column_letter for c in book[sheet][1] if c.value == header)
     assert book[sheet].column_dimensions[letter].number_format == "@"

@@ -27,8 +27,7 @@ def test_ingest_then_stats_as_json(store_spec, tiny_expected):
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["ok"] is True
-    assert {"nodes_created", "nodes_updated", "relationships_created", "relationships_updated",
-            "errors"} <= set(report)
+    assert {"nodes_created", "nodes_updated", "relationships_created", "relationships_updated", "errors"} <= set(report)
     result = tongxin("--store", store_spec, "stats", "--json")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == tiny_expected
@@ -62,13 +61,25 @@ def test_generate_writes_every_template(tmp_path):
     result = tongxin("generate", "--people", "60", "--seed", "7", "--out", str(tmp_path))
     assert result.exit_code == 0
     assert {p.name for p in tmp_path.iterdir()} == {
-        "镇街.csv", "基地.csv", "人员.csv", "企业.csv", "组织.csv", "活动.csv", "关系.csv", "联系记录.csv"}
+        "镇街.csv",
+        "基地.csv",
+        "人员.csv",
+        "企业.csv",
+        "组织.csv",
+        "活动.csv",
+        "关系.csv",
+        "联系记录.csv",
+    }
 
 
 def test_template_writes_the_blank_workbook_that_ingests_as_nothing(tmp_path):
     target = tmp_path / "名册模板.xlsx"
     assert tongxin("template", "--out", str(target)).exit_code == 0
-    assert openpyxl.load_workbook(target).sheetnames == [INSTRUCTIONS, *(t.zh for t in load().templates.values()), LISTS]
+    assert openpyxl.load_workbook(target).sheetnames == [
+        INSTRUCTIONS,
+        *(t.zh for t in load().templates.values()),
+        LISTS,
+    ]
     result = tongxin("--store", str(tmp_path / "store"), "ingest", str(target), "--json")
     assert result.exit_code == 0 and json.loads(result.stdout)["rows"] == 0  # the instructions are no roster
 
@@ -91,7 +102,9 @@ def test_both_stores_answer_stats_alike_for_the_sample(tmp_path, neo4j_store):
 
 def test_tokens_are_made_listed_revoked_and_audited(tmp_path):
     store = str(tmp_path / "store")
-    made = json.loads(tongxin("--store", store, "token", "create", "--role", "viewer", "--name", "五马", "--json").stdout)
+    made = json.loads(
+        tongxin("--store", store, "token", "create", "--role", "viewer", "--name", "五马", "--json").stdout
+    )
     assert made["token"].startswith("tx_") and made["role"] == "viewer"
     listed = json.loads(tongxin("--store", store, "token", "list", "--json").stdout)["tokens"]
     assert [(t["id"], t["name"], t["revoked"]) for t in listed] == [(made["id"], "五马", False)]
@@ -99,8 +112,10 @@ def test_tokens_are_made_listed_revoked_and_audited(tmp_path):
     assert tongxin("--store", store, "token", "revoke", made["id"]).exit_code == 0
     assert tongxin("--store", store, "token", "revoke", "nope").exit_code == 2
     records = json.loads(tongxin("--store", store, "audit", "--json").stdout)["records"]
-    assert [(r["operation"], r["ids"]) for r in records] == [("token.create", [made["id"]]),
-                                                             ("token.revoke", [made["id"]])]
+    assert [(r["operation"], r["ids"]) for r in records] == [
+        ("token.create", [made["id"]]),
+        ("token.revoke", [made["id"]]),
+    ]
 
 
 def heavy_modules_loaded(code: str) -> list[str]:

@@ -18,8 +18,12 @@ def test_tiny_rosters_give_the_hand_checked_counts(store, tiny_expected):
     report = ingest(store, [TINY_DIR])
     assert report.errors == []
     assert report.written and report.ok
-    assert changes(report) == {"nodes_created": 9, "nodes_updated": 0,
-                               "relationships_created": 17, "relationships_updated": 0}
+    assert changes(report) == {
+        "nodes_created": 9,
+        "nodes_updated": 0,
+        "relationships_created": 17,
+        "relationships_updated": 0,
+    }
     assert stats(store) == tiny_expected
 
 
@@ -41,9 +45,13 @@ def test_cells_are_cleaned_and_regions_named(store):
 
 def test_closed_vocabularies_take_the_other_words_rosters_use(store, tmp_path):
     """The official category wording, an older one, short forms: each read as the value the ontology declares."""
-    roster = write_csv(tmp_path, "人员.csv", "编号,姓名,人员类别,性别,新阶层类别\n"
-                       "P1,张伟,新阶层人士,男性,民营企业和外商投资企业管理技术人员\n"
-                       "P2,李娜,新阶层人士,女,新媒体 人士\nP3,王强,新阶层人士,男,网红\n")
+    roster = write_csv(
+        tmp_path,
+        "人员.csv",
+        "编号,姓名,人员类别,性别,新阶层类别\n"
+        "P1,张伟,新阶层人士,男性,民营企业和外商投资企业管理技术人员\n"
+        "P2,李娜,新阶层人士,女,新媒体 人士\nP3,王强,新阶层人士,男,网红\n",
+    )
     report = ingest(store, [roster], skip_invalid=True)
     assert [(e.row, e.column) for e in report.errors] == [(4, "新阶层类别")]
     assert "民营企业和外资企业管理技术人员" in report.errors[0].message
@@ -76,10 +84,9 @@ def test_ingesting_the_same_data_twice_changes_nothing(store):
 
 def test_a_changed_row_updates_and_a_new_role_adds_a_label(store, tmp_path):
     ingest(store, [TINY_DIR])
-    roster = write_csv(tmp_path, "people.csv",
-                       "id,name,roles,phone\n"
-                       "P1,张伟,新阶层人士,13900001111\n"
-                       "L1,李建国,联系领导、专家,\n")
+    roster = write_csv(
+        tmp_path, "people.csv", "id,name,roles,phone\nP1,张伟,新阶层人士,13900001111\nL1,李建国,联系领导、专家,\n"
+    )
     report = ingest(store, [roster])
     assert report.errors == []
     assert changes(report) == {**NOTHING, "nodes_updated": 2}
@@ -91,12 +98,15 @@ def test_a_changed_row_updates_and_a_new_role_adds_a_label(store, tmp_path):
 
 def test_any_invalid_row_writes_nothing(store, tmp_path, tiny_expected):
     ingest(store, [TINY_DIR])
-    roster = write_csv(tmp_path, "关系.csv",
-                       "起点,关系,终点,角色,开始日期,结束日期\n"
-                       "P2,成员,B1,成员,2023-02-01\n"
-                       "P9,成员,B1,成员,2023-02-01\n"
-                       "L1,列名联系,B1,,2023-13-01\n"
-                       "P2,成员,B1,成员,2023-02-01,2022-12-31\n")
+    roster = write_csv(
+        tmp_path,
+        "关系.csv",
+        "起点,关系,终点,角色,开始日期,结束日期\n"
+        "P2,成员,B1,成员,2023-02-01\n"
+        "P9,成员,B1,成员,2023-02-01\n"
+        "L1,列名联系,B1,,2023-13-01\n"
+        "P2,成员,B1,成员,2023-02-01,2022-12-31\n",
+    )
     report = ingest(store, [roster])
     assert not report.ok and not report.written
     assert changes(report) == NOTHING
@@ -108,10 +118,7 @@ def test_any_invalid_row_writes_nothing(store, tmp_path, tiny_expected):
 
 def test_skip_invalid_writes_the_valid_rows_and_reports_the_rest(store, tmp_path):
     ingest(store, [TINY_DIR])
-    roster = write_csv(tmp_path, "关系.csv",
-                       "起点,关系,终点,角色\n"
-                       "P2,成员,B1,成员\n"
-                       "L1,列名联系,B1,\n")
+    roster = write_csv(tmp_path, "关系.csv", "起点,关系,终点,角色\nP2,成员,B1,成员\nL1,列名联系,B1,\n")
     report = ingest(store, [roster], skip_invalid=True)
     assert report.written and not report.ok
     assert changes(report) == {**NOTHING, "relationships_created": 1}
@@ -132,8 +139,12 @@ def test_a_gbk_roster_reads_like_utf8(store, tmp_path):
 def test_dry_run_tells_what_would_change_and_writes_nothing(store, tmp_path, tiny_expected):
     report = ingest(store, [TINY_DIR], dry_run=True)
     assert report.ok and not report.written
-    assert changes(report) == {"nodes_created": 9, "nodes_updated": 0,
-                               "relationships_created": 17, "relationships_updated": 0}
+    assert changes(report) == {
+        "nodes_created": 9,
+        "nodes_updated": 0,
+        "relationships_created": 17,
+        "relationships_updated": 0,
+    }
     assert sum(stats(store)["nodes"].values()) == 0
     ingest(store, [TINY_DIR])
     roster = write_csv(tmp_path, "people.csv", "id,name,roles,phone\nP1,张伟,新阶层人士,13900001111\n")

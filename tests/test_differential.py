@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict, deque
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from graph.names import name_keys
 from graph.ontology import load
@@ -29,18 +30,27 @@ def graphs(draw):
         labels = {"Person", draw(st.sampled_from(["Member", "Liaison", "Expert"]))}
         if draw(st.booleans()):
             labels.add("Member")
-        props = {"id": f"P{i}", "name": draw(st.sampled_from(NAMES)), "region": draw(st.sampled_from(["五马街道", "七都街道"]))}
+        props = {
+            "id": f"P{i}",
+            "name": draw(st.sampled_from(NAMES)),
+            "region": draw(st.sampled_from(["五马街道", "七都街道"])),
+        }
         if "Member" in labels:
             props["representative"] = draw(st.booleans())
         people.append(Node(f"P{i}", frozenset(labels), {**props, **name_keys(props["name"], person=True)}))
-    bases = [Node(f"B{i}", frozenset({"Base"}), {"id": f"B{i}", "name": n, **name_keys(n)})
-             for i, n in enumerate(["抖音之家·同心荟", "工艺美术·同心荟"])]
+    bases = [
+        Node(f"B{i}", frozenset({"Base"}), {"id": f"B{i}", "name": n, **name_keys(n)})
+        for i, n in enumerate(["抖音之家·同心荟", "工艺美术·同心荟"])
+    ]
     liaisons = [p.id for p in people if "Liaison" in p.labels]
     persons = [p.id for p in people]
     choices = [("KNOWS", persons, persons), ("MEMBER_OF", persons, [b.id for b in bases])]
     if liaisons:
-        choices += [("LIAISES_WITH", liaisons, persons), ("RESPONSIBLE_FOR", liaisons, [b.id for b in bases]),
-                    ("CONTACTED", liaisons, persons)]
+        choices += [
+            ("LIAISES_WITH", liaisons, persons),
+            ("RESPONSIBLE_FOR", liaisons, [b.id for b in bases]),
+            ("CONTACTED", liaisons, persons),
+        ]
     rels = {}
     for _ in range(draw(st.integers(0, 14))):
         type_, sources, targets = draw(st.sampled_from(choices))
@@ -52,7 +62,9 @@ def graphs(draw):
         elif type_ == "KNOWS":
             props = {}
         else:
-            props = {k: v for k, v in (("since", draw(st.sampled_from(DATES))), ("until", draw(st.sampled_from(DATES)))) if v}
+            props = {
+                k: v for k, v in (("since", draw(st.sampled_from(DATES))), ("until", draw(st.sampled_from(DATES)))) if v
+            }
         key = relationship_key(type_, source, target, [props.get("date") or props.get("since")])
         rels[key] = Relationship(type_, source, target, props, key)
         if type_ == "LIAISES_WITH" and draw(st.booleans()):  # a contact by the person's own liaison
@@ -94,19 +106,24 @@ def reference_coverage(nodes, rels, window_days=365, max_load=8):
         if r.type == "LIAISES_WITH" and active(r):
             listed[r.target].add(r.source)
     since = (dt.date.fromisoformat(AS_OF) - dt.timedelta(days=window_days)).isoformat()
-    fresh = {r.target for r in rels if r.type == "CONTACTED" and r.source in listed[r.target]
-             and since < r.properties["date"] <= AS_OF}
+    fresh = {
+        r.target
+        for r in rels
+        if r.type == "CONTACTED" and r.source in listed[r.target] and since < r.properties["date"] <= AS_OF
+    }
     loads = defaultdict(set)
     for r in rels:
         if r.type == "LIAISES_WITH" and active(r):
             loads[r.source].add(r.target)
     responsible = {r.target for r in rels if r.type == "RESPONSIBLE_FOR" and active(r)}
     return {
-        "total": len(reps), "covered": sum(1 for p in reps if listed[p]),
+        "total": len(reps),
+        "covered": sum(1 for p in reps if listed[p]),
         "uncovered": [p for p in reps if not listed[p]],
         "stale": [p for p in reps if listed[p] and p not in fresh],
-        "overloaded_liaisons": sorted(((l, len(ps)) for l, ps in loads.items() if len(ps) > max_load),
-                                      key=lambda x: (-x[1], x[0])),
+        "overloaded_liaisons": sorted(
+            ((leader, len(ps)) for leader, ps in loads.items() if len(ps) > max_load), key=lambda x: (-x[1], x[0])
+        ),
         "bases_without_liaison": sorted(n.id for n in nodes if "Base" in n.labels and n.id not in responsible),
     }
 
@@ -126,14 +143,18 @@ def test_random_graphs_answer_alike_and_as_defined(embedded_store, neo4j_store, 
     length, count = reference_paths(nodes, rels, a, b)
     assert (answers[0]["length"], answers[0]["count"]) == ((0, 1) if a == b else (length, count))
 
-    for query, args, options in [(ego, (a,), {"hops": 2}), (common, (a, b), {}),
-                                 (search, (pick.choice(NAMES),), {}), (search, ("zw",), {})]:
+    for query, args, options in [
+        (ego, (a,), {"hops": 2}),
+        (common, (a, b), {}),
+        (search, (pick.choice(NAMES),), {}),
+        (search, ("zw",), {}),
+    ]:
         assert query(embedded_store, *args, **options) == query(neo4j_store, *args, **options)
 
     found = [coverage(s, as_of=AS_OF, max_load=1) for s in (embedded_store, neo4j_store)]
     assert found[0] == found[1]
     expected = reference_coverage(nodes, rels, max_load=1)
-    found[0]["overloaded_liaisons"] = [(l["id"], l["load"]) for l in found[0]["overloaded_liaisons"]]
+    found[0]["overloaded_liaisons"] = [(leader["id"], leader["load"]) for leader in found[0]["overloaded_liaisons"]]
     assert {k: found[0][k] for k in expected} == expected
 
     zhang = sorted(n.id for n in nodes if n.properties.get("name") == "张伟")

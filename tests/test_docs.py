@@ -40,5 +40,6 @@ def test_the_readme_shows_a_report_page_the_report_tests_print():
     readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
     pictures = re.findall(r'src="docs/screenshots/([\w-]+\.png)"', readme)
     printed = (PROJECT_DIR / "tests" / "test_report_document.py").read_text(encoding="utf-8")
-    assert pictures and all((PROJECT_DIR / "docs" / "screenshots" / p).exists() and f'"{p}"' in printed
-                            for p in pictures)
+    assert pictures and all(
+        (PROJECT_DIR / "docs" / "screenshots" / p).exists() and f'"{p}"' in printed for p in pictures
+    )

@@ -23,15 +23,19 @@ def tiny(store):
     return store
 
 
-READERS = {"graphml": lambda b: nx.read_graphml(io.BytesIO(b), force_multigraph=True),
-           "gexf": lambda b: nx.read_gexf(io.BytesIO(b)),
-           "json": lambda b: nx.node_link_graph(json.loads(b), edges="links")}
+READERS = {
+    "graphml": lambda b: nx.read_graphml(io.BytesIO(b), force_multigraph=True),
+    "gexf": lambda b: nx.read_gexf(io.BytesIO(b)),
+    "json": lambda b: nx.node_link_graph(json.loads(b), edges="links"),
+}
 
 
 @pytest.mark.parametrize("fmt", list(READERS))
 def test_exports_read_back_with_every_node_relationship_and_label(tiny, tiny_expected, fmt):
     graph = READERS[fmt](export(tiny, fmt).content)
-    assert graph.number_of_nodes() == sum(tiny_expected["nodes"][l] for l in ("Person", "Base", "Enterprise", "Region"))
+    assert graph.number_of_nodes() == sum(
+        tiny_expected["nodes"][label] for label in ("Person", "Base", "Enterprise", "Region")
+    )
     assert graph.number_of_edges() == sum(tiny_expected["relationships"].values())
     assert graph.nodes["P1"]["label"] == "张伟" and graph.nodes["P2"]["labels"] == "Person:Member:Expert"
     types = sorted(d["relationship"] for *_, d in graph.edges(data=True))
@@ -50,13 +54,16 @@ def test_cytoscape_dot_and_csv_keep_chinese(tiny):
     assert "张伟" in export(tiny, "dot").content.decode()
     archive = zipfile.ZipFile(io.BytesIO(export(tiny, "csv").content))
     nodes = list(csv.reader(io.StringIO(archive.read("nodes.csv").decode("utf-8-sig"))))
-    assert nodes[0][:2] == ["id:ID", ":LABEL"] and ["P1", "Entity;Person;Member"] == nodes[1 + [r[0] for r in nodes[1:]].index("P1")][:2]
+    assert (
+        nodes[0][:2] == ["id:ID", ":LABEL"]
+        and ["P1", "Entity;Person;Member"] == nodes[1 + [r[0] for r in nodes[1:]].index("P1")][:2]
+    )
     rels = list(csv.reader(io.StringIO(archive.read("relationships.csv").decode("utf-8-sig"))))
     assert rels[0][:3] == [":START_ID", ":END_ID", ":TYPE"] and len(rels) == 18
 
 
 def test_csv_cells_cannot_become_formulas(tiny, tmp_path):
-    roster = write_csv(tmp_path, "bases.csv", "id,name,host\nB9,=HYPERLINK(\"x\"),@SUM(A1)\n")
+    roster = write_csv(tmp_path, "bases.csv", 'id,name,host\nB9,=HYPERLINK("x"),@SUM(A1)\n')
     assert ingest(tiny, [roster]).errors == []
     nodes = zipfile.ZipFile(io.BytesIO(export(tiny, "csv").content)).read("nodes.csv").decode("utf-8-sig")
     assert "'=HYPERLINK" in nodes and "'@SUM(A1)" in nodes
@@ -80,16 +87,20 @@ def test_scopes_cut_the_graph(tiny):
 def test_masked_exports_hide_personal_information(tiny):
     for fmt in ("graphml", "gexf", "json", "cyjs", "csv", "dot"):
         content = export(tiny, fmt, masked=True).content
-        text = zipfile.ZipFile(io.BytesIO(content)).read("nodes.csv").decode("utf-8-sig") if fmt == "csv" else content.decode()
+        text = (
+            zipfile.ZipFile(io.BytesIO(content)).read("nodes.csv").decode("utf-8-sig")
+            if fmt == "csv"
+            else content.decode()
+        )
         assert "13800138000" not in text and "330302198503120015" not in text, fmt
     assert "138****8000" in export(tiny, "json", masked=True).content.decode()
 
 
 def test_the_csv_export_loads_into_neo4j_with_neo4j_admin_import(embedded_store, neo4j_uri, tmp_path):
     from graph import local_neo4j
+    from graph.local_neo4j import free_port
     from graph.neo4j_store import Neo4jStore
     from queries.stats import stats
-    from graph.local_neo4j import free_port
     from tests.conftest import SAMPLE_DIR
 
     assert ingest(embedded_store, [SAMPLE_DIR]).errors == []
@@ -114,7 +125,8 @@ def test_the_csv_export_loads_into_neo4j_with_neo4j_admin_import(embedded_store,
 def test_rdf_parses_keeps_chinese_and_passes_the_shacl_shapes(tiny, fmt, syntax):
     import pyshacl
     from rdflib import RDF, Graph, Literal
-    from rdflib.namespace import FOAF, SDO as SCHEMA
+    from rdflib.namespace import FOAF
+    from rdflib.namespace import SDO as SCHEMA
 
     from queries.rdf import ENTITY, SHAPES, TX
 

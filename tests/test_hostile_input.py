@@ -77,8 +77,15 @@ def hostile_requests():
         yield "GET", "/api/common", {"a": KNOWN, "b": h, "via": h}
         yield "GET", "/api/coverage", {"as_of": h[:40]}
         yield "GET", "/api/quality", {"as_of": h[:40]}
-        for scope in (h, f"base:{h}", f"region:{h}", f"ego:{h}", f"ego:{KNOWN}:{h}", f"path:{h}:{KNOWN}",
-                      f"path:{KNOWN}:{h}"):
+        for scope in (
+            h,
+            f"base:{h}",
+            f"region:{h}",
+            f"ego:{h}",
+            f"ego:{KNOWN}:{h}",
+            f"path:{h}:{KNOWN}",
+            f"path:{KNOWN}:{h}",
+        ):
             yield "GET", "/api/brokers", {"scope": scope[:200]}
             yield "GET", "/api/export", {"format": "json", "scope": scope}
         yield "GET", "/api/export", {"format": h}
@@ -101,25 +108,26 @@ def test_hostile_strings_change_nothing_and_never_become_cypher(served, sent):
     for request, response in answers:
         assert response.status_code < 500, (request, response.text)
         if response.status_code >= 400:
-            leaked = [q for q in set(sent) for i in range(0, max(1, len(q) - 24), 8) if q[i:i + 24] in response.text]
+            leaked = [q for q in set(sent) for i in range(0, max(1, len(q) - 24), 8) if q[i : i + 24] in response.text]
             assert not leaked, (request, response.text)
     assert (digest(store), store.counts()) == before
 
 
 def test_hostile_cells_are_stored_as_plain_data(served, sent, tmp_path):
     client, store, tokens = served
-    rows = "".join(f"ZQX{i},\"{h.replace(chr(34), chr(34) * 2)}\",新阶层人士\n" for i, h in enumerate(HOSTILE[:8]))
+    rows = "".join(f'ZQX{i},"{h.replace(chr(34), chr(34) * 2)}",新阶层人士\n' for i, h in enumerate(HOSTILE[:8]))
     roster = write_csv(tmp_path, "people.csv", "id,name,roles\n" + rows)
     with open(roster, "rb") as handle:
-        response = client.post("/api/ingest", files=[("files", ("people.csv", handle))],
-                               headers={"Authorization": f"Bearer {tokens['admin']}"})
+        response = client.post(
+            "/api/ingest",
+            files=[("files", ("people.csv", handle))],
+            headers={"Authorization": f"Bearer {tokens['admin']}"},
+        )
     assert response.status_code == 200, response.text
     names = {i: store.get(f"ZQX{i}").properties["name"] for i in range(8)}
     assert names == {i: " ".join(h.split()) for i, h in enumerate(HOSTILE[:8])}
     assert not [q for q in sent if MARK in q]
     assert sum(store.counts()["nodes"].values()) > 8, "nothing else was deleted"
-
-
 
 
 @pytest.mark.parametrize("url, params", LIMITS)
@@ -134,8 +142,11 @@ def test_out_of_bounds_sizes_are_refused_before_any_query(served, sent, url, par
 @pytest.mark.parametrize("scope", [f"ego:{KNOWN}:999999", f"ego:{KNOWN}:三", f"ego:{KNOWN}:-1"])
 def test_export_scopes_with_bad_hops_are_refused(served, scope):
     client, _, tokens = served
-    response = client.get("/api/export", params={"format": "json", "scope": scope},
-                          headers={"Authorization": f"Bearer {tokens['viewer']}"})
+    response = client.get(
+        "/api/export",
+        params={"format": "json", "scope": scope},
+        headers={"Authorization": f"Bearer {tokens['viewer']}"},
+    )
     assert response.status_code == 422 and ("跳数" in response.json()["detail"] or "hops" in response.json()["detail"])
 
 
@@ -149,8 +160,10 @@ def live_server(tmp_path):
 
 
 def upload_head(token: str, length_header: str) -> bytes:
-    return (f"POST /api/ingest HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
-            f"Content-Type: multipart/form-data; boundary=b\r\n{length_header}\r\n\r\n").encode()
+    return (
+        f"POST /api/ingest HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
+        f"Content-Type: multipart/form-data; boundary=b\r\n{length_header}\r\n\r\n"
+    ).encode()
 
 
 def read_answer(sock) -> tuple[str, str]:
@@ -159,7 +172,9 @@ def read_answer(sock) -> tuple[str, str]:
     while b"\r\n\r\n" not in data:
         data += sock.recv(65536)
     head, _, body = data.partition(b"\r\n\r\n")
-    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+    length = int(
+        next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
+    )
     while len(body) < length:
         body += sock.recv(65536)
     return head.split(b"\r\n")[0].decode(), body.decode()
@@ -175,8 +190,10 @@ def test_an_upload_declared_too_large_is_refused_before_its_body(live_server):
 
 def test_an_upload_sent_in_chunks_is_refused_once_it_passes_the_limit(live_server):
     port, token = live_server
-    part = (b'--b\r\nContent-Disposition: form-data; name="files"; filename="people.csv"\r\n'
-            b"Content-Type: text/csv\r\n\r\nid,name,roles\r\n")
+    part = (
+        b'--b\r\nContent-Disposition: form-data; name="files"; filename="people.csv"\r\n'
+        b"Content-Type: text/csv\r\n\r\nid,name,roles\r\n"
+    )
     chunk = b"x" * (64 << 10)
     sent = 0
     with socket.create_connection(("127.0.0.1", port)) as sock:

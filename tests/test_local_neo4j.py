@@ -17,8 +17,7 @@ def test_start_is_idempotent(neo4j_uri):
         pytest.fail("the suite must run on the project's own Neo4j to test it; unset NEO4J_URI")
     pid = local_neo4j.status(server)["pid"]
     assert local_neo4j.start(server) == neo4j_uri
-    assert local_neo4j.status(server) == {"running": True, "pid": pid, "uri": neo4j_uri,
-                                          "home": str(server.home)}
+    assert local_neo4j.status(server) == {"running": True, "pid": pid, "uri": neo4j_uri, "home": str(server.home)}
 
 
 def test_a_port_held_by_another_program_is_refused(tmp_path):

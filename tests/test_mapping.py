@@ -28,13 +28,21 @@ def test_a_member_list_makes_people_employers_and_memberships(store):
     assert after["nodes"]["Enterprise"] - before["nodes"]["Enterprise"] == 5  # one member has no employer
     members = relationships(store, "MEMBER_OF")
     # 所属同心荟 is merged over rows 3–5 and 6–7 and names the base, not its id
-    assert {("M25001", "B01"), ("M25002", "B01"), ("M25003", "B01"),
-            ("M25004", "B04"), ("M25005", "B04"), ("M25006", "B03")} <= members
+    assert {
+        ("M25001", "B01"),
+        ("M25002", "B01"),
+        ("M25003", "B01"),
+        ("M25004", "B04"),
+        ("M25005", "B04"),
+        ("M25006", "B03"),
+    } <= members
     assert ("M25002", "EX002") in relationships(store, "WORKS_FOR")
     person = store.get("M25003").properties
     assert (person["source_sheet"], person["source_row"]) == ("成员名单", 5)
     assert person["phone"] == "13957712003" and person["birth_year"] == 1998
-    assert ingest(store, [EXAMPLES / "同心荟成员名单.xlsx"], mapping=MAPPINGS / "同心荟成员名单.yaml").nodes_created == 0
+    assert (
+        ingest(store, [EXAMPLES / "同心荟成员名单.xlsx"], mapping=MAPPINGS / "同心荟成员名单.yaml").nodes_created == 0
+    )
 
 
 def test_a_gbk_liaison_list_adds_leaders_and_listings(store):
@@ -49,15 +57,21 @@ def test_a_gbk_liaison_list_adds_leaders_and_listings(store):
 
 def test_a_layout_reports_missing_columns_and_bad_cells_where_they_are(store, tmp_path):
     ingest(store, [SAMPLE_DIR])
-    roster = write_csv(tmp_path, "名单.csv",
-                       "领导编号,领导姓名,领导职务,联系对象编号,列名日期,结束日期\n"
-                       "L9,某领导,副区长,P0083,2025-07-01,\n", "gbk")
+    roster = write_csv(
+        tmp_path,
+        "名单.csv",
+        "领导编号,领导姓名,领导职务,联系对象编号,列名日期,结束日期\nL9,某领导,副区长,P0083,2025-07-01,\n",
+        "gbk",
+    )
     report = ingest(store, [roster], mapping=MAPPINGS / "党政领导列名联系表.yaml")
     assert [(e.row, e.column) for e in report.errors] == [(1, "领导单位")]
-    roster = write_csv(tmp_path, "名单.csv",
-                       "领导编号,领导姓名,领导职务,领导单位,联系对象编号,列名日期,结束日期\n"
-                       "L9,某领导,副区长,区政府,P9999,2025-07-01,\n"
-                       "L9,某领导,副区长,区政府,B01,2025-07-01,\n")
+    roster = write_csv(
+        tmp_path,
+        "名单.csv",
+        "领导编号,领导姓名,领导职务,领导单位,联系对象编号,列名日期,结束日期\n"
+        "L9,某领导,副区长,区政府,P9999,2025-07-01,\n"
+        "L9,某领导,副区长,区政府,B01,2025-07-01,\n",
+    )
     report = ingest(store, [roster], mapping=MAPPINGS / "党政领导列名联系表.yaml")
     assert not report.written
     assert [(e.row, e.column) for e in report.errors] == [(2, "联系对象编号"), (3, "联系对象编号")]
@@ -68,8 +82,11 @@ def test_a_mapping_file_that_contradicts_the_ontology_is_refused(tmp_path):
     from graph.ontology import load
 
     bad = tmp_path / "bad.yaml"
-    bad.write_text("nodes:\n  p: {template: people, columns: {name: 姓名, colour: 颜色}}\n"
-                   "relationships:\n  - {type: 喜欢, source: p, target: q}\n", encoding="utf-8")
+    bad.write_text(
+        "nodes:\n  p: {template: people, columns: {name: 姓名, colour: 颜色}}\n"
+        "relationships:\n  - {type: 喜欢, source: p, target: q}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ValidationFailed) as refused:
         load_mapping(load(), bad)
     messages = " ".join(e.message for e in refused.value.errors)

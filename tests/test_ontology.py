@@ -11,8 +11,21 @@ from graph.errors import OntologyError
 from graph.ontology import ONTOLOGY_FILE, load, parse
 
 DESIGN_LABELS = {"Person", "Member", "Expert", "Liaison", "Base", "Enterprise", "Organization", "Region", "Activity"}
-DESIGN_TYPES = {"MEMBER_OF", "WORKS_FOR", "LIAISES_WITH", "RESPONSIBLE_FOR", "CONTACTED", "SERVES", "SETTLED_IN",
-                "PARTNER_OF", "PARTICIPATED_IN", "HELD_AT", "KNOWS", "LOCATED_IN", "PART_OF"}
+DESIGN_TYPES = {
+    "MEMBER_OF",
+    "WORKS_FOR",
+    "LIAISES_WITH",
+    "RESPONSIBLE_FOR",
+    "CONTACTED",
+    "SERVES",
+    "SETTLED_IN",
+    "PARTNER_OF",
+    "PARTICIPATED_IN",
+    "HELD_AT",
+    "KNOWS",
+    "LOCATED_IN",
+    "PART_OF",
+}
 
 
 @pytest.fixture
@@ -48,22 +61,25 @@ def _break(document, path, value):
     return broken
 
 
-@pytest.mark.parametrize("path, value, reason", [
-    (("labels", "Member", "extends"), "Human", "unknown label"),
-    (("labels", "Person", "extends"), "Member", "cycle"),
-    (("relationships", "MEMBER_OF", "to"), ["Club"], "unknown or missing labels"),
-    (("labels", "Base", "properties", "level", "type"), "stars", "unknown value type"),
-    (("labels", "Base", "properties", "level", "values"), [], "needs `values`"),
-    (("labels", "Base", "properties", "region", "link"), "PART_OF", "cannot start at Base"),
-    (("relationships", "CONTACTED", "key"), ["mood"], "properties it does not have"),
-    (("relationships", "KNOWS", "properties"), {"key": {"type": "string", "zh": "键"}}, "reserved"),
-    (("templates", "people", "roles", "labels"), ["Base"], "does not extend"),
-    (("labels", "Base", "properties", "level", "values"), {"省级": ["省"], "市级": ["省"]}, "ambiguous"),
-    (("labels", "Base", "properties", "level", "values"), {"省级": ["市级"], "市级": []}, "ambiguous"),
-    (("labels", "Base", "colour"), "orange", "colour"),
-    (("labels", "Base", "rdf"), "dc:Agent", "prefix"),
-    (("relationships", "KNOWS", "kind"), "friendship", "none of tie, event, structural"),
-])
+@pytest.mark.parametrize(
+    "path, value, reason",
+    [
+        (("labels", "Member", "extends"), "Human", "unknown label"),
+        (("labels", "Person", "extends"), "Member", "cycle"),
+        (("relationships", "MEMBER_OF", "to"), ["Club"], "unknown or missing labels"),
+        (("labels", "Base", "properties", "level", "type"), "stars", "unknown value type"),
+        (("labels", "Base", "properties", "level", "values"), [], "needs `values`"),
+        (("labels", "Base", "properties", "region", "link"), "PART_OF", "cannot start at Base"),
+        (("relationships", "CONTACTED", "key"), ["mood"], "properties it does not have"),
+        (("relationships", "KNOWS", "properties"), {"key": {"type": "string", "zh": "键"}}, "reserved"),
+        (("templates", "people", "roles", "labels"), ["Base"], "does not extend"),
+        (("labels", "Base", "properties", "level", "values"), {"省级": ["省"], "市级": ["省"]}, "ambiguous"),
+        (("labels", "Base", "properties", "level", "values"), {"省级": ["市级"], "市级": []}, "ambiguous"),
+        (("labels", "Base", "colour"), "orange", "colour"),
+        (("labels", "Base", "rdf"), "dc:Agent", "prefix"),
+        (("relationships", "KNOWS", "kind"), "friendship", "none of tie, event, structural"),
+    ],
+)
 def test_an_inconsistent_ontology_is_refused(document, path, value, reason):
     with pytest.raises(OntologyError, match=reason):
         parse(_break(document, path, value))

@@ -129,4 +129,4 @@ def test_the_page_and_the_report_draw_the_new_label_in_its_colour(extended, stor
     pictures = dict(base_networks(store, as_of="2025-12-31"))
     assert pictures["工艺美术·同心荟"].nodes["A1"]["kind"] == "Award"
     page = REPORT_FORMATS["html"].write(store, report(store, as_of="2025-12-31"), Settings().report_font).decode()
-    assert f'background:{COLOUR}' in page.replace(" ", "") and "荣誉" in page
+    assert f"background:{COLOUR}" in page.replace(" ", "") and "荣誉" in page

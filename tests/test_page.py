@@ -86,7 +86,9 @@ def test_staff_sign_in_search_open_a_person_and_see_the_network(page, live):
     page.mouse.wheel(0, -300)  # zoom in on the network
     assert "scale(1." in page.get_attribute("#network > g", "transform")
     page.click("#expand")
-    page.wait_for_function(f"document.querySelectorAll('#network g.node').length == {len(ego(store, shown[0], hops=2)['nodes'])}")
+    page.wait_for_function(
+        f"document.querySelectorAll('#network g.node').length == {len(ego(store, shown[0], hops=2)['nodes'])}"
+    )
     page.screenshot(path=str(SHOTS / "person.png"))
 
 
@@ -142,14 +144,20 @@ def _workbook(path, people=(), relationships=(), bases=()):
 def test_an_admin_uploads_a_roster_sees_its_errors_in_chinese_then_writes_a_good_one(page, live, tmp_path):
     base, _, store = live
     admin = Tokens(store.folder).create(Role.admin, "管理员测试")["token"]
-    bad = _workbook(tmp_path / "有错的名册.xlsx",
-                    people=[{"编号": "P9001", "姓名": "林晓", "人员类别": "新阶层人士", "身份证号": "330302198503120016"},
-                            {"编号": "P9002", "姓名": "周帆", "人员类别": "学生"}],
-                    bases=[{"编号": "B90", "名称": "江滨·同心荟", "类别": "创新型"}],
-                    relationships=[{"起点": "P9001", "关系": "成员", "终点": "B01", "开始日期": "去年"}])
-    good = _workbook(tmp_path / "名册.xlsx",
-                     people=[{"编号": "P9001", "姓名": "林晓", "人员类别": "新阶层人士", "所属镇街": "五马街道"}],
-                     relationships=[{"起点": "P9001", "关系": "成员", "终点": "B01", "开始日期": "2025-06-01"}])
+    bad = _workbook(
+        tmp_path / "有错的名册.xlsx",
+        people=[
+            {"编号": "P9001", "姓名": "林晓", "人员类别": "新阶层人士", "身份证号": "330302198503120016"},
+            {"编号": "P9002", "姓名": "周帆", "人员类别": "学生"},
+        ],
+        bases=[{"编号": "B90", "名称": "江滨·同心荟", "类别": "创新型"}],
+        relationships=[{"起点": "P9001", "关系": "成员", "终点": "B01", "开始日期": "去年"}],
+    )
+    good = _workbook(
+        tmp_path / "名册.xlsx",
+        people=[{"编号": "P9001", "姓名": "林晓", "人员类别": "新阶层人士", "所属镇街": "五马街道"}],
+        relationships=[{"起点": "P9001", "关系": "成员", "终点": "B01", "开始日期": "2025-06-01"}],
+    )
     before = snapshot(store)
     open_signed_in(page, base, admin)
     page.click("#nav-upload")
@@ -158,7 +166,9 @@ def test_an_admin_uploads_a_roster_sees_its_errors_in_chinese_then_writes_a_good
     page.set_input_files("#upload-files", str(bad))
     page.click("#upload-form button")
     page.wait_for_selector("#upload-errors:not([hidden]) tbody tr")
-    rows = page.eval_on_selector_all("#upload-errors tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))")
+    rows = page.eval_on_selector_all(
+        "#upload-errors tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))"
+    )
     assert ["有错的名册.xlsx", "人员", "2", "身份证号"] in [r[:4] for r in rows]
     messages = " ".join(r[4] for r in rows)
     assert "校验位错误" in messages and "「学生」" in messages and "「创新型」" in messages and "「去年」" in messages

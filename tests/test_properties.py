@@ -17,16 +17,30 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
 
 from graph.embedded import EmbeddedStore
 from graph.errors import ValidationFailed
 from graph.masking import mask
 from graph.names import fold_query, name_keys
-from graph.values import (VALUE_TYPES, clean_bool, clean_credit_code, clean_date, clean_enum, clean_id, clean_id_number,
-                          clean_integer, clean_list, clean_name, clean_phone, clean_year, credit_check_char,
-                          id_check_digit)
+from graph.values import (
+    VALUE_TYPES,
+    clean_bool,
+    clean_credit_code,
+    clean_date,
+    clean_enum,
+    clean_id,
+    clean_id_number,
+    clean_integer,
+    clean_list,
+    clean_name,
+    clean_phone,
+    clean_year,
+    credit_check_char,
+    id_check_digit,
+)
 from ingest.pipeline import ingest
 from ingest.readers import read_file
 
@@ -64,11 +78,14 @@ def test_every_cleaner_returns_or_says_why(type_, raw):
         assert cleaned_or_refused(VALUE_TYPES[type_].clean, value) == value, "cleaning is idempotent"
 
 
-@pytest.mark.parametrize("type_", ["id", "name", "integer", "year", "date", "bool", "phone", "id_number",
-                                   "credit_code", "list"])
+@pytest.mark.parametrize(
+    "type_", ["id", "name", "integer", "year", "date", "bool", "phone", "id_number", "credit_code", "list"]
+)
 @given(raw=st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=30))
 def test_full_width_input_cleans_like_ascii(type_, raw):
-    assert cleaned_or_refused(VALUE_TYPES[type_].clean, fullwidth(raw)) == cleaned_or_refused(VALUE_TYPES[type_].clean, raw)
+    assert cleaned_or_refused(VALUE_TYPES[type_].clean, fullwidth(raw)) == cleaned_or_refused(
+        VALUE_TYPES[type_].clean, raw
+    )
 
 
 @given(raw=st.text())
@@ -85,7 +102,7 @@ def test_names_are_trimmed_single_spaced_and_han_runs_joined(raw):
     assert clean_name(name) == name
 
 
-@given(number=st.integers(-10**12, 10**12))
+@given(number=st.integers(-(10**12), 10**12))
 def test_integers_round_trip_in_any_spelling(number):
     assert clean_integer(str(number)) == number == clean_integer(fullwidth(str(number)))
     assert clean_integer(float(number)) == number
@@ -99,8 +116,13 @@ def test_years_are_bounded(year):
 @given(day=st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)))
 def test_every_accepted_date_spelling_gives_the_iso_date(day):
     iso = day.isoformat()
-    for spelling in (iso, f"{day.year}/{day.month}/{day.day}", f"{day.year}.{day.month}.{day.day}",
-                     f"{day.year}年{day.month}月{day.day}日", fullwidth(iso)):
+    for spelling in (
+        iso,
+        f"{day.year}/{day.month}/{day.day}",
+        f"{day.year}.{day.month}.{day.day}",
+        f"{day.year}年{day.month}月{day.day}日",
+        fullwidth(iso),
+    ):
         assert clean_date(spelling) == iso
     assert clean_date(dt.datetime.combine(day, dt.time(9, 30))) == iso
 
@@ -117,8 +139,11 @@ def test_yes_and_no_in_both_languages(word):
     assert clean_bool(word) == clean_bool(fullwidth(word)) == (word.lower() in {"是", "有", "yes", "y", "true", "1"})
 
 
-@given(number=st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
-       prefix=st.sampled_from(["", "+86", "0086", "86", "+86 "]), dashes=st.booleans())
+@given(
+    number=st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
+    prefix=st.sampled_from(["", "+86", "0086", "86", "+86 "]),
+    dashes=st.booleans(),
+)
 def test_mobile_numbers_in_any_dress_give_eleven_ascii_digits(number, prefix, dashes):
     dressed = prefix + (f"{number[:3]}-{number[3:7]}-{number[7:]}" if dashes else number)
     assert clean_phone(dressed) == clean_phone(fullwidth(dressed)) == number
@@ -167,8 +192,11 @@ def test_credit_check_char_agrees_with_stdnum(first17):
     assert credit_check_char(first17) == uscc.calc_check_digit(first17)
 
 
-@given(code=st.text("0123456789", min_size=8, max_size=8).flatmap(
-    lambda head: st.text(CREDIT_ALPHABET + "IOZSV", min_size=10, max_size=10).map(lambda tail: head + tail)))
+@given(
+    code=st.text("0123456789", min_size=8, max_size=8).flatmap(
+        lambda head: st.text(CREDIT_ALPHABET + "IOZSV", min_size=10, max_size=10).map(lambda tail: head + tail)
+    )
+)
 def test_credit_codes_are_accepted_exactly_when_stdnum_accepts_them(code):
     assert (cleaned_or_refused(clean_credit_code, code) is not None) == uscc.is_valid(code)
 
@@ -179,9 +207,15 @@ def test_lists_hold_trimmed_items_without_separators(raw):
         assert item == item.strip() and item and not set(item) & set("、,;，；")
 
 
-@given(values=st.lists(st.text(min_size=1).map(lambda v: unicodedata.normalize("NFKC", v).strip()).filter(bool),
-                      min_size=1, max_size=6, unique=True),
-       data=st.data())
+@given(
+    values=st.lists(
+        st.text(min_size=1).map(lambda v: unicodedata.normalize("NFKC", v).strip()).filter(bool),
+        min_size=1,
+        max_size=6,
+        unique=True,
+    ),
+    data=st.data(),
+)
 def test_enums_accept_their_values_and_refuse_the_rest(values, data):
     for value in values:
         assert clean_enum(value, values) == value
@@ -210,6 +244,7 @@ def test_masking_hides_personal_information_at_any_depth(phone, depth):
 
 
 # -- readers ------------------------------------------------------------------------
+
 
 def read_or_refuse(path: Path):
     try:
@@ -249,20 +284,38 @@ SAMPLE_CSV = (SAMPLE_DIR / "人员.csv").read_bytes()
 def test_truncated_files_read_or_refuse(tmp_path, cut, kind):
     data = WORKBOOK if kind == "xlsx" else SAMPLE_CSV
     path = tmp_path / f"人员.{kind}"
-    path.write_bytes(data[:int(len(data) * cut)])
+    path.write_bytes(data[: int(len(data) * cut)])
     tables = read_or_refuse(path)
     if kind == "xlsx":
         assert tables is None, "a cut workbook is refused"
 
 
 @settings(deadline=None)
-@given(encoding=st.sampled_from(["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16", "utf-16-le", "utf-16-be",
-                                 "utf-32", "big5", "shift_jis", "euc-kr", "latin-1", "cp1252", "koi8-r"]),
-       lines=st.integers(1, 30))
+@given(
+    encoding=st.sampled_from(
+        [
+            "utf-8",
+            "utf-8-sig",
+            "gbk",
+            "gb18030",
+            "utf-16",
+            "utf-16-le",
+            "utf-16-be",
+            "utf-32",
+            "big5",
+            "shift_jis",
+            "euc-kr",
+            "latin-1",
+            "cp1252",
+            "koi8-r",
+        ]
+    ),
+    lines=st.integers(1, 30),
+)
 def test_odd_encodings_read_right_or_are_refused(encoding, lines):
     """Staff's encodings read right; any other is refused before anything is written, by
     the reader or, when it decodes to nonsense, by the headers no template has."""
-    text = "\n".join(SAMPLE_CSV.decode("utf-8-sig").splitlines()[:lines + 1])
+    text = "\n".join(SAMPLE_CSV.decode("utf-8-sig").splitlines()[: lines + 1])
     with tempfile.TemporaryDirectory() as where:
         folder = Path(where) / "rosters"
         folder.mkdir()

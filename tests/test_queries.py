@@ -9,9 +9,9 @@ import pytest
 
 from graph.errors import InvalidQuery, NotFound
 from ingest.pipeline import ingest
+from queries.brokers import brokers
 from queries.coverage import coverage, coverage_series
 from queries.network import common, ego, entity
-from queries.brokers import brokers
 from queries.paths import path
 from queries.quality import quality
 from queries.search import search
@@ -30,11 +30,22 @@ def ids(result) -> list[str]:
     return [r["id"] for r in result["results"]]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("张伟", ["P1"]), ("张", ["P1"]), ("zhangwei", ["P1"]), ("zw", ["P1"]), ("ZhangWei", ["P1"]),
-    ("zengxiaodan", ["P2"]), ("zxd", ["P2"]),  # 曾 read as a surname: Zeng, not Ceng
-    ("cengxiaodan", []), ("p1", ["P1"]), ("工艺美术", ["B1", "E1"]), ("同心荟", ["B1", "B2"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("张伟", ["P1"]),
+        ("张", ["P1"]),
+        ("zhangwei", ["P1"]),
+        ("zw", ["P1"]),
+        ("ZhangWei", ["P1"]),
+        ("zengxiaodan", ["P2"]),
+        ("zxd", ["P2"]),  # 曾 read as a surname: Zeng, not Ceng
+        ("cengxiaodan", []),
+        ("p1", ["P1"]),
+        ("工艺美术", ["B1", "E1"]),
+        ("同心荟", ["B1", "B2"]),
+    ],
+)
 def test_search_by_name_pinyin_initials_and_id(tiny, text, expected):
     assert ids(search(tiny, text)) == expected
 
@@ -60,8 +71,10 @@ def test_path_finds_every_shortest_path_in_a_stable_order(tiny):
 
 def test_not_found_is_an_answer_and_structural_types_only_on_request(tiny):
     assert path(tiny, "B2", "R0")["found"] is False
-    assert path(tiny, "B2", "R0", via="LOCATED_IN,PART_OF")["paths"][0]["sentence"] == \
-        "七都商盟·同心荟 —位于→ 七都街道 —隶属→ 鹿城区"
+    assert (
+        path(tiny, "B2", "R0", via="LOCATED_IN,PART_OF")["paths"][0]["sentence"]
+        == "七都商盟·同心荟 —位于→ 七都街道 —隶属→ 鹿城区"
+    )
     assert path(tiny, "P2", "L1", max_hops=1)["found"] is False
     with pytest.raises(NotFound):
         path(tiny, "P1", "nobody")
@@ -94,8 +107,12 @@ def test_common_connections_and_entity(tiny):
     page = entity(tiny, "B1")
     assert page["labels"] == ["Base"] and page["properties"]["level"] == "市级"
     counts = {(r["type"], r["direction"]): r["count"] for r in page["relationships"]}
-    assert counts == {("MEMBER_OF", "in"): 1, ("SETTLED_IN", "in"): 1, ("RESPONSIBLE_FOR", "in"): 1,
-                      ("LOCATED_IN", "out"): 1}
+    assert counts == {
+        ("MEMBER_OF", "in"): 1,
+        ("SETTLED_IN", "in"): 1,
+        ("RESPONSIBLE_FOR", "in"): 1,
+        ("LOCATED_IN", "out"): 1,
+    }
 
 
 def test_coverage_boundaries_match_the_design(store):
@@ -109,12 +126,21 @@ def test_coverage_boundaries_match_the_design(store):
 
 
 QUESTIONS = [
-    (search, ("zw",), {}), (search, ("张",), {}), (search, ("抖音",), {}), (search, ("lc",), {}),
-    (path, ("P0083", "B17"), {}), (path, ("P0001", "P0099"), {"via": "列名联系,联系记录"}),
-    (ego, ("B01",), {"hops": 2}), (ego, ("P0083",), {"hops": 3, "max_nodes": 50}),
-    (common, ("P0083", "P0099"), {}), (common, ("B01", "B02"), {}),
-    (coverage, (), {"as_of": "2026-06-30"}), (coverage, (), {"as_of": "2025-01-01", "max_load": 4}),
-    (brokers, (), {"scope": "B01"}), (brokers, (), {"scope": "R05"}), (quality, (), {"as_of": "2026-06-30"}),
+    (search, ("zw",), {}),
+    (search, ("张",), {}),
+    (search, ("抖音",), {}),
+    (search, ("lc",), {}),
+    (path, ("P0083", "B17"), {}),
+    (path, ("P0001", "P0099"), {"via": "列名联系,联系记录"}),
+    (ego, ("B01",), {"hops": 2}),
+    (ego, ("P0083",), {"hops": 3, "max_nodes": 50}),
+    (common, ("P0083", "P0099"), {}),
+    (common, ("B01", "B02"), {}),
+    (coverage, (), {"as_of": "2026-06-30"}),
+    (coverage, (), {"as_of": "2025-01-01", "max_load": 4}),
+    (brokers, (), {"scope": "B01"}),
+    (brokers, (), {"scope": "R05"}),
+    (quality, (), {"as_of": "2026-06-30"}),
 ]
 
 
@@ -136,8 +162,11 @@ def test_quality_findings(tiny, tmp_path):
     roster.write_text("id,name,roles,birth_year,phone\nP9,张伟,新阶层人士,1985,13800138000\n", encoding="utf-8")
     assert ingest(tiny, [roster]).errors == []
     found = quality(tiny, as_of="2025-12-31")
-    assert found["duplicates"] == {"same_name_and_birth_year": [["P1", "P9"]], "same_phone": [["P1", "P9"]],
-                                   "same_id_number": []}
+    assert found["duplicates"] == {
+        "same_name_and_birth_year": [["P1", "P9"]],
+        "same_phone": [["P1", "P9"]],
+        "same_id_number": [],
+    }
     assert found["isolated"] == ["P9"]
     assert found["members_without_base"] == ["P9"]
     assert found["bases_without_members"] == []

@@ -29,7 +29,7 @@ def test_excel_unicode_text_is_utf16_with_tabs(tmp_path):
 
 def test_bytes_that_decode_in_no_encoding_are_refused_not_replaced(tmp_path):
     path = tmp_path / "人员.csv"
-    path.write_bytes("编号,姓名\nP1,".encode("utf-8") + b"\xff\xfe\x00\x81\x30")
+    path.write_bytes("编号,姓名\nP1,".encode() + b"\xff\xfe\x00\x81\x30")
     with pytest.raises(ValidationFailed, match="编码无法识别"):
         read_file(path)
 

@@ -54,11 +54,12 @@ def test_commits_whose_answers_are_lost_are_repeated_and_nothing_doubles(neo4j_s
     assert ingest(neo4j_store, [SAMPLE_DIR]).ok
     clean = snapshot(neo4j_store)
     nodes, rels = list(neo4j_store.iter_nodes()), list(neo4j_store.iter_relationships())
-    for write in (lambda store: ingest(store, [SAMPLE_DIR]).ok,  # reads, schema and writes
-                  lambda store: store.write(nodes, rels)):  # write batches only
+    for write in (
+        lambda store: ingest(store, [SAMPLE_DIR]).ok,  # reads, schema and writes
+        lambda store: store.write(nodes, rels),
+    ):  # write batches only
         neo4j_store.clear()
-        with CommitCutter(urlsplit(neo4j_uri).port, cuts=2) as proxy, \
-                Neo4jStore(proxy.uri, batch_size=200) as store:
+        with CommitCutter(urlsplit(neo4j_uri).port, cuts=2) as proxy, Neo4jStore(proxy.uri, batch_size=200) as store:
             assert write(store)
             assert proxy.cut == 2
         assert snapshot(neo4j_store) == clean

@@ -71,11 +71,19 @@ def test_activities_participants_and_enterprises_per_base(answer):
     joined = Counter(r["终点"] for r in rows("关系") if r["关系"] == "参加")
     this = [a for a in activities.values() if clean_date(a["日期"]).startswith(str(YEAR))]
     last = [a for a in activities.values() if clean_date(a["日期"]).startswith(str(YEAR - 1))]
-    expected = {names[b]: [sum(a["举办基地"] == b for a in this), sum(joined[a["编号"]] for a in this if a["举办基地"] == b),
-                           sum(a["举办基地"] == b for a in last), sum(joined[a["编号"]] for a in last if a["举办基地"] == b)]
-                for b in names}
+    expected = {
+        names[b]: [
+            sum(a["举办基地"] == b for a in this),
+            sum(joined[a["编号"]] for a in this if a["举办基地"] == b),
+            sum(a["举办基地"] == b for a in last),
+            sum(joined[a["编号"]] for a in last if a["举办基地"] == b),
+        ]
+        for b in names
+    }
     assert {row[0]: row[1:] for row in answer[f"{YEAR} 年各同心荟的活动"]["rows"]} == expected
-    assert {row[0]: row[1] for row in answer[f"{YEAR} 年活动按类型"]["rows"] if row[1]} == Counter(a["类型"] for a in this)
+    assert {row[0]: row[1] for row in answer[f"{YEAR} 年活动按类型"]["rows"] if row[1]} == Counter(
+        a["类型"] for a in this
+    )
     settled = Counter(names[r["终点"]] for r in rows("关系") if r["关系"] == "入驻" and active(r))
     assert as_dict(answer["入驻企业"]) == settled
 
@@ -90,13 +98,17 @@ def test_the_liaison_system(answer):
     names = {p["编号"]: p["姓名"] for p in rows("人员")}
     loads = [row[1] for row in answer["联系领导的工作量"]["rows"]]
     assert loads == sorted(loads, reverse=True)
-    assert {row[0]: row[1] for row in answer["联系领导的工作量"]["rows"] if row[1]} == Counter(names[a] for a, _ in listed)
+    assert {row[0]: row[1] for row in answer["联系领导的工作量"]["rows"] if row[1]} == Counter(
+        names[a] for a, _ in listed
+    )
     town = {p["编号"]: p["所属镇街"] or "未填镇街" for p in rows("人员")}
     assert {row[0]: row[1:3] for row in answer["列名联系覆盖按镇街"]["rows"]} == {
-        t: [sum(town[r] == t for r in reps), sum(town[r] == t for r in covered)] for t in {town[r] for r in reps}}
+        t: [sum(town[r] == t for r in reps), sum(town[r] == t for r in covered)] for t in {town[r] for r in reps}
+    }
     methods = Counter((clean_date(c["日期"])[:4], c["方式"]) for c in rows("联系记录"))
     assert {row[0]: row[1:] for row in answer[f"{YEAR} 年联系记录按方式"]["rows"]} == {
-        m: [methods[str(YEAR), m], methods[str(YEAR - 1), m]] for m in ("慰问", "走访", "电话", "活动", "座谈")}
+        m: [methods[str(YEAR), m], methods[str(YEAR - 1), m]] for m in ("慰问", "走访", "电话", "活动", "座谈")
+    }
 
 
 def test_the_ledger_reads_back_table_by_table(store, answer):
@@ -107,7 +119,8 @@ def test_the_ledger_reads_back_table_by_table(store, answer):
         assert table["title"] in values[0][0] and values[1][0] == f"口径：{table['basis']}"
         assert values[2] == table["columns"]
         assert [[v if v is not None else "" for v in r] for r in values[3:]] == [
-            [v if v is not None else "" for v in r] for r in table["rows"]]
+            [v if v is not None else "" for v in r] for r in table["rows"]
+        ]
         assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$3:$3"
 
 
@@ -116,8 +129,9 @@ def report_api(store_spec: str, folder: Path, **options) -> Iterator[Callable]:
     """The API on the test's store; ``ask(role, **params)`` gets ``/api/report`` as that role."""
     tokens = {role: Tokens(folder).create(role)["token"] for role in Role}
     with TestClient(create_app(Settings(store=store_spec, config_dir=folder, **options))) as client:
-        yield lambda role, **params: client.get("/api/report", params=params,
-                                                headers={"Authorization": f"Bearer {tokens[role]}"})
+        yield lambda role, **params: client.get(
+            "/api/report", params=params, headers={"Authorization": f"Bearer {tokens[role]}"}
+        )
 
 
 def test_the_api_gives_every_role_the_same_report_without_personal_information(store, store_spec, tmp_path):

@@ -19,11 +19,11 @@ from api.access import Role
 from api.cli import app as cli
 from graph.settings import Settings
 from ingest.pipeline import ingest
+from queries import report_document
 from queries.cjk_font import report_font
 from queries.report import report
-from queries import report_document
-from queries.report_document import CHARTS, REPORT_FORMATS
 from queries.report_charts import BAR
+from queries.report_document import CHARTS, REPORT_FORMATS
 from tests.conftest import PROJECT_DIR, SAMPLE_DIR, write_csv
 from tests.test_report import AS_OF, YEAR, active, report_api, rows
 
@@ -54,9 +54,13 @@ def expected_lines() -> list[str]:
     reps = {p["编号"] for p in people if p["代表人士"] == "是"}
     covered = {r["终点"] for r in rows("关系") if r["关系"] == "列名联系" and r["终点"] in reps and active(r)}
     this_year = [a for a in rows("活动") if a["日期"].replace("/", "-").startswith(str(YEAR))]
-    return [f"建成同心荟{len(bases)}个", f"{len({b['所属镇街'] for b in bases} & towns)}个镇街建有同心荟，共{len(towns)}个镇街",
-            f"新的社会阶层人士{sum('新阶层人士' in p['人员类别'] for p in people)}人，其中代表人士{len(reps)}人",
-            f"{YEAR}年举办活动{len(this_year)}场", f"列名联系覆盖率{len(covered) / len(reps):.1%}（{len(covered)}/{len(reps)}）"]
+    return [
+        f"建成同心荟{len(bases)}个",
+        f"{len({b['所属镇街'] for b in bases} & towns)}个镇街建有同心荟，共{len(towns)}个镇街",
+        f"新的社会阶层人士{sum('新阶层人士' in p['人员类别'] for p in people)}人，其中代表人士{len(reps)}人",
+        f"{YEAR}年举办活动{len(this_year)}场",
+        f"列名联系覆盖率{len(covered) / len(reps):.1%}（{len(covered)}/{len(reps)}）",
+    ]
 
 
 def test_the_pdf_prints_on_a4_with_its_fonts_charts_and_chinese_text(sample, tmp_path):
@@ -80,7 +84,7 @@ def test_the_pdf_prints_on_a4_with_its_fonts_charts_and_chinese_text(sample, tmp
     poppler("pdftoppm", "-r", 40, "-png", printed, tmp_path / "page")
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) == int(info["Pages"]) >= 5
-    bar = tuple(int(BAR[i:i + 2], 16) for i in (1, 3, 5))
+    bar = tuple(int(BAR[i : i + 2], 16) for i in (1, 3, 5))
     charted = 0
     for page in pages:
         image = Image.open(page).convert("RGB")
@@ -116,13 +120,17 @@ def test_a_browser_draws_every_picture_in_the_embedded_font(sample, browser, tmp
     opened = tmp_path / "report.html"
     opened.write_bytes(REPORT_FORMATS["html"].write(sample, report(sample, as_of=AS_OF, year=YEAR), FONT))
     page = browser.new_page()
-    page.route("**/*", lambda route: route.abort() if not route.request.url.startswith(("file:", "data:"))
-               else route.continue_())  # nothing may come from elsewhere
+    page.route(
+        "**/*",
+        lambda route: route.abort() if not route.request.url.startswith(("file:", "data:")) else route.continue_(),
+    )  # nothing may come from elsewhere
     page.goto(opened.as_uri())
     page.evaluate("document.fonts.ready")  # the embedded font is fetched only when text uses it
     pictures = page.eval_on_selector_all("img", "all => all.map(i => i.complete && i.naturalWidth > 0)")
     assert len(pictures) == len(CHARTS) + len(rows("基地")) and all(pictures)
-    assert page.evaluate("[...document.fonts].filter(f => f.family.includes('ReportCJK')).map(f => f.status)") == ["loaded"]
+    assert page.evaluate("[...document.fonts].filter(f => f.family.includes('ReportCJK')).map(f => f.status)") == [
+        "loaded"
+    ]
     assert "ReportCJK" in page.evaluate("getComputedStyle(document.body).fontFamily").split(",")[0]
     page.close()
 
@@ -141,8 +149,11 @@ def test_long_tables_print_their_first_rows_and_send_the_rest_to_the_ledger(samp
 def test_a_name_cannot_break_out_of_the_report(store, tmp_path):
     folder = tmp_path / "rosters"
     write_csv(folder, "镇街.csv", "编号,名称,上级\nR00,鹿城区,\nR01,五马街道,鹿城区\n")
-    write_csv(folder, "基地.csv", "编号,名称,类别,级别,所属镇街\n"
-                                  "B01,\"</svg><script>alert(1)</script>--><b>同心荟\",孵化型,区级,五马街道\n")
+    write_csv(
+        folder,
+        "基地.csv",
+        '编号,名称,类别,级别,所属镇街\nB01,"</svg><script>alert(1)</script>--><b>同心荟",孵化型,区级,五马街道\n',
+    )
     assert ingest(store, [folder]).ok
     page = REPORT_FORMATS["html"].write(store, report(store, as_of=AS_OF), FONT).decode()
     assert "<script" not in page and "&lt;script&gt;" in page
@@ -165,8 +176,11 @@ def test_without_a_chinese_font_the_report_says_what_to_install(store, store_spe
     runner = CliRunner()
     for font, reason in ((tmp_path / "none.ttc", "找不到中文字体文件"), (latin, "缺少")):
         target = tmp_path / "report.pdf"
-        result = runner.invoke(cli, ["--store", store_spec, "report", "--format", "pdf", "--out", str(target)],
-                               env={"TONGXIN_REPORT_FONT": str(font)})
+        result = runner.invoke(
+            cli,
+            ["--store", store_spec, "report", "--format", "pdf", "--out", str(target)],
+            env={"TONGXIN_REPORT_FONT": str(font)},
+        )
         assert result.exit_code == 1 and reason in result.output and "fonts-noto-cjk" in result.output
         assert not target.exists()
     with report_api(store_spec, tmp_path, report_font=tmp_path / "none.ttc") as ask:
@@ -175,7 +189,9 @@ def test_without_a_chinese_font_the_report_says_what_to_install(store, store_spe
 
 
 def test_an_unknown_format_is_refused_with_the_formats_there_are(store, store_spec, tmp_path):
-    result = CliRunner().invoke(cli, ["--store", store_spec, "report", "--format", "docx", "--out", str(tmp_path / "x")])
+    result = CliRunner().invoke(
+        cli, ["--store", store_spec, "report", "--format", "docx", "--out", str(tmp_path / "x")]
+    )
     assert result.exit_code == 2 and "未知格式「docx」" in result.output and "xlsx、pdf、html、json" in result.output
     assert not (tmp_path / "x").exists()
     with report_api(store_spec, tmp_path) as ask:

@@ -12,8 +12,8 @@ import zipfile
 
 import pytest
 import schemathesis
-from schemathesis import checks
 from hypothesis import HealthCheck, given, settings
+from schemathesis import checks
 
 from api.access import Role, Tokens
 from api.app import create_app
@@ -48,6 +48,7 @@ def test_api_keeps_its_contract(served, role):
     headers = {"Authorization": f"Bearer {tokens[role]}"}
     hidden = personal_information() if role == Role.viewer.value else set()
     for operation in schemathesis.openapi.from_asgi("/openapi.json", app).get_all_operations():
+
         @given(case=operation.ok().as_strategy())
         @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def keeps_contract(case):

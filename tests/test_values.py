@@ -9,41 +9,47 @@ import pytest
 from graph.values import clean, credit_check_char, id_check_digit
 
 
-@pytest.mark.parametrize("type_, raw, expected", [
-    ("phone", "+86 138-0013-8000", "13800138000"),
-    ("phone", "１３８００１３８０００", "13800138000"),
-    ("date", "2024/3/5", "2024-03-05"),
-    ("date", "2024.3.5", "2024-03-05"),
-    ("date", "2024年3月5日", "2024-03-05"),
-    ("date", dt.datetime(2024, 3, 5, 0, 0), "2024-03-05"),
-    ("bool", "否", False),
-    ("bool", "Yes", True),
-    ("name", " 张\u3000伟 ", "张伟"),
-    ("name", "Li  Ming", "Li Ming"),
-    ("list", "区人大代表、区政协委员；市政协委员", ["区人大代表", "区政协委员", "市政协委员"]),
-    ("id_number", "11010519491231002x", "11010519491231002X"),
-    ("credit_code", "91350100M000100Y43", "91350100M000100Y43"),
-    ("year", "1985年", 1985),
-    ("id", "Ｐ００１", "P001"),
-])
+@pytest.mark.parametrize(
+    "type_, raw, expected",
+    [
+        ("phone", "+86 138-0013-8000", "13800138000"),
+        ("phone", "１３８００１３８０００", "13800138000"),
+        ("date", "2024/3/5", "2024-03-05"),
+        ("date", "2024.3.5", "2024-03-05"),
+        ("date", "2024年3月5日", "2024-03-05"),
+        ("date", dt.datetime(2024, 3, 5, 0, 0), "2024-03-05"),
+        ("bool", "否", False),
+        ("bool", "Yes", True),
+        ("name", " 张\u3000伟 ", "张伟"),
+        ("name", "Li  Ming", "Li Ming"),
+        ("list", "区人大代表、区政协委员；市政协委员", ["区人大代表", "区政协委员", "市政协委员"]),
+        ("id_number", "11010519491231002x", "11010519491231002X"),
+        ("credit_code", "91350100M000100Y43", "91350100M000100Y43"),
+        ("year", "1985年", 1985),
+        ("id", "Ｐ００１", "P001"),
+    ],
+)
 def test_values_are_normalised(type_, raw, expected):
     assert clean(type_, raw) == expected
 
 
-@pytest.mark.parametrize("type_, raw, reason", [
-    ("phone", "0577-88888888", "11 位大陆手机号码"),
-    ("phone", "12800138000", "11 位大陆手机号码"),
-    ("date", "2024-02-30", "无法识别"),
-    ("date", "去年", "无法识别"),
-    ("bool", "也许", "是 或 否"),
-    ("id_number", "110105194912310021", "校验位错误"),
-    ("id_number", "110105194913310020", "出生日期无效"),
-    ("id_number", "1101051949", "18 位"),
-    ("credit_code", "91350100M000100Y44", "校验位错误"),
-    ("credit_code", "91350100M000100YO3", "18 位"),
-    ("year", "1800", "1900–2100"),
-    ("id", "P 1", "空格"),
-])
+@pytest.mark.parametrize(
+    "type_, raw, reason",
+    [
+        ("phone", "0577-88888888", "11 位大陆手机号码"),
+        ("phone", "12800138000", "11 位大陆手机号码"),
+        ("date", "2024-02-30", "无法识别"),
+        ("date", "去年", "无法识别"),
+        ("bool", "也许", "是 或 否"),
+        ("id_number", "110105194912310021", "校验位错误"),
+        ("id_number", "110105194913310020", "出生日期无效"),
+        ("id_number", "1101051949", "18 位"),
+        ("credit_code", "91350100M000100Y44", "校验位错误"),
+        ("credit_code", "91350100M000100YO3", "18 位"),
+        ("year", "1800", "1900–2100"),
+        ("id", "P 1", "空格"),
+    ],
+)
 def test_bad_values_say_why(type_, raw, reason):
     with pytest.raises(ValueError, match=reason):
         clean(type_, raw)
