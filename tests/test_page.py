@@ -86,9 +86,16 @@ def test_staff_sign_in_search_open_a_person_and_see_the_network(page, live):
     page.mouse.wheel(0, -300)  # zoom in on the network
     assert "scale(1." in page.get_attribute("#network > g", "transform")
     page.click("#expand")
-    page.wait_for_function(
-        f"document.querySelectorAll('#network g.node').length == {len(ego(store, shown[0], hops=2)['nodes'])}"
-    )
+    around = ego(store, shown[0], hops=2)["nodes"]
+    page.wait_for_function(f"document.querySelectorAll('#network g.node').length == {len(around)}")
+    # each node in its label's colour from the ontology, and a legend of exactly the kinds drawn
+    onto = store.ontology
+    kinds = {onto.kind(n["labels"]) for n in around}
+    fills = page.eval_on_selector_all("#network g.node circle", "cs => cs.map(c => c.getAttribute('fill'))")
+    assert set(fills) == {onto.labels[k].colour for k in kinds}
+    assert page.locator("#network-legend .legend-item").all_inner_texts() == [
+        label.zh for name, label in onto.labels.items() if name in kinds
+    ]
     page.screenshot(path=str(SHOTS / "person.png"))
 
 
