@@ -18,7 +18,7 @@ import networkx as nx
 from filelock import FileLock, Timeout
 
 from graph.errors import StoreUnavailable
-from graph.ontology import Ontology
+from graph.ontology import ROOT_LABEL, Ontology
 from graph.records import GraphPath, Node, Relationship, Step, WriteResult, active_on, now_stamp
 from graph.store import Progress, Store, briefly
 
@@ -260,7 +260,7 @@ class EmbeddedStore(Store):
     def without(self, label: str, types: Sequence[str], direction: str, limit: int) -> list[str]:
         graph, allowed, found = self.graph, set(types), []
         for node in sorted(graph):
-            if label not in graph.nodes[node]["labels"] and label != "Entity":
+            if label not in graph.nodes[node]["labels"] and label != ROOT_LABEL:
                 continue
             edges = []
             if direction in ("out", "both"):

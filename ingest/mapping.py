@@ -101,9 +101,8 @@ def _refuse(path: Path, problems: list[str]) -> ValidationFailed:
 def _node(onto: Ontology, key: str, spec: dict, problems: list[str]) -> NodeSpec | None:
     template = template_for(onto, str(spec.get("template", "")))
     if template is None or template.label is None:
-        problems.append(
-            f"节点「{key}」的 template 应为节点名册之一：regions、bases、people、enterprises、organizations、activities"
-        )
+        node_templates = "、".join(t.name for t in onto.templates.values() if t.label is not None)
+        problems.append(f"节点「{key}」的 template 应为节点名册之一：{node_templates}")
         return None
     known = columns(onto, template)
     cols, values = dict(spec.get("columns") or {}), dict(spec.get("values") or {})

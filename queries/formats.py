@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import networkx as nx
 
-from graph.ontology import Ontology
+from graph.ontology import ROOT_LABEL, Ontology
 from graph.records import Node, Relationship
 from graph.values import VALUE_TYPES
 from queries import html, rdf
@@ -129,7 +129,7 @@ def neo4j_csv(onto, nodes, rels):
     node_rows = (
         [
             n.id,
-            ";".join(["Entity", *sorted(n.labels, key=order.index)]),
+            ";".join([ROOT_LABEL, *sorted(n.labels, key=order.index)]),
             *[_admin_value(n.properties.get(k)) for k in node_keys],
         ]
         for n in nodes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from graph.ontology import ROOT_LABEL
 from graph.store import Store
 from queries.base import default_types
 from queries.coverage import coverage
@@ -18,7 +19,7 @@ DUPLICATE_KEYS = {  # what makes two person records likely the same person
 
 def _isolated(store: Store, limit: int) -> list[str]:
     """Nodes linked to nobody (places are left out: they only hold things)."""
-    found = store.without("Entity", default_types(store), "both", limit)
+    found = store.without(ROOT_LABEL, default_types(store), "both", limit)
     return [i for i, node in sorted(store.brief(found).items()) if "Region" not in node.labels]
 
 
