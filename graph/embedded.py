@@ -287,26 +287,38 @@ class EmbeddedStore(Store):
                 counts[data["type"]] = counts.get(data["type"], 0) + 1
         return dict(sorted(counts.items()))
 
-    def ids_where(self, label: str, equals: dict) -> list[str]:
-        return sorted(
+    def nodes_where(self, label: str, equals: dict) -> dict[str, Node]:
+        found = (
             node
             for node, data in self.graph.nodes(data=True)
             if label in data["labels"] and all(data["properties"].get(k) == v for k, v in equals.items())
         )
+        return {node: self._node(node) for node in sorted(found)}
 
-    def active(self, types: Sequence[str], as_of: str, sources: Iterable[str] | None = None) -> list[Relationship]:
+    def active(
+        self,
+        types: Sequence[str],
+        as_of: str,
+        sources: Iterable[str] | None = None,
+        properties: Sequence[str] | None = None,
+    ) -> list[Relationship]:
         graph, allowed = self.graph, set(types)
+        kept = (
+            (lambda props: dict(props))
+            if properties is None
+            else (lambda props: {k: props[k] for k in properties if k in props})
+        )
         edges = (
             graph.edges(keys=True, data=True)
             if sources is None
             else graph.out_edges(set(sources) & set(graph), keys=True, data=True)
         )
         rels = [
-            Relationship(d["type"], u, v, dict(d["properties"]), k)
+            Relationship(d["type"], u, v, kept(d["properties"]), k)
             for u, v, k, d in edges
             if d["type"] in allowed and active_on(d["properties"], as_of)
         ]
-        return sorted(rels, key=lambda r: (r.source, r.type, r.target, r.key))
+        return rels
 
     def counts(self) -> dict[str, dict[str, int]]:
         counts = self._zero_counts()

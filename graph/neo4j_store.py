@@ -455,22 +455,35 @@ class Neo4jStore(Store):
         )
         return {row["type"]: row["n"] for row in rows}
 
-    def ids_where(self, label: str, equals: dict) -> list[str]:
+    def nodes_where(self, label: str, equals: dict) -> dict[str, Node]:
         self._check_names([label], self.ontology.labels)
         self._check_names(equals, self.ontology.labels[label].properties)
         where = " AND ".join(f"n.{k} = $equals.{k}" for k in equals) or "true"
-        rows = self.read(
-            f"MATCH (n:{label}) WHERE {where} WITH n.id AS id ORDER BY id RETURN collect(id) AS ids", equals=equals
-        )
-        return rows[0]["ids"]
-
-    def active(self, types: Sequence[str], as_of: str, sources: Iterable[str] | None = None) -> list[Relationship]:
-        start = "WHERE a.id IN $sources " if sources is not None else ""
         rows = self.rows(
-            f"MATCH (a:{ROOT_LABEL}) {start}MATCH (a)-[r:{self._pattern(types)}]->(b:{ROOT_LABEL}) "
+            f"MATCH (n:{label}) WHERE {where} RETURN n.id AS id, labels(n) AS labels, n{_BRIEF} AS props ORDER BY id",
+            NODE_COLUMNS,
+            equals=equals,
+        )
+        return {row["id"]: self._node_of(row) for row in rows}
+
+    def active(
+        self,
+        types: Sequence[str],
+        as_of: str,
+        sources: Iterable[str] | None = None,
+        properties: Sequence[str] | None = None,
+    ) -> list[Relationship]:
+        """By the relationship-type index, or from each source by the id index."""
+        start = f"UNWIND $sources AS id MATCH (a:{ROOT_LABEL} {{id: id}})" if sources is not None else "MATCH (a)"
+        if properties is not None:
+            self._check_names(properties, {p for r in self.ontology.relationships.values() for p in r.properties})
+        carried = (
+            "properties(r)" if properties is None else "r{" + ", ".join(f".{p}" for p in ("key", *properties)) + "}"
+        )
+        rows = self.rows(
+            f"{start}-[r:{self._pattern(types)}]->(b) "
             "WHERE (r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until >= $as_of) "
-            "RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props "
-            "ORDER BY from, type, to, r.key",
+            f"RETURN type(r) AS type, a.id AS from, b.id AS to, {carried} AS props",
             ("type", "from", "to", "props"),
             as_of=as_of,
             sources=sorted(set(sources or ())),

@@ -113,13 +113,20 @@ class Store(ABC):
         """Relationships whose ``until`` is before ``as_of``, counted by type."""
 
     @abstractmethod
-    def ids_where(self, label: str, equals: dict) -> list[str]:
-        """Ids of ``label`` nodes whose properties equal every value of ``equals``, in id order."""
+    def nodes_where(self, label: str, equals: dict) -> dict[str, Node]:
+        """``label`` nodes (brief) whose properties equal every value of ``equals``, in id order."""
 
     @abstractmethod
-    def active(self, types: Sequence[str], as_of: str, sources: Iterable[str] | None = None) -> list[Relationship]:
+    def active(
+        self,
+        types: Sequence[str],
+        as_of: str,
+        sources: Iterable[str] | None = None,
+        properties: Sequence[str] | None = None,
+    ) -> list[Relationship]:
         """Relationships of ``types`` that hold on ``as_of`` (:func:`graph.records.active_on`),
-        only those starting at ``sources`` when given; in (source, type, target, key) order."""
+        only those starting at ``sources`` when given, carrying only ``properties`` when
+        given (a city's contact notes are megabytes); in no particular order."""
 
     @abstractmethod
     def counts(self) -> dict[str, dict[str, int]]:

@@ -89,11 +89,11 @@ def coverage_facts(store: Store, as_of: str) -> dict[str, list[dict]]:
     ``industries``, ``bases`` (ids of the bases they answer for), ``last_contact``;
     ``bases``: id, name, ``responsible`` (whether any leader answers for it).
     """
-    reps = store.ids_where("Member", {"representative": True})
-    liaisons, bases = store.ids_where("Liaison", {}), store.ids_where("Base", {})
+    reps = store.nodes_where("Member", {"representative": True})
+    liaisons, bases = store.nodes_where("Liaison", {}), store.nodes_where("Base", {})
     listed, answers_for = defaultdict(set), defaultdict(set)  # leader → persons, leader → bases
     latest: dict[tuple[str, str], str] = {}  # (leader, person) → latest contact
-    for r in store.active(["LIAISES_WITH", "RESPONSIBLE_FOR", "CONTACTED"], as_of):
+    for r in store.active(["LIAISES_WITH", "RESPONSIBLE_FOR", "CONTACTED"], as_of, properties=["date"]):
         when = r.properties.get("date")
         if r.type != "CONTACTED":
             (listed if r.type == "LIAISES_WITH" else answers_for)[r.source].add(r.target)
@@ -106,10 +106,9 @@ def coverage_facts(store: Store, as_of: str) -> dict[str, list[dict]]:
     by_leader: dict[str, str] = {}
     for (leader, _), when in latest.items():
         by_leader[leader] = max(when, by_leader.get(leader, ""))
-    memberships = store.active(["MEMBER_OF"], as_of, sources=reps)
-    named = store.brief(
-        {*reps, *liaisons, *bases, *(p for ps in listed.values() for p in ps), *(m.target for m in memberships)}
-    )
+    memberships = store.active(["MEMBER_OF"], as_of, sources=reps, properties=[])
+    named = reps | liaisons | bases
+    named |= store.brief({p for ps in listed.values() for p in ps} | {m.target for m in memberships} - set(named))
     member_of = defaultdict(set)
     for m in memberships:
         if m.target in named and "Base" in named[m.target].labels:
