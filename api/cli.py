@@ -112,11 +112,13 @@ def _load(
     else:
         for error in report.errors:
             warn("✗ ", error)
+        for remark in report.warnings:
+            warn("⚠ ", remark)
         verb = "已写入" if report.written else ("试运行，将会写入" if dry_run and report.ok else "未写入")
         out.print(
             f"{verb} {chosen.store}：读取 {report.rows} 行；新建节点 {report.nodes_created}，"
             f"更新节点 {report.nodes_updated}；新建关系 {report.relationships_created}，"
-            f"更新关系 {report.relationships_updated}；错误 {len(report.errors)} 处。"
+            f"更新关系 {report.relationships_updated}；错误 {len(report.errors)} 处；提示 {len(report.warnings)} 处。"
         )
     if report.errors:
         raise typer.Exit(2)

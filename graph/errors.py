@@ -41,13 +41,15 @@ class InvalidQuery(TongxinError):
 
 @dataclass(frozen=True)
 class CellError:
-    """One bad cell: where it is, in the spreadsheet's own terms, and why (in Chinese)."""
+    """One bad cell (or, as a warning, one cell taken with a remark): where it is, in the
+    spreadsheet's own terms, what it held, and why (in Chinese)."""
 
     file: str
     sheet: str | None
     row: int | None
     column: str | None
     message: str
+    value: str | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -46,6 +46,7 @@ class Property:
     column: str | None = None
     shown: bool = True
     rdf: str | None = None
+    open: bool = False  # an enum whose values are the usual words, not the only ones
 
     def clean(self, raw):
         """``raw`` as this property holds it, or ``ValueError`` with a reason in Chinese."""
@@ -169,6 +170,7 @@ def _property(name: str, spec: dict, where: str) -> Property:
         column=spec.get("column"),
         shown=bool(spec.get("shown", True)),
         rdf=spec.get("rdf"),
+        open=bool(spec.get("open", False)),
     )
 
 
@@ -319,6 +321,7 @@ def describe(onto: Ontology) -> dict:
                 "sensitive": p.sensitive,
                 "shown": p.shown,
                 "values": list(p.values),
+                "open": p.open,
             }
             for p in properties.values()
         }

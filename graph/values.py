@@ -32,8 +32,9 @@ _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*�
 _SEPARATORS = re.compile(r"[、,;，；]")
 _HAN = r"[\u3400-\u9fff\uf900-\ufaff]"
 _SPACE_BETWEEN_HAN = re.compile(rf"(?<={_HAN})\s+(?={_HAN})")
-_TRUE = {"是", "yes", "y", "true", "1", "有"}
-_FALSE = {"否", "no", "n", "false", "0", "无"}
+_TRUE = {"是", "yes", "y", "true", "1", "有", "√", "✓", "✔", "☑", "对"}
+_FALSE = {"否", "no", "n", "false", "0", "无", "×", "✗", "✘", "☐", "不是"}
+_NOTE = re.compile(r"[（(][^）)]*[）)]")  # 区级（示范点）: a remark in brackets after the value
 
 
 def _text(raw) -> str:
@@ -166,20 +167,32 @@ def fold_word(raw) -> str:
     return _BLANKS.sub("", unicodedata.normalize("NFKC", str(raw)))
 
 
+class UnknownWord(ValueError):
+    """A word outside a vocabulary; ``word`` is the cell as it would be kept."""
+
+    def __init__(self, message: str, word: str):
+        super().__init__(message)
+        self.word = word
+
+
 def clean_enum(raw, values: Sequence[str], aliases: dict[str, str] | None = None) -> str:
     """One of ``values``, or the value an alias stands for (``aliases`` maps folded aliases
-    to values): rosters use the official wording, an older one or a short form.
+    to values): rosters use the official wording, an older one or a short form, sometimes
+    with a remark in brackets.
 
     >>> clean_enum(" 新媒体人士 ", ["新媒体从业人员"], {"新媒体人士": "新媒体从业人员"})
     '新媒体从业人员'
+    >>> clean_enum("区级（示范点）", ["区级", "市级"])
+    '区级'
     """
-    word = fold_word(raw)
-    for value in values:
-        if fold_word(value) == word:
-            return value
-    if aliases and word in aliases:
-        return aliases[word]
-    raise ValueError(f"「{raw}」不是可选值，应为：{'、'.join(values)}")
+    for word in dict.fromkeys((fold_word(raw), _NOTE.sub("", fold_word(raw)))):
+        for value in values:
+            if fold_word(value) == word:
+                return value
+        if aliases and word in aliases:
+            return aliases[word]
+    kept = unicodedata.normalize("NFKC", str(raw)).strip()
+    raise UnknownWord(f"「{raw}」不是可选值，应为：{'、'.join(values)}", kept)
 
 
 WITHHELD = "（已隐藏）"

@@ -42,6 +42,12 @@ def _choices(onto: Ontology, template: Template, column: Column) -> tuple[list[s
     return None
 
 
+def _open(onto: Ontology, template: Template, column: Column) -> bool:
+    """Whether a cell may hold a word outside the list (kept, with a warning at ingest)."""
+    prop = _property(onto, template, column)
+    return prop is not None and prop.open
+
+
 def _property(onto: Ontology, template: Template, column: Column) -> Property | None:
     if column.prop is not None:
         return column.prop
@@ -126,7 +132,7 @@ def blank_workbook(onto: Ontology) -> bytes:
                     formula1=f"{LISTS}!${list_letter}$2:${list_letter}${len(words) + 1}",
                     allow_blank=True,
                     showErrorMessage=True,
-                    errorStyle="warning" if several else "stop",
+                    errorStyle="warning" if several or _open(onto, template, column) else "stop",
                     errorTitle="不在可选值中",
                     error=f"请从下拉列表中选择：{'、'.join(words)}",
                     promptTitle=column.zh,

@@ -21,12 +21,14 @@ from ingest.rows import Collected, Collector
 
 @dataclass
 class IngestReport(WriteResult):
-    """An ingest's outcome: whether it was clean and written, the rows read, what changed, every bad cell."""
+    """An ingest's outcome: whether it was clean and written, the rows read, what changed, every
+    bad cell, and every cell taken with a remark (``warnings`` never block the write)."""
 
     ok: bool = False
     written: bool = False
     rows: int = 0
     errors: list[CellError] = field(default_factory=list)
+    warnings: list[CellError] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -35,6 +37,7 @@ class IngestReport(WriteResult):
             "rows": self.rows,
             **self.changes(),
             "errors": [e.as_dict() for e in self.errors],
+            "warnings": [w.as_dict() for w in self.warnings],
         }
 
 
@@ -88,15 +91,19 @@ def ingest(
     collected.errors[:0] = errors
     nodes, relationships = resolve(store.ontology, store, collected, skip_invalid)
     collected.pending.clear()
-    errors = collected.errors
+    errors, warnings = collected.errors, collected.warnings
     if errors and not skip_invalid:
-        return IngestReport(ok=False, written=False, rows=collected.rows, errors=errors)
+        return IngestReport(ok=False, written=False, rows=collected.rows, errors=errors, warnings=warnings)
     if dry_run:
         would = store.preview(nodes, relationships)
-        return IngestReport(ok=not errors, written=False, rows=collected.rows, errors=errors, **would.changes())
+        return IngestReport(
+            ok=not errors, written=False, rows=collected.rows, errors=errors, warnings=warnings, **would.changes()
+        )
     store.ensure_schema()
     total = len(nodes) + len(relationships)
     result: WriteResult = store.write(
         nodes, relationships, progress=(lambda n: progress(n, total)) if progress else None
     )
-    return IngestReport(ok=not errors, written=True, rows=collected.rows, errors=errors, **result.changes())
+    return IngestReport(
+        ok=not errors, written=True, rows=collected.rows, errors=errors, warnings=warnings, **result.changes()
+    )

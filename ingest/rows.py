@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from graph.errors import CellError
 from graph.names import name_keys
-from graph.ontology import ROOT_LABEL, Ontology, RelationshipType, Template
+from graph.ontology import ROOT_LABEL, Ontology, Property, RelationshipType, Template
 from graph.records import Node
-from graph.values import clean_id, clean_list, clean_name, is_blank
+from graph.values import UnknownWord, clean_id, clean_list, clean_name, is_blank
 from ingest.readers import Table
 from ingest.templates import PROVENANCE, Column, column_for, columns, fold, role_labels, template_for
 
@@ -23,8 +23,8 @@ class Origin:
     sheet: str | None
     row: int
 
-    def error(self, column: str | None, message: str) -> CellError:
-        return CellError(self.file, self.sheet, self.row, column, message)
+    def error(self, column: str | None, message: str, value=None) -> CellError:
+        return CellError(self.file, self.sheet, self.row, column, message, None if value is None else str(value))
 
     def provenance(self) -> dict:
         found = {"source_file": self.file, "source_sheet": self.sheet, "source_row": self.row}
@@ -51,12 +51,23 @@ class Collected:
     nodes: dict[str, tuple[Node, Origin]] = field(default_factory=dict)
     pending: list[Pending] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)
+    warnings: list[CellError] = field(default_factory=list)
     bad: set[Origin] = field(default_factory=set)
     rows: int = 0
 
-    def fail(self, origin: Origin, column: str | None, message: str) -> None:
-        self.errors.append(origin.error(column, message))
+    def fail(self, origin: Origin, column: str | None, message: str, value=None) -> None:
+        """A row that cannot be written: its key, a required cell or a reference is wrong."""
+        self.errors.append(origin.error(column, message, value))
         self.bad.add(origin)
+
+    def drop(self, origin: Origin, column: str | None, message: str, value=None) -> None:
+        """An optional cell that cannot be read: an error, but with ``--skip-invalid`` the row
+        is written without it."""
+        self.errors.append(origin.error(column, message, value))
+
+    def warn(self, origin: Origin, column: str | None, message: str, value=None) -> None:
+        """A cell taken, with something staff should know; never blocks the write."""
+        self.warnings.append(origin.error(column, message, value))
 
 
 def joined(items) -> str:
@@ -112,7 +123,7 @@ class Collector:
     def _missing(self, template: Template, origin: Origin, record: dict, written: dict) -> bool:
         missing = [c for c in columns(self.onto, template).values() if c.required and c.name not in record]
         for column in missing:
-            self.out.fail(origin, written.get(column.name, column.zh), f"必填项「{column.zh}」为空")
+            self.out.fail(origin, written.get(column.name, column.zh), f"必填项「{column.zh}」为空", "")
         return bool(missing)
 
     # -- node rows ------------------------------------------------------------------
@@ -122,8 +133,7 @@ class Collector:
 
         ``record`` maps template column names to (header as written, raw cell);
         ``written`` names the file's header of every column, for errors on blank cells."""
-        if self._missing(template, origin, record, written):
-            return None
+        missing = self._missing(template, origin, record, written)  # the other cells are still checked
         labels = self._labels(template, origin, record)
         props, links = {}, []
         for name, (header, raw) in record.items():
@@ -131,16 +141,13 @@ class Collector:
             if column.prop is None:
                 continue
             if column.label not in labels:
-                self.out.fail(origin, header, f"「{column.zh}」只适用于{self.onto.labels[column.label].zh}")
+                self.out.drop(origin, header, f"「{column.zh}」只适用于{self.onto.labels[column.label].zh}", raw)
                 continue
-            try:
-                props[name] = column.prop.clean(raw)
-            except ValueError as exc:
-                self.out.fail(origin, header, str(exc))
+            if not self._clean(column.prop, props, origin, header, raw, column.required):
                 continue
             if column.prop.link:
                 links.append((column.prop, header))
-        if "id" not in props:
+        if missing or "id" not in props:
             return None
         keys = name_keys(props["name"], person="Person" in labels) if "name" in props else {}
         node = Node(props["id"], frozenset(labels), {**props, **keys, **origin.provenance()})
@@ -162,6 +169,25 @@ class Collector:
             )
         return node.id
 
+    def _clean(self, prop: Property, props: dict, origin: Origin, header: str, raw, required: bool) -> bool:
+        """Put the cell's value into ``props``; False, with the reason told, when it cannot be read.
+
+        A word outside an open vocabulary is kept as written, with a warning; a bad required
+        cell refuses the row, a bad optional one only itself."""
+        try:
+            props[prop.name] = prop.clean(raw)
+        except UnknownWord as exc:
+            if not prop.open:
+                (self.out.fail if required else self.out.drop)(origin, header, str(exc), raw)
+                return False
+            props[prop.name] = exc.word
+            usual = joined(prop.values)
+            self.out.warn(origin, header, f"「{exc.word}」不在「{prop.zh}」的常用值（{usual}）中，已按原样保存", raw)
+        except ValueError as exc:
+            (self.out.fail if required else self.out.drop)(origin, header, str(exc), raw)
+            return False
+        return True
+
     def _labels(self, template: Template, origin: Origin, record: dict) -> set[str]:
         labels = set(self.onto.labels[template.label].lineage) - {ROOT_LABEL}
         if not template.roles:
@@ -172,7 +198,7 @@ class Collector:
             label = words.get(fold(word))
             if label is None:
                 accepted = joined(self.onto.labels[label].role_zh or label for label in template.roles["labels"])
-                self.out.fail(origin, header, f"未知人员类别「{word}」，应为：{accepted}")
+                self.out.fail(origin, header, f"未知人员类别「{word}」，应为：{accepted}", raw)
             else:
                 labels |= set(self.onto.labels[label].lineage) - {ROOT_LABEL}
         return labels
@@ -220,7 +246,7 @@ class Collector:
             try:
                 ends.append(clean_end(raw))
             except ValueError as exc:
-                self.out.fail(origin, header, str(exc))
+                self.out.fail(origin, header, str(exc), raw)
         if len(ends) < 2:
             return
         source_id, target_ref = ends
@@ -235,7 +261,7 @@ class Collector:
         rel = self.onto.relationship(str(raw))
         if rel is None:
             known = joined(f"{r.zh}（{r.name}）" for r in self.onto.relationships.values())
-            self.out.fail(origin, header, f"未知关系类型「{raw}」，应为：{known}")
+            self.out.fail(origin, header, f"未知关系类型「{raw}」，应为：{known}", raw)
         return rel
 
     def _edge_properties(self, rel: RelationshipType, origin: Origin, record: dict) -> dict:
@@ -244,12 +270,9 @@ class Collector:
         for name, (header, raw) in record.items():
             prop = by_column.get(name)
             if prop is None:
-                self.out.fail(origin, header, f"「{rel.zh}」关系没有「{header}」这一项，请留空")
+                self.out.drop(origin, header, f"「{rel.zh}」关系没有「{header}」这一项，请留空", raw)
                 continue
-            try:
-                props[prop.name] = prop.clean(raw)
-            except ValueError as exc:
-                self.out.fail(origin, header, str(exc))
+            self._clean(prop, props, origin, header, raw, prop.required or prop.name in rel.key)
         for prop in rel.properties.values():
             if prop.required and prop.name not in props and origin not in self.out.bad:
                 self.out.fail(origin, None, f"「{rel.zh}」关系必须填写「{prop.zh}」")

@@ -123,7 +123,8 @@ def _property_shape(onto: Ontology, prop, mapped: dict) -> str:
     parts += ["sh:minCount 1"] if prop.required else []
     parts += [] if prop.type == "list" else ["sh:maxCount 1"]
     parts += [f"sh:datatype xsd:{value_type.xsd}"] if value_type.xsd and prop.type != "list" else []
-    parts += [f"sh:in ( {' '.join(map(_turtle_string, prop.values))} )"] if prop.values else []
+    closed = prop.values and not prop.open  # an open vocabulary keeps other words too
+    parts += [f"sh:in ( {' '.join(map(_turtle_string, prop.values))} )"] if closed else []
     parts += [f"sh:pattern {_turtle_string(value_type.pattern)}"] if value_type.pattern else []
     return f"  sh:property [ {' ; '.join(parts)} ]"
 

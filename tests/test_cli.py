@@ -39,7 +39,7 @@ def test_invalid_input_exits_2_with_every_error(store_spec, tmp_path):
     assert result.exit_code == 2
     errors = json.loads(result.stdout)["errors"]
     assert {(e["file"], e["row"], e["column"]) for e in errors} == {("bases.csv", 1, "colour")}
-    assert set(errors[0]) == {"file", "sheet", "row", "column", "message"}
+    assert set(errors[0]) == {"file", "sheet", "row", "column", "message", "value"}
     assert "未知列" in errors[0]["message"]
 
 

@@ -175,3 +175,36 @@ def test_neo4j_writes_in_batches_never_one_transaction_for_a_file(neo4j_store):
     assert max(batches) == 100
     assert sum(batches) == report.nodes_created + report.relationships_created
     assert len(batches) > sum(batches) // 100  # one transaction per batch, per label set and type
+
+
+def test_a_new_word_in_an_open_vocabulary_is_kept_with_a_warning(store, tmp_path):
+    folder = tmp_path / "rosters"
+    write_csv(folder, "镇街.csv", "编号,名称\nR1,五马街道\n")
+    write_csv(folder, "组织.csv", "编号,名称,类型\nO1,鹿城区新联会,社会组织\n")
+    write_csv(folder, "活动.csv", "编号,名称,类型,日期\nA1,青年创业沙龙,沙龙,2025-03-01\nA2,同心讲坛,讲座,2025-04-01\n")
+    report = ingest(store, [folder])
+    assert report.ok and report.written and report.errors == []
+    assert [(w.file, w.row, w.column, w.value) for w in report.warnings] == [
+        ("活动.csv", 2, "类型", "沙龙"),
+        ("组织.csv", 2, "类型", "社会组织"),
+    ]
+    assert "已按原样保存" in report.warnings[0].message
+    assert store.get("A1").properties["kind"] == "沙龙" and store.get("A2").properties["kind"] == "讲坛"
+    assert store.get("O1").properties["kind"] == "社会组织"
+    assert report.as_dict()["warnings"][0]["value"] == "沙龙"
+
+
+def test_a_bad_optional_cell_refuses_the_file_but_skipping_keeps_the_person_without_it(store, tmp_path):
+    roster = write_csv(
+        tmp_path,
+        "人员.csv",
+        "编号,姓名,人员类别,性别,出生年份,手机\nP1,张伟,新阶层人士,男,1985,0577-88812345\nP2,,新阶层人士,女,1990,\n",
+    )
+    refused = ingest(store, [roster])
+    assert not refused.written and store.get("P1") is None  # all or nothing by default
+    assert {(e.row, e.column) for e in refused.errors} == {(2, "手机"), (3, "姓名")}  # every error in one round
+    kept = ingest(store, [roster], skip_invalid=True)
+    assert kept.written and [(e.row, e.column) for e in kept.errors] == [(2, "手机"), (3, "姓名")]
+    person = store.get("P1")
+    assert person.properties["birth_year"] == 1985 and "phone" not in person.properties
+    assert store.get("P2") is None  # a required cell missing drops the row

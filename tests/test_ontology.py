@@ -95,3 +95,31 @@ def test_the_committed_shacl_shapes_are_the_ones_the_ontology_generates():
     from queries.rdf import SHAPES, shapes
 
     assert SHAPES.read_text(encoding="utf-8") == shapes(load()), "run: .venv/bin/python -m queries.rdf"
+
+
+ALIASES = [
+    (f"{owner}.{prop.name}", alias, value)
+    for owner, props in [(lab.name, lab.own) for lab in load().labels.values()]
+    + [(rel.name, rel.properties) for rel in load().relationships.values()]
+    for prop in props.values()
+    for alias, value in prop.aliases.items()
+]
+
+
+@pytest.mark.parametrize("where, alias, value", ALIASES, ids=[f"{w}:{a}" for w, a, _ in ALIASES])
+def test_every_alias_declared_reads_as_its_value(where, alias, value):
+    owner, name = where.split(".")
+    onto = load()
+    prop = (onto.labels[owner].own if owner in onto.labels else onto.relationships[owner].properties)[name]
+    assert prop.clean(alias) == value
+    assert prop.clean(f" {alias}（备注） ") == value  # spaces and a remark in brackets around it
+
+
+def test_the_official_category_wordings_of_2015_and_2020_are_aliases():
+    stratum = load().labels["Member"].properties["stratum"]
+    assert stratum.clean("民营企业和外商投资企业管理技术人员") == "民营企业和外资企业管理技术人员"  # 2020 条例
+    assert stratum.clean("私营企业和外资企业管理技术人员") == "民营企业和外资企业管理技术人员"  # 2015
+    assert (
+        stratum.clean("自由职业者") == "自由职业人员"
+        and stratum.clean("社会组织从业人员") == "中介组织和社会组织从业人员"
+    )

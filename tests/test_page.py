@@ -176,8 +176,8 @@ def test_an_admin_uploads_a_roster_sees_its_errors_in_chinese_then_writes_a_good
     rows = page.eval_on_selector_all(
         "#upload-errors tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))"
     )
-    assert ["有错的名册.xlsx", "人员", "2", "身份证号"] in [r[:4] for r in rows]
-    messages = " ".join(r[4] for r in rows)
+    assert ["有错的名册.xlsx", "人员", "2", "身份证号", "330302198503120016"] in [r[:5] for r in rows]
+    messages = " ".join(r[5] for r in rows)  # after the cell as written, the reason
     assert "校验位错误" in messages and "「学生」" in messages and "「创新型」" in messages and "「去年」" in messages
     assert "未写入" in page.inner_text("#upload-summary") and page.is_hidden("#upload-confirm")
     page.screenshot(path=str(SHOTS / "upload-errors.png"), full_page=True)

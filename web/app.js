@@ -214,13 +214,15 @@ async function upload(dryRun) {
   const response = await fetch("/api/ingest?dry_run=" + dryRun, {method: "POST", body: form,
                                                                  headers: {Authorization: "Bearer " + token()}});
   const body = await response.json().catch(() => ({detail: `服务器返回 ${response.status}`}));
-  const errors = body.errors || [], table = $("upload-errors"), rows = table.tBodies[0];
-  rows.replaceChildren();
-  for (const e of errors) {
-    const row = rows.insertRow();
-    for (const value of [e.file, e.sheet || "", e.row ?? "", e.column || "", e.message]) row.insertCell().textContent = value;
+  for (const [id, found] of [["upload-errors", body.errors || []], ["upload-warnings", body.warnings || []]]) {
+    const table = $(id), rows = table.tBodies[0];  // file, sheet, row, column, what the cell held, why
+    rows.replaceChildren();
+    for (const e of found) {
+      const row = rows.insertRow();
+      for (const value of [e.file, e.sheet || "", e.row ?? "", e.column || "", e.value ?? "", e.message]) row.insertCell().textContent = value;
+    }
+    table.hidden = !found.length;
   }
-  table.hidden = !errors.length;
   const counts = `读取 ${body.rows} 行；新建节点 ${body.nodes_created}，更新节点 ${body.nodes_updated}；` +
                  `新建关系 ${body.relationships_created}，更新关系 ${body.relationships_updated}。`;
   $("upload-summary").className = response.ok ? "" : "error";
