@@ -283,7 +283,7 @@ class EmbeddedStore(Store):
         counts: dict[str, int] = {}
         for *_, data in self.graph.edges(data=True):
             until = data["properties"].get("until")
-            if until and until < as_of:
+            if until and until < as_of[: len(until)]:  # a month-only end covers its month
                 counts[data["type"]] = counts.get(data["type"], 0) + 1
         return dict(sorted(counts.items()))
 

@@ -451,7 +451,8 @@ class Neo4jStore(Store):
 
     def ended(self, as_of: str) -> dict[str, int]:
         rows = self.read(
-            "MATCH ()-[r]->() WHERE r.until < $as_of RETURN type(r) AS type, count(r) AS n ORDER BY type", as_of=as_of
+            "MATCH ()-[r]->() WHERE r.until < substring($as_of, 0, size(r.until)) RETURN type(r) AS type, count(r) AS n ORDER BY type",
+            as_of=as_of,
         )
         return {row["type"]: row["n"] for row in rows}
 
@@ -482,7 +483,8 @@ class Neo4jStore(Store):
         )
         rows = self.rows(
             f"{start}-[r:{self._pattern(types)}]->(b) "
-            "WHERE (r.since IS NULL OR r.since <= $as_of) AND (r.until IS NULL OR r.until >= $as_of) "
+            "WHERE (r.since IS NULL OR r.since <= $as_of) "
+            "AND (r.until IS NULL OR r.until >= substring($as_of, 0, size(r.until))) "
             f"RETURN type(r) AS type, a.id AS from, b.id AS to, {carried} AS props",
             ("type", "from", "to", "props"),
             as_of=as_of,

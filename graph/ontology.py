@@ -47,6 +47,7 @@ class Property:
     shown: bool = True
     rdf: str | None = None
     open: bool = False  # an enum whose values are the usual words, not the only ones
+    headers: tuple[str, ...] = ()  # other headers rosters give this column (手机号码 for 手机)
 
     def clean(self, raw):
         """``raw`` as this property holds it, or ``ValueError`` with a reason in Chinese."""
@@ -171,6 +172,7 @@ def _property(name: str, spec: dict, where: str) -> Property:
         shown=bool(spec.get("shown", True)),
         rdf=spec.get("rdf"),
         open=bool(spec.get("open", False)),
+        headers=tuple(spec.get("headers") or ()),
     )
 
 

@@ -53,13 +53,17 @@ def relationship_key(type_: str, source: str, target: str, key_values=()) -> str
 
 def active_on(properties: dict, day: str) -> bool:
     """Whether a relationship holds on ``day`` (ISO date): its ``since``/``until`` span, both
-    ends included, contains it; a missing end is open.  One rule for coverage and the report
-    (the Neo4j store says the same in Cypher: ``Neo4jStore.active``).
+    ends included, contains it; a missing end is open, and an end known only to the month
+    (``2024-05``) covers that whole month.  One rule for coverage and the report (the Neo4j
+    store says the same in Cypher: ``Neo4jStore.active``).
 
     >>> active_on({"since": "2024-01-01"}, "2023-12-31"), active_on({"until": "2024-01-01"}, "2024-01-01")
     (False, True)
+    >>> active_on({"since": "2024-05", "until": "2024-05"}, "2024-05-31")
+    True
     """
-    return (properties.get("since") or "") <= day and (properties.get("until") or "9999") >= day
+    until = properties.get("until") or "9999"
+    return (properties.get("since") or "") <= day and until >= day[: len(until)]
 
 
 def now_stamp() -> str:

@@ -28,7 +28,13 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_DATE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")  # 2023.5, 2023年5月, 2023-05
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's serial dates (1900 system, its leap-year bug included)
+_SERIALS = (18264, 73050)  # 1950-01-01 … 2099-12-31 as Excel serial numbers
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)  # 3.30302E+17: what Excel shows of a long number
 _SEPARATORS = re.compile(r"[、,;，；]")
 _HAN = r"[\u3400-\u9fff\uf900-\ufaff]"
 _SPACE_BETWEEN_HAN = re.compile(rf"(?<={_HAN})\s+(?={_HAN})")
@@ -85,24 +91,52 @@ def clean_integer(raw) -> int:
 
 
 def clean_year(raw) -> int:
-    year = clean_integer(str(raw).removesuffix("年"))
+    """A year, also from a birth date or month as staff write 出生年月.
+
+    >>> clean_year("1985年"), clean_year("1990.03"), clean_year("1978年11月"), clean_year("1985-06-01 00:00:00")
+    (1985, 1990, 1978, 1985)
+    """
+    if isinstance(raw, (dt.date, dt.datetime)):
+        year = raw.year
+    else:
+        text = _nfkc(str(raw)).strip().removesuffix("年")
+        try:
+            year = clean_integer(text)
+        except ValueError:
+            year = int(clean_date(text)[:4])  # a date or a month: its year
     if not 1900 <= year <= 2100:
         raise ValueError(f"年份「{raw}」不在 1900–2100 之间")
     return year
 
 
 def clean_date(raw) -> str:
+    """A date as ISO ``YYYY-MM-DD``; a month given without its day keeps its precision as
+    ``YYYY-MM`` (ISO 8601's reduced form), which sorts before every day of that month.
+
+    >>> clean_date("2023-05-01 00:00:00"), clean_date("2023.5"), clean_date("2023年5月"), clean_date(45047)
+    ('2023-05-01', '2023-05', '2023-05', '2023-05-01')
+    """
     if isinstance(raw, dt.datetime):
         return raw.date().isoformat()
     if isinstance(raw, dt.date):
         return raw.isoformat()
-    match = _DATE.match(_nfkc(str(raw)).strip())
+    text = _nfkc(str(raw)).strip()
+    serial = raw if isinstance(raw, (int, float)) and not isinstance(raw, bool) else None
+    if serial is None and re.fullmatch(r"\d{5}(\.0+)?", text):
+        serial = float(text)  # a date cell exported to text as Excel's serial number
     try:
-        if match is None:
-            raise ValueError
-        return dt.date(*map(int, match.groups())).isoformat()
+        if serial is not None and _SERIALS[0] <= serial <= _SERIALS[1]:
+            return (_EXCEL_EPOCH + dt.timedelta(days=int(serial))).isoformat()
+        if month := _MONTH.match(text):
+            year, number = map(int, month.groups())
+            return dt.date(year, number, 1).isoformat()[:7]
+        if day := _DATE.match(text):
+            return dt.date(*map(int, day.groups())).isoformat()
+        raise ValueError
     except ValueError:
-        raise ValueError(f"日期「{raw}」无法识别，请写成 2024-03-05、2024/3/5、2024.3.5 或 2024年3月5日") from None
+        raise ValueError(
+            f"日期「{raw}」无法识别，请写成 2024-03-05、2024/3/5、2024.3.5、2024年3月5日，或只写年月 2024年3月"
+        ) from None
 
 
 def clean_bool(raw) -> bool:
@@ -130,6 +164,11 @@ def id_check_digit(first17: str) -> str:
 
 
 def clean_id_number(raw) -> str:
+    if (isinstance(raw, (int, float)) and not isinstance(raw, bool)) or _SCIENTIFIC.match(str(raw).strip()):
+        shown = f"{raw:.5E}" if isinstance(raw, (int, float)) else str(raw).strip()
+        raise ValueError(
+            f"身份证号被 Excel 存成了数字（显示为「{shown}」），末几位可能已经丢失；请将该列设置为文本格式后重新录入"
+        )
     code = _code(raw)
     if not re.fullmatch(r"[0-9]{17}[0-9X]", code):
         raise ValueError(f"身份证号「{raw}」应为 18 位（末位可为 X）")

@@ -276,7 +276,8 @@ class Collector:
         for prop in rel.properties.values():
             if prop.required and prop.name not in props and origin not in self.out.bad:
                 self.out.fail(origin, None, f"「{rel.zh}」关系必须填写「{prop.zh}」")
-        if props.get("until", "9999") < props.get("since", ""):
+        until = props.get("until", "9999")
+        if until < props.get("since", "")[: len(until)]:
             self.out.fail(origin, record["until"][0], f"结束日期 {props['until']} 早于开始日期 {props['since']}")
         return props
 

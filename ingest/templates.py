@@ -11,6 +11,7 @@ headers may be written in English or Chinese, in full-width or half-width charac
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -29,11 +30,25 @@ class Column:
     prop: Property | None = None
     label: str | None = None
     end: str | None = None
+    headers: tuple[str, ...] = ()
 
 
 def fold(text: str) -> str:
     """Compare headers, names and role words ignoring width and case."""
     return unicodedata.normalize("NFKC", str(text)).strip().lower()
+
+
+_MARKS = re.compile(r"\s+|\*")  # blanks, the * of a required column
+_REMARK = re.compile(r"\([^)]*\)$")  # a trailing remark (full-width brackets are folded by then)
+
+
+def header_key(text: str) -> str:
+    """A header as compared: ``手 机（必填）*`` reads as ``手机``.
+
+    >>> header_key(" 手 机（必填）* "), header_key("Birth_Year")
+    ('手机', 'birth_year')
+    """
+    return _REMARK.sub("", _MARKS.sub("", fold(text)))
 
 
 def template_for(onto: Ontology, name: str) -> Template | None:
@@ -46,7 +61,13 @@ def template_for(onto: Ontology, name: str) -> Template | None:
 def columns(onto: Ontology, template: Template) -> dict[str, Column]:
     if template.label is None:
         return {
-            name: Column(name, spec["zh"], bool(spec.get("required")), end=spec.get("end"))
+            name: Column(
+                name,
+                spec["zh"],
+                bool(spec.get("required")),
+                end=spec.get("end"),
+                headers=tuple(spec.get("headers", ())),
+            )
             for name, spec in template.columns.items()
         }
     found: dict[str, Column] = {}
@@ -56,24 +77,27 @@ def columns(onto: Ontology, template: Template) -> dict[str, Column]:
         props = label.properties if label_name == template.label else label.own
         for prop in props.values():
             if prop.name not in PROVENANCE and not prop.derived:
-                found[prop.name] = Column(prop.name, prop.zh, prop.required, prop, label_name)
+                found[prop.name] = Column(prop.name, prop.zh, prop.required, prop, label_name, headers=prop.headers)
     if template.roles:
         roles = template.roles
         found = {
             "id": found.pop("id"),
             "name": found.pop("name"),
-            roles["column"]: Column(roles["column"], roles["zh"], True),
+            roles["column"]: Column(roles["column"], roles["zh"], True, headers=tuple(roles.get("headers", ()))),
             **found,
         }
     return found
 
 
 def column_for(onto: Ontology, template: Template, header: str) -> Column | None:
-    folded = fold(header)
-    return next(
-        (c for c in columns(onto, template).values() if folded in (fold(c.name), fold(c.zh))),
-        None,
-    )
+    """The column a header names: its English or Chinese name or one of its other headers."""
+    return header_words(onto, template).get(header_key(header))
+
+
+@cache
+def header_words(onto: Ontology, template: Template) -> dict[str, Column]:
+    """Every header word of a template's columns, as compared, to its column."""
+    return {header_key(word): c for c in columns(onto, template).values() for word in (c.name, c.zh, *c.headers)}
 
 
 def role_labels(onto: Ontology, template: Template) -> dict[str, str]:

@@ -208,3 +208,29 @@ def test_a_bad_optional_cell_refuses_the_file_but_skipping_keeps_the_person_with
     person = store.get("P1")
     assert person.properties["birth_year"] == 1985 and "phone" not in person.properties
     assert store.get("P2") is None  # a required cell missing drops the row
+
+
+def test_headers_and_dates_as_offices_write_them(store, tmp_path):
+    folder = tmp_path / "rosters"
+    write_csv(folder, "镇街.csv", "编号,名称\nR1,五马街道\n")
+    write_csv(
+        folder,
+        "人员.csv",
+        "编号,姓 名,人员身份,出生年月,手机号码,身份证号码,所在街道,是否代表人士\n"
+        "P1,张伟,新阶层人士,1985.06,138-0013-8000,330302198503120015,五马街道,√\n"
+        "P2,李娜,新阶层人士,1990年3月,,,五马街道,×\n"
+        "P3,王强,新阶层人士,1978-11-02 00:00:00,,,五马街道,\n",
+    )
+    write_csv(folder, "基地.csv", "编号,名称,类别,级别,挂牌时间\nB1,江滨·同心荟,文化型同心荟,区级（示范点）,45047\n")
+    write_csv(folder, "关系.csv", "起点,关系,终点,开始日期,结束日期\nP1,成员,B1,2023年5月,\nP2,成员,B1,2023.5,2024.6\n")
+    report = ingest(store, [folder])
+    assert report.errors == [] and report.written
+    assert [store.get(p).properties["birth_year"] for p in ("P1", "P2", "P3")] == [1985, 1990, 1978]
+    assert store.get("P1").properties["phone"] == "13800138000" and store.get("P1").properties["representative"] is True
+    assert store.get("P2").properties["representative"] is False
+    base = store.get("B1").properties
+    assert (base["category"], base["level"], base["established"]) == ("文化型", "区级", "2023-05-01")
+    assert store.get("P2").properties["birth_year"] == 1990
+    # a membership known to end in June 2024 (kept as 2024-06) holds through 30 June, not on 1 July
+    assert len(store.active(["MEMBER_OF"], "2024-06-30")) == 2 and len(store.active(["MEMBER_OF"], "2024-07-01")) == 1
+    assert len(store.active(["MEMBER_OF"], "2023-04-30")) == 0  # nor before May 2023

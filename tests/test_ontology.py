@@ -123,3 +123,14 @@ def test_the_official_category_wordings_of_2015_and_2020_are_aliases():
         stratum.clean("自由职业者") == "自由职业人员"
         and stratum.clean("社会组织从业人员") == "中介组织和社会组织从业人员"
     )
+
+
+@pytest.mark.parametrize("template", list(load().templates))
+def test_each_header_word_names_one_column_of_its_template(template):
+    from ingest.templates import columns, header_key
+
+    onto = load()
+    words = [
+        header_key(w) for c in columns(onto, onto.templates[template]).values() for w in (c.name, c.zh, *c.headers)
+    ]
+    assert len(words) == len(set(words)), sorted(w for w in words if words.count(w) > 1)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from graph.values import clean, credit_check_char, id_check_digit
+from graph.values import clean, clean_date, clean_id_number, credit_check_char, id_check_digit
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,33 @@ def test_enums_list_what_is_allowed():
 def test_check_characters_make_valid_codes():
     assert clean("id_number", "33030219850312001" + id_check_digit("33030219850312001"))
     assert clean("credit_code", "91330302MA2L3K4X0" + credit_check_char("91330302MA2L3K4X0"))
+
+
+@pytest.mark.parametrize("cell", [330302198503120015, 3.30302198503120e17, "3.30302E+17", "3.30302e17"])
+def test_an_id_number_excel_stored_as_a_number_is_refused_even_when_its_check_digit_fits(cell):
+    with pytest.raises(ValueError, match="文本") as refused:
+        clean_id_number(cell)
+    assert "3.30302" in str(refused.value)  # what staff see in the cell (Excel shows 3.30302E+17)
+
+
+@pytest.mark.parametrize(
+    "cell, day",
+    [
+        ("2023-05-01 00:00:00", "2023-05-01"),
+        ("2023-05-01T08:30", "2023-05-01"),
+        (45047, "2023-05-01"),
+        ("45047", "2023-05-01"),
+        (45047.0, "2023-05-01"),
+        ("2023.5", "2023-05"),
+        ("2023年5月", "2023-05"),
+        ("2023-05", "2023-05"),
+    ],
+)
+def test_dates_as_staff_and_excel_write_them(cell, day):
+    assert clean_date(cell) == day
+
+
+@pytest.mark.parametrize("cell", ["2023.13", "2023年", "12345", 99999, "5月1日"])
+def test_what_is_no_date_is_refused(cell):
+    with pytest.raises(ValueError, match="无法识别"):
+        clean_date(cell)
