@@ -136,7 +136,8 @@ def apply_mapping(collector: Collector, mapping: RosterMapping, table: Table) ->
     """Turn each row of ``table`` into nodes and relationships through ``collector``."""
     if mapping.sheet and table.sheet not in (None, mapping.sheet):
         return
-    headers, rows = _split(table, mapping.header_row)
+    split = table.at(mapping.header_row)
+    headers, rows = split.headers, split.rows
     index = {h: i for i, h in enumerate(headers) if h}
     missing = sorted(mapping.headers - set(index))
     if missing:
@@ -152,16 +153,6 @@ def apply_mapping(collector: Collector, mapping: RosterMapping, table: Table) ->
         made = {key: _make_node(collector, spec, origin, cell) for key, spec in mapping.nodes.items()}
         for edge in mapping.edges:
             _make_edge(collector, edge, origin, cell, made)
-
-
-def _split(table: Table, header_row: int) -> tuple[list[str], list[tuple[int, list]]]:
-    if header_row == 1:
-        return table.headers, table.rows
-    header = next((cells for number, cells in table.rows if number == header_row), [])
-    return (
-        [("" if h is None else str(h).strip()) for h in header],
-        [(number, cells) for number, cells in table.rows if number > header_row],
-    )
 
 
 def _reader(index: dict[str, int], cells: list):

@@ -2,7 +2,9 @@
 
 CSV comes as Excel on Chinese Windows writes it (GBK) or as UTF-8, with or without a
 BOM; bytes that decode in none of those are refused, never replaced.  Workbooks are
-read with openpyxl in read-only mode, one table per sheet.
+read with openpyxl in read-only mode (old ``.xls`` and WPS ``.et`` with xlrd), one
+table per sheet.  Which row holds the headers is decided later (:mod:`ingest.rows`):
+here the first non-blank row is only the first guess.
 """
 
 from __future__ import annotations
@@ -23,16 +25,35 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 @dataclass
 class Table:
-    """One sheet or file: ``rows`` pairs each spreadsheet row number (header = 1) with its cells."""
+    """One sheet or file: ``rows`` pairs each spreadsheet row number with its cells, after the
+    row of ``headers`` (``header_row``); ``hidden`` lists rows hidden in Excel, left out."""
 
     file: str
     sheet: str | None
     name: str
     headers: list[str]
     rows: list[tuple[int, list]] = field(default_factory=list)
+    header_row: int = 1
+    hidden: list[int] = field(default_factory=list)
 
     def error(self, message: str, row: int | None = None, column: str | None = None) -> CellError:
         return CellError(self.file, self.sheet, row, column, message)
+
+    def at(self, header_row: int, headers: list[str] | None = None, first_row: int | None = None) -> Table:
+        """The same sheet read with its headers on ``header_row`` (or ``headers`` made there
+        from two rows), its data from ``first_row`` on (default: the row after)."""
+        lines = [(self.header_row, self.headers), *self.rows]
+        found = next((cells for number, cells in lines if number == header_row), [])
+        start = first_row or header_row + 1
+        return Table(
+            self.file,
+            self.sheet,
+            self.name,
+            headers or [_text(c) for c in found],
+            [(n, cells) for n, cells in lines if n >= start],
+            header_row,
+            self.hidden,
+        )
 
 
 def refuse(path: Path, message: str, sheet: str | None = None) -> ValidationFailed:
@@ -68,15 +89,18 @@ def read_csv(path: Path) -> Table:
     return _table(path, None, path.stem, lines)
 
 
-def _table(path: Path, sheet: str | None, name: str, lines: list[list]) -> Table:
-    if not lines or not any(_filled(cell) for cell in lines[0]):
-        raise refuse(path, "表格为空或第 1 行不是表头", sheet)
-    headers = ["" if cell is None else str(cell).strip() for cell in lines[0]]
-    table = Table(path.name, sheet, name, headers)
-    for number, cells in enumerate(lines[1:], start=2):
-        if any(_filled(cell) for cell in cells):
-            table.rows.append((number, list(cells)))
-    return table
+def _table(path: Path, sheet: str | None, name: str, lines: list[list], hidden=()) -> Table:
+    """The first non-blank row as headers (a first guess), the others as numbered rows."""
+    numbered = [(n, list(cells)) for n, cells in enumerate(lines, start=1) if any(_filled(c) for c in cells)]
+    if not numbered:
+        raise refuse(path, "表格为空", sheet)
+    (header_row, headers), *rows = numbered
+    shown = [(n, cells) for n, cells in rows if n not in hidden]
+    return Table(path.name, sheet, name, [_text(c) for c in headers], shown, header_row, sorted(hidden))
+
+
+def _text(cell) -> str:
+    return "" if cell is None else str(cell).strip()
 
 
 def _filled(cell) -> bool:
@@ -92,7 +116,7 @@ def read_json(path: Path) -> Table:
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise refuse(path, "JSON 文件应为对象列表，每个对象一条记录")
     headers = list(dict.fromkeys(key for record in records for key in record))
-    table = Table(path.name, None, path.stem, headers)
+    table = Table(path.name, None, path.stem, headers, header_row=0)  # its keys: no row of its own
     for number, record in enumerate(records, start=1):
         table.rows.append((number, [record.get(h) for h in headers]))
     return table
@@ -101,11 +125,17 @@ def read_json(path: Path) -> Table:
 def read_xlsx(path: Path) -> list[Table]:
     from ingest.workbook import read_workbook
 
-    return [_table(path, sheet, sheet, rows) for sheet, rows in read_workbook(path)]
+    return [_table(path, sheet, sheet, rows, hidden) for sheet, rows, hidden in read_workbook(path)]
+
+
+def read_xls(path: Path) -> list[Table]:
+    from ingest.workbook import read_old_workbook
+
+    return [_table(path, sheet, sheet, rows, hidden) for sheet, rows, hidden in read_old_workbook(path)]
 
 
 READERS = {".csv": read_csv, ".tsv": read_csv, ".txt": read_csv, ".json": read_json}
-WORKBOOKS = {".xlsx": read_xlsx, ".xlsm": read_xlsx}
+WORKBOOKS = {".xlsx": read_xlsx, ".xlsm": read_xlsx, ".xls": read_xls, ".et": read_xls}
 
 
 def roster_files(path: Path) -> list[Path]:
@@ -116,7 +146,7 @@ def roster_files(path: Path) -> list[Path]:
         p for p in path.iterdir() if p.suffix.lower() in READERS | WORKBOOKS and not p.name.startswith(("~$", "."))
     )
     if not files:
-        raise refuse(path, "文件夹中没有名册文件（CSV、JSON 或 XLSX）")
+        raise refuse(path, "文件夹中没有名册文件（CSV、JSON、XLSX 或 XLS）")
     return files
 
 
@@ -129,4 +159,4 @@ def read_file(path: Path) -> list[Table]:
         return WORKBOOKS[suffix](path)
     if suffix in READERS:
         return [READERS[suffix](path)]
-    raise refuse(path, f"不支持的文件类型「{path.suffix}」，请使用 CSV、JSON 或 XLSX")
+    raise refuse(path, f"不支持的文件类型「{path.suffix}」，请使用 CSV、JSON、XLSX 或 XLS")

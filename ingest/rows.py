@@ -14,7 +14,8 @@ from graph.ontology import ROOT_LABEL, Ontology, Property, RelationshipType, Tem
 from graph.records import Node
 from graph.values import UnknownWord, clean_id, clean_list, clean_name, is_blank
 from ingest.readers import Table
-from ingest.templates import PROVENANCE, Column, column_for, columns, fold, role_labels, template_for
+from ingest.sheets import recognise
+from ingest.templates import PROVENANCE, Column, column_for, columns, fold, role_labels
 
 
 @dataclass(frozen=True)
@@ -80,11 +81,28 @@ class Collector:
         self.out = Collected()
 
     def add_table(self, table: Table) -> None:
-        template = template_for(self.onto, table.name)
-        if template is None:
-            known = joined(f"{t.name}/{t.zh}" for t in self.onto.templates.values())
-            self.out.errors.append(table.error(f"无法识别「{table.name}」是哪种名册，文件名或工作表名应为：{known}"))
+        found = recognise(self.onto, table)
+        template, table = found.template, found.table
+        where = f"工作表「{table.sheet}」" if table.sheet else f"文件「{table.file}」"
+        if found.summary:
+            self.out.warnings.append(table.error(f"{where}看起来是汇总表，不是名册，未读取"))
             return
+        if template is None:
+            known = joined(f"{t.zh}（{t.name}）" for t in self.onto.templates.values())
+            self.out.errors.append(
+                table.error(
+                    f"无法识别{where}是哪种名册：表头中找不到名册的列（如 姓名、人员类别、名称）。请把文件或工作表"
+                    f"命名为 {known} 之一，或让表头使用空白模板的列名，或用 --mapping 指定映射文件"
+                )
+            )
+            return
+        for number in table.hidden:
+            if number > table.header_row:
+                self.out.warn(
+                    Origin(table.file, table.sheet, number),
+                    None,
+                    "这一行在 Excel 中被隐藏（常用于已调离、已退出的人员），未导入；如需导入请取消隐藏后重新上传",
+                )
         header = self._header(table, template)
         if header is None:
             return
@@ -110,14 +128,16 @@ class Collector:
             column = column_for(self.onto, template, text)
             if column is None:
                 ok = False
-                self.out.errors.append(table.error(f"未知列「{text}」，「{template.zh}」名册没有这一列", 1, text))
+                self.out.errors.append(
+                    table.error(f"未知列「{text}」，「{template.zh}」名册没有这一列", table.header_row, text)
+                )
             else:
                 header[i] = column
         present = {c.name for c in header.values()}
         for column in columns(self.onto, template).values():
             if column.required and column.name not in present:
                 ok = False
-                self.out.errors.append(table.error(f"缺少必填列「{column.zh}」（{column.name}）", 1))
+                self.out.errors.append(table.error(f"缺少必填列「{column.zh}」（{column.name}）", table.header_row))
         return header if ok else None
 
     def _missing(self, template: Template, origin: Origin, record: dict, written: dict) -> bool:

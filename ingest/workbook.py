@@ -1,8 +1,10 @@
-"""Excel workbooks as staff fill them: merged cells, numbers that were meant as text.
+"""Excel workbooks as staff fill them: merged cells, numbers that were meant as text,
+rows hidden because the person left.
 
 openpyxl reads in read-only mode (a worksheet streams instead of loading whole), with
 defusedxml installed so it refuses XML bombs.  Read-only worksheets do not expose their
-merged ranges, so those come from the sheet's XML, parsed with defusedxml as well.
+merged ranges or hidden rows, so those come from the sheet's XML, parsed with defusedxml
+as well.  Old ``.xls`` workbooks (and WPS ``.et``, the same format) are read with xlrd.
 """
 
 from __future__ import annotations
@@ -22,19 +24,21 @@ from ingest.readers import refuse
 IGNORED_SHEETS = {"说明", "填写说明", "instructions", "readme", "选项", "lists"}
 
 
-def read_workbook(path: Path) -> list[tuple[str, list[list]]]:
-    """(sheet name, rows) for every visible roster sheet; merged cells take their anchor's value."""
+def read_workbook(path: Path) -> list[tuple[str, list[list], set[int]]]:
+    """(sheet name, rows, hidden row numbers) for every visible roster sheet; merged cells
+    take their anchor's value."""
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise refuse(path, f"不是有效的 Excel 工作簿（.xlsx）：{type(exc).__name__}") from None
     try:
         with zipfile.ZipFile(path) as archive:
-            return [
-                (sheet.title, _fill_merged(_rows(sheet), _merged(archive, sheet)))
-                for sheet in book.worksheets
-                if sheet.sheet_state == "visible" and sheet.title.strip().lower() not in IGNORED_SHEETS
-            ]
+            sheets = []
+            for sheet in book.worksheets:
+                if sheet.sheet_state == "visible" and sheet.title.strip().lower() not in IGNORED_SHEETS:
+                    merged, hidden = _marks(archive, sheet)
+                    sheets.append((sheet.title, _fill_merged(_rows(sheet), merged), hidden))
+            return sheets
     finally:
         book.close()
 
@@ -53,14 +57,53 @@ def _cell(value):
     return value
 
 
-def _merged(archive: zipfile.ZipFile, sheet) -> list[tuple[int, int, int, int]]:
-    ranges = []
+def _marks(archive: zipfile.ZipFile, sheet) -> tuple[list[tuple[int, int, int, int]], set[int]]:
+    """The sheet's merged ranges and hidden rows, from its XML."""
+    ranges, hidden = [], set()
     with archive.open(sheet._worksheet_path) as xml:  # openpyxl keeps no public handle on it
         for _, element in iterparse(xml):
             if element.tag.endswith("}mergeCell"):
                 ranges.append(range_boundaries(element.get("ref")))
+            elif element.tag.endswith("}row") and element.get("hidden") in ("1", "true"):
+                hidden.add(int(element.get("r")))
             element.clear()
-    return ranges
+    return ranges, hidden
+
+
+def read_old_workbook(path: Path) -> list[tuple[str, list[list], set[int]]]:
+    """The same for ``.xls``/``.et``: dates as dates, merged cells filled, hidden rows named."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+    except (xlrd.XLRDError, OSError, ValueError, AssertionError, IndexError, KeyError) as exc:
+        raise refuse(
+            path, f"无法读取旧版 Excel 文件（{type(exc).__name__}），请在 Excel 或 WPS 中另存为 .xlsx 后上传"
+        ) from None
+    try:
+        sheets = []
+        for sheet in book.sheets():
+            if sheet.visibility != 0 or sheet.name.strip().lower() in IGNORED_SHEETS:
+                continue
+            rows = [[_old_cell(book, cell) for cell in sheet.row(r)] for r in range(sheet.nrows)]
+            merged = [(c0 + 1, r0 + 1, c1, r1) for r0, r1, c0, c1 in sheet.merged_cells]
+            hidden = {r + 1 for r, info in sheet.rowinfo_map.items() if info.hidden}
+            sheets.append((sheet.name, _fill_merged(rows, merged), hidden))
+        return sheets
+    finally:
+        book.release_resources()
+
+
+def _old_cell(book, cell):
+    import xlrd
+
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        return xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return None
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return bool(cell.value)
+    return _cell(cell.value)
 
 
 def _fill_merged(rows: list[list], ranges) -> list[list]:

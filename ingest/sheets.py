@@ -1,0 +1,120 @@
+"""Recognising a sheet as offices lay it out, without a mapping file.
+
+Above the headers: a merged title, a 填报单位/日期 line, blank rows.  In them: a 序号
+column, a two-row header (负责联系领导 over 姓名 and 职务).  Below the rows: 填表人,
+审核人, 合计.  Beside the roster: a 汇总 sheet.  This module decides which template a
+table is (by its file or sheet name, else by its headers) and which row holds its
+headers; :class:`ingest.rows.Collector` then reads the cells.
+
+>>> from graph.ontology import load
+>>> from ingest.readers import Table
+>>> sheet = Table("名册.xlsx", "Sheet1", "Sheet1", ["鹿城区新的社会阶层代表人士名册"] * 3,
+...               [(2, ["填报单位：五马街道", None, "填报日期：2025-06-30"]),
+...                (3, ["序号", "姓名", "人员类别"]), (4, [1, "张伟", "新阶层人士"]),
+...                (6, ["填表人：李娜", None, "审核人：王强"])])
+>>> found = recognise(load(), sheet)
+>>> found.template.name, found.table.header_row, found.table.headers, found.table.rows
+('people', 3, ['', '姓名', '人员类别'], [(4, [1, '张伟', '新阶层人士'])])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.ontology import Ontology, Template
+from ingest.readers import Table
+from ingest.templates import column_for, header_key, template_for
+
+LOOK_AHEAD = 10  # rows searched for the headers below the first non-blank one
+ROW_NUMBERS = {"序号", "序", "no", "no.", "行号"}  # a column of row numbers, not data
+FOOTERS = (
+    "填表人",
+    "填报人",
+    "制表人",
+    "审核人",
+    "负责人",
+    "联系人：",
+    "合计",
+    "总计",
+    "小计",
+    "注：",
+    "备注：",
+    "说明：",
+)
+SUMMARIES = ("汇总", "统计", "总表", "合计", "目录")
+
+
+@dataclass
+class Recognised:
+    template: Template | None
+    table: Table
+    summary: bool = False  # not a roster but a summary of one: told, not read
+
+
+def recognise(onto: Ontology, table: Table) -> Recognised:
+    """The template and the header row that fit the table best; a table named after a
+    template keeps that template and only looks for its header row."""
+    named = template_for(onto, table.name)
+    candidates = [named] if named else list(onto.templates.values())
+    lines = [(table.header_row, table.headers), *table.rows[:LOOK_AHEAD]]
+    best = max(
+        ((_score(onto, t, cells), -i, t, number) for t in candidates for i, (number, cells) in enumerate(lines)),
+        key=lambda found: found[:2],
+    )
+    score, _, template, header_row = best
+    if score < 2:
+        if named:
+            return Recognised(named, table)  # its header row says what is wrong with it
+        return Recognised(None, table, summary=any(word in table.name for word in SUMMARIES))
+    return Recognised(template, _rows_only(_with_headers(table.at(header_row))))
+
+
+def _score(onto: Ontology, template: Template, cells: list) -> int:
+    """How many of the template's columns a row names."""
+    named = {column_for(onto, template, str(c)) for c in cells if c is not None and str(c).strip()}
+    return len(named - {None})
+
+
+def _with_headers(table: Table) -> Table:
+    """A second header row under merged parents becomes ``parent/child`` headers, and a
+    row-number column is set aside."""
+    headers = list(table.headers)
+    below = table.rows[0][1] if table.rows else []
+    if _sub_headers(headers, below):
+        headers = [
+            f"{parent}/{child}" if _text(child) and _text(child) != parent else parent
+            for parent, child in zip(headers, [*below, *[None] * (len(headers) - len(below))])
+        ]
+        table = table.at(table.header_row, headers, first_row=table.rows[0][0] + 1)
+    return table.at(
+        table.header_row,
+        ["" if header_key(h) in ROW_NUMBERS else h for h in table.headers],
+        first_row=table.rows[0][0] if table.rows else table.header_row + 1,
+    )
+
+
+def _sub_headers(headers: list[str], below: list) -> bool:
+    """Whether ``below`` names the parts of merged headers (a parent repeated side by side)."""
+    grouped = {i for i in range(1, len(headers)) if headers[i] and headers[i] == headers[i - 1]}
+    grouped |= {i - 1 for i in grouped}
+    if not grouped or not any(_text(below[i]) for i in grouped if i < len(below)):
+        return False
+    return all(
+        not _text(cell) or i in grouped or _text(cell) == headers[i] for i, cell in enumerate(below[: len(headers)])
+    ) and all(isinstance(below[i], str) for i in grouped if i < len(below) and _text(below[i]))
+
+
+def _rows_only(table: Table) -> Table:
+    """Rows up to the first footer (填表人, 审核人, 合计 …)."""
+    kept = []
+    for number, cells in table.rows:
+        first = next((_text(c) for c in cells if _text(c)), "")
+        if first.startswith(FOOTERS):
+            break
+        kept.append((number, cells))
+    table.rows = kept
+    return table
+
+
+def _text(cell) -> str:
+    return "" if cell is None else str(cell).strip()
