@@ -48,6 +48,7 @@ class Property:
     rdf: str | None = None
     open: bool = False  # an enum whose values are the usual words, not the only ones
     headers: tuple[str, ...] = ()  # other headers rosters give this column (手机号码 for 手机)
+    otherwise: str | None = None  # the property a cell of the other kind goes to (a landline in 手机)
 
     def clean(self, raw):
         """``raw`` as this property holds it, or ``ValueError`` with a reason in Chinese."""
@@ -173,6 +174,7 @@ def _property(name: str, spec: dict, where: str) -> Property:
         rdf=spec.get("rdf"),
         open=bool(spec.get("open", False)),
         headers=tuple(spec.get("headers") or ()),
+        otherwise=spec.get("otherwise"),
     )
 
 
@@ -263,6 +265,10 @@ def _relationships(raw: dict, labels: dict[str, Label]) -> dict[str, Relationshi
 def _check_links(labels: dict[str, Label], rels: dict[str, RelationshipType]) -> None:
     for label in labels.values():
         for prop in label.own.values():
+            if prop.otherwise is not None and prop.otherwise not in label.properties:
+                raise OntologyError(
+                    f"labels.{label.name}.{prop.name}: otherwise {prop.otherwise!r} is not its property"
+                )
             if prop.link is None:
                 continue
             rel = rels.get(prop.link)

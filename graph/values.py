@@ -73,7 +73,18 @@ def clean_id(raw) -> str:
 
 
 def clean_name(raw) -> str:
+    """A name with its blanks tidied; a ``?`` or U+FFFD in it means characters were lost
+    when the file changed encoding (a rare character GBK lacks), so it is refused.
+
+    >>> clean_name(" 张　伟 ")
+    '张伟'
+    """
     name = _BLANKS.sub(" ", _nfkc(str(raw)).strip())
+    if "?" in name or "\ufffd" in name:
+        raise ValueError(
+            f"「{raw}」中有「?」或乱码：有字在转换编码时丢失了（常见于 GBK 不支持的生僻字），请对照原件改正后重新上传，"
+            "或把文件另存为“CSV UTF-8”或 .xlsx"
+        )
     return _SPACE_BETWEEN_HAN.sub("", name)
 
 
@@ -158,6 +169,25 @@ def clean_phone(raw) -> str:
     return digits
 
 
+def clean_landline(raw) -> str:
+    """A fixed line as ``area-number[-extension]``.
+
+    >>> clean_landline("(0577) 8881 2345"), clean_landline("0577-88812345转802"), clean_landline("88812345")
+    ('0577-88812345', '0577-88812345-802', '88812345')
+    """
+    match = re.fullmatch(r"\(?(0[0-9]{2,3})?\)?-?([0-9]{7,8})(?:(?:-|转|EXT\.?)([0-9]{1,6}))?", _code(raw))
+    if match is None:
+        raise ValueError(f"「{raw}」不是固定电话号码（如 0577-88812345）")
+    area, number, extension = match.groups()
+    return (f"{area}-" if area else "") + number + (f"-{extension}" if extension else "")
+
+
+def _mask_landline(value: str) -> str:
+    """The area code and the number's last four digits: ``0577-****2345``."""
+    area, number = value.split("-")[:2] if value.startswith("0") and "-" in value else ("", value.split("-")[0])
+    return (f"{area}-" if area else "") + "****" + number[-4:] if len(number) >= 7 else WITHHELD
+
+
 def id_check_digit(first17: str) -> str:
     """GB 11643 check character of the first 17 digits of a resident ID number."""
     return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS)) % 11]
@@ -179,6 +209,15 @@ def clean_id_number(raw) -> str:
     if id_check_digit(code[:17]) != code[17]:
         raise ValueError(f"身份证号「{raw}」校验位错误（GB 11643）")
     return code
+
+
+def id_number_says(code: str) -> dict:
+    """What a resident ID number (GB 11643) says of its holder, by the ontology's property names.
+
+    >>> id_number_says("330302198503120015")
+    {'birth_year': 1985, 'gender': '男'}
+    """
+    return {"birth_year": int(code[6:10]), "gender": "男" if int(code[16]) % 2 else "女"}
 
 
 def credit_check_char(first17: str) -> str:
@@ -293,6 +332,15 @@ VALUE_TYPES: dict[str, ValueType] = {
             text_cell=True,
             mask=_mask_phone,
             pattern=r"^(1[3-9][0-9]{9}|1[0-9]{2}\*{4}[0-9]{4})$",
+        ),
+        ValueType(
+            "landline",
+            clean_landline,
+            "固定电话（可带区号和分机，如 0577-88812345）",
+            "0577-88812345",
+            text_cell=True,
+            mask=_mask_landline,
+            pattern=r"^(0[0-9]{2,3}-)?([0-9]{7,8}(-[0-9]{1,6})?|\*{4}[0-9]{4})$",
         ),
         ValueType(
             "id_number",

@@ -12,7 +12,7 @@ from graph.errors import CellError
 from graph.names import name_keys
 from graph.ontology import ROOT_LABEL, Ontology, Property, RelationshipType, Template
 from graph.records import Node
-from graph.values import UnknownWord, clean_id, clean_list, clean_name, is_blank
+from graph.values import UnknownWord, clean_id, clean_list, clean_name, id_number_says, is_blank
 from ingest.readers import Table
 from ingest.sheets import recognise
 from ingest.templates import PROVENANCE, Column, column_for, columns, fold, role_labels
@@ -163,12 +163,14 @@ class Collector:
             if column.label not in labels:
                 self.out.drop(origin, header, f"「{column.zh}」只适用于{self.onto.labels[column.label].zh}", raw)
                 continue
-            if not self._clean(column.prop, props, origin, header, raw, column.required):
+            otherwise = columns(self.onto, template)[column.prop.otherwise].prop if column.prop.otherwise else None
+            if not self._clean(column.prop, props, origin, header, raw, column.required, otherwise):
                 continue
             if column.prop.link:
                 links.append((column.prop, header))
         if missing or "id" not in props:
             return None
+        self._check_id_number(props, origin, record)
         keys = name_keys(props["name"], person="Person" in labels) if "name" in props else {}
         node = Node(props["id"], frozenset(labels), {**props, **keys, **origin.provenance()})
         if not self._add_node(node, origin, record["id"][0]) or origin in self.out.bad:
@@ -189,11 +191,14 @@ class Collector:
             )
         return node.id
 
-    def _clean(self, prop: Property, props: dict, origin: Origin, header: str, raw, required: bool) -> bool:
+    def _clean(
+        self, prop: Property, props: dict, origin: Origin, header: str, raw, required: bool, otherwise=None
+    ) -> bool:
         """Put the cell's value into ``props``; False, with the reason told, when it cannot be read.
 
-        A word outside an open vocabulary is kept as written, with a warning; a bad required
-        cell refuses the row, a bad optional one only itself."""
+        A word outside an open vocabulary is kept as written, with a warning; so is a value
+        of the ``otherwise`` property's kind, in that property; a bad required cell refuses
+        the row, a bad optional one only itself."""
         try:
             props[prop.name] = prop.clean(raw)
         except UnknownWord as exc:
@@ -204,9 +209,32 @@ class Collector:
             usual = joined(prop.values)
             self.out.warn(origin, header, f"「{exc.word}」不在「{prop.zh}」的常用值（{usual}）中，已按原样保存", raw)
         except ValueError as exc:
+            if otherwise is not None and otherwise.name not in props:
+                try:
+                    props[otherwise.name] = otherwise.clean(raw)
+                except ValueError:
+                    pass
+                else:
+                    self.out.warn(origin, header, f"「{raw}」不是{prop.zh}，已存为「{otherwise.zh}」", raw)
+                    return True
             (self.out.fail if required else self.out.drop)(origin, header, str(exc), raw)
             return False
         return True
+
+    def _check_id_number(self, props: dict, origin: Origin, record: dict) -> None:
+        """An ID number that contradicts the row's gender or birth year: one of them is mistyped."""
+        if "id_number" not in props:
+            return
+        for name, says in id_number_says(props["id_number"]).items():
+            if name in props and props[name] != says:
+                header = record["id_number"][0]
+                self.out.warn(
+                    origin,
+                    header,
+                    f"身份证号显示{'出生年份' if name == 'birth_year' else '性别'}为 {says}，"
+                    f"与本行「{record[name][0]}」的 {props[name]} 不符，请核对",
+                    record["id_number"][1],
+                )
 
     def _labels(self, template: Template, origin: Origin, record: dict) -> set[str]:
         labels = set(self.onto.labels[template.label].lineage) - {ROOT_LABEL}

@@ -198,7 +198,7 @@ def test_a_bad_optional_cell_refuses_the_file_but_skipping_keeps_the_person_with
     roster = write_csv(
         tmp_path,
         "人员.csv",
-        "编号,姓名,人员类别,性别,出生年份,手机\nP1,张伟,新阶层人士,男,1985,0577-88812345\nP2,,新阶层人士,女,1990,\n",
+        "编号,姓名,人员类别,性别,出生年份,手机\nP1,张伟,新阶层人士,男,1985,138-0013-80\nP2,,新阶层人士,女,1990,\n",
     )
     refused = ingest(store, [roster])
     assert not refused.written and store.get("P1") is None  # all or nothing by default
@@ -234,3 +234,34 @@ def test_headers_and_dates_as_offices_write_them(store, tmp_path):
     # a membership known to end in June 2024 (kept as 2024-06) holds through 30 June, not on 1 July
     assert len(store.active(["MEMBER_OF"], "2024-06-30")) == 2 and len(store.active(["MEMBER_OF"], "2024-07-01")) == 1
     assert len(store.active(["MEMBER_OF"], "2023-04-30")) == 0  # nor before May 2023
+
+
+def test_an_office_landline_in_the_mobile_column_is_kept_as_the_office_phone(store, tmp_path):
+    roster = write_csv(tmp_path, "人员.csv", "编号,姓名,人员类别,手机\nP1,张伟,新阶层人士,(0577) 8881 2345\n")
+    report = ingest(store, [roster])
+    assert report.errors == [] and report.written
+    assert [(w.row, w.column, w.value) for w in report.warnings] == [(2, "手机", "(0577) 8881 2345")]
+    assert "办公电话" in report.warnings[0].message
+    person = store.get("P1").properties
+    assert person["office_phone"] == "0577-88812345" and "phone" not in person
+
+
+def test_a_name_with_characters_lost_to_an_encoding_is_refused(store, tmp_path):
+    roster = write_csv(tmp_path, "人员.csv", "编号,姓名,人员类别\nP1,龚?,新阶层人士\nP2,李\ufffd,专家\n")
+    report = ingest(store, [roster])
+    assert not report.written and [(e.row, e.column) for e in report.errors] == [(2, "姓名"), (3, "姓名")]
+    assert "丢失" in report.errors[0].message
+
+
+def test_an_id_number_that_contradicts_gender_or_birth_year_is_written_with_a_warning(store, tmp_path):
+    roster = write_csv(
+        tmp_path,
+        "人员.csv",
+        "编号,姓名,人员类别,性别,出生年份,身份证号\nP1,张伟,新阶层人士,女,1986,330302198503120015\n",
+    )
+    report = ingest(store, [roster])
+    assert report.written and report.errors == []
+    messages = sorted(w.message for w in report.warnings)
+    assert [w.column for w in report.warnings] == ["身份证号", "身份证号"]
+    assert messages[0].startswith("身份证号显示出生年份为 1985") and "1986" in messages[0]
+    assert messages[1].startswith("身份证号显示性别为 男") and "女" in messages[1]

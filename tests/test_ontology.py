@@ -37,7 +37,7 @@ def test_the_ontology_is_the_designs():
     onto = load()
     assert set(onto.concrete_labels) == DESIGN_LABELS
     assert set(onto.relationships) == DESIGN_TYPES
-    assert set(onto.sensitive_properties()) == {"phone", "id_number", "political_status"}
+    assert set(onto.sensitive_properties()) == {"phone", "office_phone", "id_number", "political_status"}
     assert set(onto.labels["Base"].properties["category"].values) == {"孵化型", "联盟型", "文化型", "服务型", "青创型"}
     assert len(onto.labels["Member"].properties["stratum"].values) == 4
     assert onto.relationships["LIAISES_WITH"].from_labels == ("Liaison",)

@@ -38,7 +38,7 @@ FRAGMENT = f"""
 labels:
   Person:
     properties:
-      office_phone: {{type: phone, sensitive: true, zh: 办公电话}}
+      home_phone: {{type: phone, sensitive: true, zh: 家庭电话}}
   Award:
     zh: 荣誉
     extends: Entity
@@ -76,7 +76,7 @@ def extended(monkeypatch, tmp_path, store):
     rosters = tmp_path / "rosters"
     write_csv(rosters, "荣誉.csv", "编号,名称,年度\nA1,百鹤杯金鼎奖,2024\n")
     write_csv(rosters, "关系.csv", "起点,关系,终点,备注\nP1,获奖,A1,非遗传承创新\nB1,获奖,A1,集体奖\n")
-    write_csv(rosters, "人员.csv", "编号,姓名,人员类别,办公电话\nP1,张伟,新阶层人士,139-1234-5678\n")
+    write_csv(rosters, "人员.csv", "编号,姓名,人员类别,家庭电话\nP1,张伟,新阶层人士,139-1234-5678\n")
     assert ingest(store, [TINY_DIR]).errors == []
     assert ingest(store, [rosters]).errors == []
     return store
@@ -94,8 +94,8 @@ def test_a_label_a_relationship_and_a_sensitive_property_from_yaml_alone(extende
     assert "—获奖→ 百鹤杯金鼎奖" in path(store, "P2", "A1")["paths"][0]["sentence"]
     coverage(store, as_of="2025-12-31"), quality(store, as_of="2025-12-31"), brokers(store)
     # masking: the new property is masked as a phone, not withheld whole
-    assert mask(entity(store, "P1"))["properties"]["office_phone"] == "139****5678"
-    assert entity(store, "P1")["properties"]["office_phone"] == "13912345678"
+    assert mask(entity(store, "P1"))["properties"]["home_phone"] == "139****5678"
+    assert entity(store, "P1")["properties"]["home_phone"] == "13912345678"
 
 
 def test_every_export_format_and_the_shacl_shapes_know_the_new_label(extended):
