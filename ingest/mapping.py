@@ -17,8 +17,8 @@ The format::
         values: {roles: 新阶层人士}                             # template column: fixed value
     relationships:
       - type: MEMBER_OF           # English or Chinese name
-        source: person            # a node above, or {column: header, by: id|name}
-        target: {column: 所属同心荟, by: name}
+        source: person            # a node above, or {column: header}
+        target: {column: 所属同心荟}   # a cell with an id, a name or a short name (抖音之家), or several
         columns: {role: 会内职务, since: 入会时间}              # relationship template columns
 
 A node whose id and name cells are both blank is not made (a member without an employer,
@@ -121,10 +121,10 @@ def _edge(onto: Ontology, nodes: dict, number: int, spec: dict, problems: list[s
         return None
     for end in ("source", "target"):
         ref = spec.get(end)
-        if isinstance(ref, dict) and "column" in ref and ref.get("by", "id") in ("id", "name"):
+        if isinstance(ref, dict) and "column" in ref:  # `by: id|name` of older mapping files: both work now
             continue
         if ref not in nodes:
-            problems.append(f"第 {number} 个关系的 {end} 应为上面的节点名，或 {{column: 列名, by: id|name}}")
+            problems.append(f"第 {number} 个关系的 {end} 应为上面的节点名，或 {{column: 列名}}")
     usable = {p.column or p.name for p in rel.properties.values()}
     for name in spec.get("columns") or {}:
         if name not in usable:
@@ -183,5 +183,4 @@ def _make_edge(collector: Collector, spec: EdgeSpec, origin: Origin, cell, made:
     if None in ends:
         return
     record = {name: (header, cell(header)) for name, header in spec.columns.items() if cell(header) is not None}
-    by_name = isinstance(spec.target, dict) and spec.target.get("by") == "name"
-    collector.edge(spec.type, origin, ends[0], ends[1], record, target_by_name=by_name)
+    collector.edge(spec.type, origin, ends[0], ends[1], record)

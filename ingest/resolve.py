@@ -7,6 +7,7 @@ cell error, and with ``skip_invalid`` the row is left out along with what depend
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from graph.ontology import ROOT_LABEL, Ontology
@@ -20,31 +21,54 @@ def _kinds(onto: Ontology, labels) -> set[str]:
     return {onto.labels[label].lineage[-2] for label in labels if label != ROOT_LABEL}
 
 
+SMALL_KIND = 5000  # a kind with at most this many nodes is indexed whole, short names included
+
+
+def short_names(name: str) -> set[str]:
+    """What staff call a node for short: the part before a middle dot, without 同心荟 or 基地.
+
+    >>> sorted(short_names("抖音之家·同心荟")), sorted(short_names("鹿城区新联会"))
+    (['抖音之家'], [])
+    """
+    head = re.split(r"[·•・]", name, maxsplit=1)[0].strip()
+    trimmed = re.sub(r"(同心荟|实践创新基地|基地)$", "", head).strip()
+    return {n for n in (head, trimmed) if n and n != name}
+
+
 class Resolver:
+    """Each end of a pending relationship as an id: given as one, or found by its name or
+    short name among the nodes its type allows; namesakes are refused with their candidates."""
+
     def __init__(self, onto: Ontology, store: Store, out: Collected):
-        self.onto, self.out = onto, out
+        self.onto, self.out, self.store = onto, out, store
         refs = {p.source for p in out.pending} | {p.target for p in out.pending}
         self.stored = store.brief(refs | set(out.nodes))
-        self.by_name = self._ids_by_name(store)
+        self.by_name = self._ids_by_name(refs - set(self.stored) - set(out.nodes))
         named = {i for ids in self.by_name.values() for i in ids} - set(self.stored) - set(out.nodes)
         self.stored.update(store.brief(named))
 
-    def _ids_by_name(self, store: Store) -> dict[tuple[str, str], list[str]]:
-        """Ids per (label, name) for every name a link cell gives, batch and store together."""
-        wanted: dict[str, set[str]] = defaultdict(set)
-        for p in self.out.pending:
-            if p.target_by_name:
-                for label in p.type.to_labels:
-                    wanted[label].add(p.target)
+    def _ids_by_name(self, names: set[str]) -> dict[tuple[str, str], set[str]]:
+        """Ids per (label, name or short name) for the refs that are not ids, batch and store together."""
+        labels = {label for p in self.out.pending for label in (*p.type.from_labels, *p.type.to_labels)}
         found: dict[tuple[str, str], set[str]] = defaultdict(set)
+
+        def add(node: Node) -> None:
+            name = node.properties.get("name")
+            for label in node.labels & labels:
+                for word in {name, *short_names(name or "")} & names:
+                    found[label, word].add(node.id)
+
         for node, _ in self.out.nodes.values():
-            for label in node.labels & set(wanted):
-                if node.properties.get("name") in wanted[label]:
-                    found[label, node.properties["name"]].add(node.id)
-        for label, names in wanted.items():
-            for name, ids in store.ids_by_name(label, names).items():
-                found[label, name].update(ids)
-        return {key: sorted(ids) for key, ids in found.items()}
+            add(node)
+        counts = self.store.counts()["nodes"]
+        for label in labels:
+            if counts.get(label, 0) <= SMALL_KIND:
+                for node in self.store.nodes_where(label, {}).values():
+                    add(node)
+            else:
+                for name, ids in self.store.ids_by_name(label, names).items():
+                    found[label, name].update(ids)
+        return found
 
     def node(self, ref: str) -> Node | None:
         if ref in self.out.nodes:
@@ -59,32 +83,50 @@ class Resolver:
                 kinds = joined(self.onto.labels[label].zh for label in _kinds(self.onto, stored.labels))
                 self.out.fail(origin, None, f"编号「{node_id}」在图库中已是{kinds}，不能再登记为其他类型")
 
-    def target(self, p: Pending) -> str | None:
-        if self.node(p.target) is not None or not p.target_by_name:
-            return p.target
-        ids = sorted({i for label in p.type.to_labels for i in self.by_name.get((label, p.target), [])})
+    def end(self, p: Pending, ref: str, column: str | None, allowed) -> str | None:
+        """``ref`` as the id of a node ``allowed`` at this end; None, with the reason told, when
+        it names several (the namesakes are listed, to pick one by id)."""
+        if self.node(ref) is not None:
+            return ref
+        ids = sorted({i for label in allowed for i in self.by_name.get((label, ref), ())})
         if len(ids) > 1:
-            self.out.fail(p.origin, p.target_column, f"名称「{p.target}」对应多个编号（{joined(ids)}），请改填编号")
+            hints = "；".join(f"{i}（{_hint(self.node(i))}）" for i in ids[:6])
+            self.out.fail(p.origin, column, f"「{ref}」对应多个：{hints}，请改填编号", ref)
             return None
-        return ids[0] if ids else p.target
+        return ids[0] if ids else ref
 
     def relationship(self, p: Pending) -> Relationship | None:
-        target = self.target(p)
-        if target is None:
-            return None
-        ends = ((p.source, p.source_column, p.type.from_labels), (target, p.target_column, p.type.to_labels))
-        for ref, column, allowed in ends:
-            node = self.node(ref)
-            if node is not None and not node.labels.isdisjoint(allowed):
-                continue
-            wanted = "或".join(self.onto.labels[label].zh for label in allowed)
-            if node is None:
-                self.out.fail(p.origin, column, f"「{ref}」不存在：「{p.type.zh}」关系的这一端应为已登记的{wanted}")
-            else:
-                self.out.fail(p.origin, column, f"「{p.type.zh}」关系的这一端应为{wanted}，而「{ref}」不是")
-            return None
-        key = relationship_key(p.type.name, p.source, target, [p.properties.get(k) for k in p.type.key])
-        return Relationship(p.type.name, p.source, target, {**p.properties, **p.origin.provenance()}, key)
+        ends = []
+        for ref, column, allowed in (
+            (p.source, p.source_column, p.type.from_labels),
+            (p.target, p.target_column, p.type.to_labels),
+        ):
+            found = self.end(p, ref, column, allowed)
+            if found is None:
+                return None
+            node = self.node(found)
+            if node is None or node.labels.isdisjoint(allowed):
+                wanted = "或".join(self.onto.labels[label].zh for label in allowed)
+                if node is None:
+                    self.out.fail(
+                        p.origin, column, f"「{ref}」不存在：「{p.type.zh}」关系的这一端应为已登记的{wanted}", ref
+                    )
+                else:
+                    self.out.fail(p.origin, column, f"「{p.type.zh}」关系的这一端应为{wanted}，而「{ref}」不是", ref)
+                return None
+            ends.append(found)
+        source, target = ends
+        key = relationship_key(p.type.name, source, target, [p.properties.get(k) for k in p.type.key])
+        return Relationship(p.type.name, source, target, {**p.properties, **p.origin.provenance()}, key)
+
+
+def _hint(node: Node | None) -> str:
+    """What tells namesakes apart: their town, birth year, kind."""
+    if node is None:
+        return ""
+    props = node.properties
+    parts = [props.get("region"), f"{props['birth_year']} 年生" if props.get("birth_year") else None]
+    return "，".join(str(p) for p in parts if p) or "、".join(sorted(node.labels))
 
 
 def resolve(onto: Ontology, store: Store, out: Collected, skip_invalid: bool) -> tuple[list[Node], list[Relationship]]:

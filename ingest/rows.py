@@ -6,13 +6,14 @@ row may name a node defined in a later file or already in the store.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from graph.errors import CellError
 from graph.names import name_keys
 from graph.ontology import ROOT_LABEL, Ontology, Property, RelationshipType, Template
 from graph.records import Node
-from graph.values import UnknownWord, clean_id, clean_list, clean_name, id_number_says, is_blank
+from graph.values import UnknownWord, clean_list, clean_name, id_number_says, is_blank
 from ingest.readers import Table
 from ingest.sheets import recognise
 from ingest.templates import PROVENANCE, Column, column_for, columns, fold, role_labels
@@ -34,7 +35,7 @@ class Origin:
 
 @dataclass
 class Pending:
-    """A relationship whose ends are still names or ids written in a roster."""
+    """A relationship whose ends are still what a roster wrote: an id, a name or a short name."""
 
     type: RelationshipType
     source: str
@@ -43,7 +44,6 @@ class Pending:
     origin: Origin
     source_column: str | None
     target_column: str
-    target_by_name: bool = False
     name_property: str | None = None
 
 
@@ -69,6 +69,9 @@ class Collected:
     def warn(self, origin: Origin, column: str | None, message: str, value=None) -> None:
         """A cell taken, with something staff should know; never blocks the write."""
         self.warnings.append(origin.error(column, message, value))
+
+
+_REFS = re.compile(r"[、，,；;/\n]+")  # between the names in a cell that names several nodes
 
 
 def joined(items) -> str:
@@ -185,7 +188,6 @@ class Collector:
                     origin,
                     None,
                     header,
-                    target_by_name=True,
                     name_property=prop.name,
                 )
             )
@@ -286,23 +288,22 @@ class Collector:
         source: tuple,
         target: tuple,
         record: dict,
-        target_by_name: bool = False,
     ) -> None:
-        """Add a pending relationship; ``source`` and ``target`` are (header, id or name)."""
+        """Add pending relationships; ``source`` and ``target`` are (header, cell), a cell naming
+        one node or several (``张三、李四``, one per line): one relationship for each pair."""
         ends = []
-        for (header, raw), clean_end in ((source, clean_id), (target, clean_name if target_by_name else clean_id)):
+        for header, raw in (source, target):
             try:
-                ends.append(clean_end(raw))
+                ends.append([clean_name(ref) for ref in _REFS.split(str(raw)) if ref.strip()])
             except ValueError as exc:
                 self.out.fail(origin, header, str(exc), raw)
-        if len(ends) < 2:
+        if len(ends) < 2 or not all(ends):
             return
-        source_id, target_ref = ends
         props = self._edge_properties(rel, origin, record)
         if origin not in self.out.bad:
-            self.out.pending.append(
-                Pending(rel, source_id, target_ref, props, origin, source[0], target[0], target_by_name=target_by_name)
-            )
+            for source_ref in ends[0]:
+                for target_ref in ends[1]:
+                    self.out.pending.append(Pending(rel, source_ref, target_ref, props, origin, source[0], target[0]))
 
     def _relationship_type(self, origin: Origin, cell) -> RelationshipType | None:
         header, raw = cell

@@ -265,3 +265,37 @@ def test_an_id_number_that_contradicts_gender_or_birth_year_is_written_with_a_wa
     assert [w.column for w in report.warnings] == ["身份证号", "身份证号"]
     assert messages[0].startswith("身份证号显示出生年份为 1985") and "1986" in messages[0]
     assert messages[1].startswith("身份证号显示性别为 男") and "女" in messages[1]
+
+
+def test_rosters_name_people_leaders_and_bases_instead_of_giving_ids(store, tmp_path):
+    folder = tmp_path / "base"
+    write_csv(folder, "镇街.csv", "编号,名称\nR1,五马街道\nR2,七都街道\n")
+    write_csv(
+        folder, "基地.csv", "编号,名称,类别,级别\nB1,抖音之家·同心荟,孵化型,区级\nB2,工艺美术·同心荟,文化型,市级\n"
+    )
+    write_csv(
+        folder,
+        "人员.csv",
+        "编号,姓名,人员类别,出生年份,所属镇街\nL1,张思桂,联系领导,1970,五马街道\nP1,吴艳,新阶层人士,1985,五马街道\n"
+        "P2,陈平,新阶层人士,1990,七都街道\nP3,李娜,新阶层人士,1980,五马街道\nP4,李娜,新阶层人士,1992,七都街道\n",
+    )
+    assert ingest(store, [folder]).errors == []
+    contacts = write_csv(
+        tmp_path, "联系记录.csv", "日期,联系领导,联系对象,方式\n2025-03-05,张思桂,吴艳、陈平,上门走访\n"
+    )
+    members = write_csv(
+        tmp_path, "关系.csv", "起点,关系,终点\n吴艳,成员,抖音之家\n陈平,成员,工艺美术·同心荟\n李娜,成员,抖音之家\n"
+    )
+    report = ingest(store, [contacts, members])
+    assert [(e.file, e.row, e.column) for e in report.errors] == [("关系.csv", 4, "起点")]
+    assert (
+        "P3（五马街道，1980 年生）" in report.errors[0].message
+        and "P4（七都街道，1992 年生）" in report.errors[0].message
+    )
+    kept = ingest(store, [contacts, members], skip_invalid=True)
+    assert kept.written
+    contacted = {(r.source, r.target) for r in store.active(["CONTACTED"], "2025-12-31")}
+    assert contacted == {("L1", "P1"), ("L1", "P2")}  # one leader by name, two people in one cell
+    member_of = {(r.source, r.target) for r in store.active(["MEMBER_OF"], "2025-12-31")}
+    assert member_of == {("P1", "B1"), ("P2", "B2")}  # 抖音之家 is short for 抖音之家·同心荟; no new base
+    assert store.counts()["nodes"]["Base"] == 2
