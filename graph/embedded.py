@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
@@ -26,6 +27,7 @@ FORMAT_VERSION = 1
 SAVE_CHUNK = 20000  # items encoded at a time: the C encoder's speed without the whole file in memory
 GRAPH_FILE = "graph.json"
 LOCK_FILE = "graph.lock"
+IDENTITY_FILE = "identity.key"  # the secret of derived ids (Store.identity_key); never in the graph
 
 
 def _write_items(handle, items: Iterator[dict]) -> None:
@@ -319,6 +321,16 @@ class EmbeddedStore(Store):
             if d["type"] in allowed and active_on(d["properties"], as_of)
         ]
         return rels
+
+    def identity_key(self) -> bytes:
+        path = self.folder / IDENTITY_FILE
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with self._lock:
+            if not path.exists():
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with open(descriptor, "w", encoding="ascii") as handle:
+                    handle.write(secrets.token_hex(32))
+            return bytes.fromhex(path.read_text(encoding="ascii").strip())
 
     def counts(self) -> dict[str, dict[str, int]]:
         counts = self._zero_counts()

@@ -7,6 +7,7 @@ names spliced into Cypher are labels and types taken from the ontology.
 
 from __future__ import annotations
 
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -491,6 +492,14 @@ class Neo4jStore(Store):
             sources=sorted(set(sources or ())),
         )
         return [self._relationship_of(row) for row in rows]
+
+    def identity_key(self) -> bytes:
+        """Kept on a node outside the ontology's labels, so exports, counts and clear() never see it."""
+        rows = self._execute(
+            "MERGE (m:TongxinMeta {name: 'identity'}) ON CREATE SET m.key = $key RETURN m.key AS key",
+            {"key": secrets.token_hex(32)},
+        )
+        return bytes.fromhex(rows[0]["key"])
 
     def counts(self) -> dict[str, dict[str, int]]:
         """From the count store, in one round trip."""

@@ -67,6 +67,7 @@ class Label:
     properties: dict[str, Property] = field(default_factory=dict)
     colour: str | None = None
     rdf: str | None = None
+    identity: tuple[tuple[str, ...], ...] = ()  # what identifies a node given without its id, best first
 
 
 @dataclass(frozen=True)
@@ -213,6 +214,14 @@ def _lineage(name: str, raw: dict) -> tuple[str, ...]:
     return tuple(chain)
 
 
+def _identity(raw, properties: dict[str, Property], where: str) -> tuple[tuple[str, ...], ...]:
+    keys = tuple(tuple(key) for key in raw or ())
+    unknown = sorted({name for key in keys for name in key} - set(properties))
+    if unknown:
+        raise OntologyError(f"{where}.identity: unknown properties {unknown}")
+    return keys
+
+
 def _labels(raw: dict) -> dict[str, Label]:
     labels = {}
     for name, spec in raw.items():
@@ -234,6 +243,7 @@ def _labels(raw: dict) -> dict[str, Label]:
             properties=merged,
             colour=spec.get("colour"),
             rdf=spec.get("rdf"),
+            identity=_identity(spec.get("identity"), merged, f"labels.{name}"),
         )
     return labels
 

@@ -129,6 +129,12 @@ class Store(ABC):
         given (a city's contact notes are megabytes); in no particular order."""
 
     @abstractmethod
+    def identity_key(self) -> bytes:
+        """This store's secret for ids made from personal information (a keyed hash: an ID
+        number never shows as an id, and cannot be guessed back from one); made once, kept
+        through :meth:`clear`."""
+
+    @abstractmethod
     def counts(self) -> dict[str, dict[str, int]]:
         """``{"nodes": {label: n}, "relationships": {type: n}}`` over every ontology name."""
 

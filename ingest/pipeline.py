@@ -59,7 +59,7 @@ def read_all(paths: Iterable[Path]) -> tuple[list[Table], list[CellError]]:
 
 def map_tables(store: Store, tables: list[Table], mapping: RosterMapping | None) -> Collected:
     """Standard templates by file or sheet name, or every table through ``mapping``."""
-    collector = Collector(store.ontology)
+    collector = Collector(store.ontology, store.identity_key())
     for table in tables:
         if mapping is None:
             collector.add_table(table)

@@ -6,6 +6,7 @@ row may name a node defined in a later file or already in the store.
 
 from __future__ import annotations
 
+import hmac
 import re
 from dataclasses import dataclass, field
 
@@ -78,9 +79,20 @@ def joined(items) -> str:
     return "、".join(items)
 
 
+def derived_id(key: bytes, label: str, parts: dict) -> str:
+    """The id of a node known by who it is rather than by an id: a keyed hash (HMAC-SHA256) of
+    its identity, which says nothing of it and cannot be guessed back without the key.
+
+    >>> derived_id(b"k", "Person", {"id_number": "330302198503120015"})
+    'P-473DEA5EFD02'
+    """
+    text = "|".join(f"{name}={value}" for name, value in parts.items())
+    return f"{label[0]}-{hmac.new(key, text.encode(), 'sha256').hexdigest()[:12].upper()}"
+
+
 class Collector:
-    def __init__(self, onto: Ontology):
-        self.onto = onto
+    def __init__(self, onto: Ontology, identity_key: bytes):
+        self.onto, self.identity_key = onto, identity_key
         self.out = Collected()
 
     def add_table(self, table: Table) -> None:
@@ -171,12 +183,14 @@ class Collector:
                 continue
             if column.prop.link:
                 links.append((column.prop, header))
-        if missing or "id" not in props:
+        if "id" not in props and not missing:
+            props["id"] = self._identified(template, props, origin)
+        if missing or props.get("id") is None:
             return None
         self._check_id_number(props, origin, record)
         keys = name_keys(props["name"], person="Person" in labels) if "name" in props else {}
         node = Node(props["id"], frozenset(labels), {**props, **keys, **origin.provenance()})
-        if not self._add_node(node, origin, record["id"][0]) or origin in self.out.bad:
+        if not self._add_node(node, origin, record.get("id", ("编号",))[0]) or origin in self.out.bad:
             return None
         for prop, header in links:
             self.out.pending.append(
@@ -222,6 +236,17 @@ class Collector:
             (self.out.fail if required else self.out.drop)(origin, header, str(exc), raw)
             return False
         return True
+
+    def _identified(self, template: Template, props: dict, origin: Origin) -> str | None:
+        """The id of a row given without one, from the first identity it fills; None, told, when it fills none."""
+        label = self.onto.labels[template.label]
+        for key in label.identity:
+            if all(name in props for name in key):
+                return derived_id(self.identity_key, label.name, {name: props[name] for name in key})
+        if label.identity:
+            ways = "；或".join("、".join(label.properties[n].zh for n in key) for key in label.identity)
+            self.out.fail(origin, None, f"这一行没有编号，也无法确定是谁：请填写编号，或填写{ways}")
+        return None
 
     def _check_id_number(self, props: dict, origin: Origin, record: dict) -> None:
         """An ID number that contradicts the row's gender or birth year: one of them is mistyped."""

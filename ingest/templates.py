@@ -77,7 +77,8 @@ def columns(onto: Ontology, template: Template) -> dict[str, Column]:
         props = label.properties if label_name == template.label else label.own
         for prop in props.values():
             if prop.name not in PROVENANCE and not prop.derived:
-                found[prop.name] = Column(prop.name, prop.zh, prop.required, prop, label_name, headers=prop.headers)
+                required = prop.required and not (prop.name == "id" and onto.labels[template.label].identity)
+                found[prop.name] = Column(prop.name, prop.zh, required, prop, label_name, headers=prop.headers)
     if template.roles:
         roles = template.roles
         found = {

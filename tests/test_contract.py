@@ -299,3 +299,28 @@ def test_rosters_name_people_leaders_and_bases_instead_of_giving_ids(store, tmp_
     member_of = {(r.source, r.target) for r in store.active(["MEMBER_OF"], "2025-12-31")}
     assert member_of == {("P1", "B1"), ("P2", "B2")}  # 抖音之家 is short for 抖音之家·同心荟; no new base
     assert store.counts()["nodes"]["Base"] == 2
+
+
+def test_people_without_ids_are_known_by_id_number_phone_or_name_year_and_town(store, tmp_path):
+    from queries.export import export
+
+    id_number = "330302198503120015"
+    assert ingest(store, [write_csv(tmp_path / "towns", "镇街.csv", "编号,名称\nR1,五马街道\n")]).errors == []
+    roster = write_csv(
+        tmp_path,
+        "人员.csv",
+        "序号,姓名,人员类别,身份证号,手机,出生年份,所属镇街\n"
+        f"1,张伟,新阶层人士,{id_number},,,\n2,李娜,新阶层人士,,13800138000,,\n3,王强,新阶层人士,,,1978,五马街道\n"
+        "4,赵敏,新阶层人士,,,1990,\n",
+    )
+    report = ingest(store, [roster])
+    assert [(e.row, e.column) for e in report.errors] == [(5, None)]  # no id and nothing that says who
+    assert "身份证号" in report.errors[0].message and "姓名、出生年份、所属镇街" in report.errors[0].message
+    kept = ingest(store, [roster], skip_invalid=True)
+    assert kept.written and kept.nodes_created == 3
+    ids = sorted(n.id for n in store.iter_nodes())
+    assert ids[:3] == sorted(i for i in ids if i.startswith("P-")) and not any("330302" in i for i in ids)
+    masked = b"".join(export(store, fmt, masked=True).content for fmt in ("json", "graphml", "csv", "ttl"))
+    assert id_number.encode() not in masked  # neither as a property nor as an id
+    again = ingest(store, [roster], skip_invalid=True)
+    assert again.nodes_created == 0  # the same rows give the same ids

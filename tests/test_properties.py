@@ -43,6 +43,7 @@ from graph.values import (
 )
 from ingest.pipeline import ingest
 from ingest.readers import read_file
+from tests.conftest import write_csv
 
 SAMPLE_DIR = Path(__file__).parents[1] / "data" / "sample"
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -337,3 +338,21 @@ def test_a_workbook_that_is_a_zip_of_something_else_is_refused(tmp_path):
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("hello.txt", "不是工作簿")
     assert read_or_refuse(path) is None
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sequence=st.integers(0, 999), fullwidth_digits=st.booleans())
+def test_one_person_in_two_rosters_is_one_node_however_the_id_number_is_written(
+    tmp_path_factory, sequence, fullwidth_digits
+):
+    """Lowercase x, full-width digits, spaces: the same ID number, the same derived id."""
+    first17 = f"33030219850312{sequence:03d}"
+    number = first17 + id_check_digit(first17)
+    other = number.lower() if number.endswith("X") else number
+    other = fullwidth(other) if fullwidth_digits else " ".join([other[:6], other[6:14], other[14:]])
+    folder = tmp_path_factory.mktemp("identity")
+    with EmbeddedStore(folder / "store") as store:
+        for name, written in (("a", number), ("b", other)):
+            roster = write_csv(folder / name, "人员.csv", f"姓名,人员类别,身份证号\n张伟,新阶层人士,{written}\n")
+            assert ingest(store, [roster]).errors == []
+        assert store.counts()["nodes"]["Person"] == 1
