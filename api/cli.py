@@ -114,6 +114,8 @@ def _load(
             warn("✗ ", error)
         for remark in report.warnings:
             warn("⚠ ", remark)
+        for entry in report.preview:
+            out.print(f"  {entry['action']} {_described(entry)}")
         verb = "已写入" if report.written else ("试运行，将会写入" if dry_run and report.ok else "未写入")
         out.print(
             f"{verb} {chosen.store}：读取 {report.rows} 行；新建节点 {report.nodes_created}，"
@@ -122,6 +124,19 @@ def _load(
         )
     if report.errors:
         raise typer.Exit(2)
+
+
+def _described(entry: dict) -> str:
+    """One line of a dry run's preview: what, and each field old → new."""
+    what = (
+        f"{entry['name'] or ''}（{entry['id']}）"
+        if entry["kind"] == "node"
+        else (f"{entry['from']} —{entry['type']}→ {entry['to']}")
+    )
+    fields = "；".join(
+        f"{k}：{old if old is not None else '（空）'} → {new}" for k, (old, new) in entry["fields"].items()
+    )
+    return what + (f"：{fields}" if fields else "")
 
 
 @app.command()

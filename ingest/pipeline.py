@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.errors import CellError, ValidationFailed
-from graph.records import WriteResult
+from graph.records import Node, Relationship, WriteResult
 from graph.store import Store
 from ingest.mapping import RosterMapping, apply_mapping, load_mapping
 from ingest.readers import Table, read_file, roster_files
 from ingest.resolve import resolve
-from ingest.rows import Collected, Collector
+from ingest.rows import Collected, Collector, content
 
 
 @dataclass
@@ -29,6 +29,7 @@ class IngestReport(WriteResult):
     rows: int = 0
     errors: list[CellError] = field(default_factory=list)
     warnings: list[CellError] = field(default_factory=list)
+    preview: list[dict] = field(default_factory=list)  # with dry_run: node by node, what would change
 
     def as_dict(self) -> dict:
         return {
@@ -38,7 +39,53 @@ class IngestReport(WriteResult):
             **self.changes(),
             "errors": [e.as_dict() for e in self.errors],
             "warnings": [w.as_dict() for w in self.warnings],
+            "preview": self.preview,
         }
+
+
+PREVIEW_LIMIT = 2000  # nodes and relationships listed one by one; the counts cover the rest
+
+
+def preview(store: Store, nodes: list[Node], relationships: list[Relationship]) -> list[dict]:
+    """What a write would do, one entry a node or relationship: 新建; 更新 with each changed
+    field as [old, new] and the roles added; for a relationship, 结束 when it gains an end date.
+    Unchanged ones are left out; at most :data:`PREVIEW_LIMIT` entries."""
+    entries = []
+    stored = store.nodes(n.id for n in nodes[:PREVIEW_LIMIT])
+    for node in nodes[:PREVIEW_LIMIT]:
+        old = stored.get(node.id)
+        entry = {"kind": "node", "id": node.id, "name": node.properties.get("name")}
+        if old is None:
+            entries.append({**entry, "action": "新建", "labels": sorted(node.labels), "fields": {}})
+            continue
+        fields = {
+            k: [old.properties.get(k), v] for k, v in content(node.properties).items() if old.properties.get(k) != v
+        }
+        added = sorted(node.labels - old.labels)
+        if fields or added:
+            entries.append({**entry, "action": "更新", "labels": added, "fields": fields})
+    rels = relationships[: max(0, PREVIEW_LIMIT - len(entries))]
+    types = sorted({r.type for r in rels})
+    steps = store.expand({r.source for r in rels}, types, 50 * PREVIEW_LIMIT) if types else []
+    known = {s.relationship.key: s.relationship for s in steps}
+    for rel in rels:
+        old = known.get(rel.key)
+        entry = {"kind": "relationship", "type": rel.type, "from": rel.source, "to": rel.target}
+        if old is None:
+            entries.append({**entry, "action": "新建", "fields": {}})
+            continue
+        fields = {
+            k: [old.properties.get(k), v] for k, v in content(rel.properties).items() if old.properties.get(k) != v
+        }
+        if fields:
+            entries.append(
+                {
+                    **entry,
+                    "action": "结束" if "until" in fields and not old.properties.get("until") else "更新",
+                    "fields": fields,
+                }
+            )
+    return entries
 
 
 def read_all(paths: Iterable[Path]) -> tuple[list[Table], list[CellError]]:
@@ -97,7 +144,13 @@ def ingest(
     if dry_run:
         would = store.preview(nodes, relationships)
         return IngestReport(
-            ok=not errors, written=False, rows=collected.rows, errors=errors, warnings=warnings, **would.changes()
+            ok=not errors,
+            written=False,
+            rows=collected.rows,
+            errors=errors,
+            warnings=warnings,
+            preview=preview(store, nodes, relationships),
+            **would.changes(),
         )
     store.ensure_schema()
     total = len(nodes) + len(relationships)

@@ -324,3 +324,18 @@ def test_people_without_ids_are_known_by_id_number_phone_or_name_year_and_town(s
     assert id_number.encode() not in masked  # neither as a property nor as an id
     again = ingest(store, [roster], skip_invalid=True)
     assert again.nodes_created == 0  # the same rows give the same ids
+
+
+def test_a_dry_run_lists_what_would_be_created_updated_and_ended(store, tmp_path):
+    ingest(store, [TINY_DIR])
+    changed = tmp_path / "changed"
+    write_csv(changed, "人员.csv", "编号,姓名,人员类别,行业\nP1,张伟,新阶层人士,文创\nP9,林晓,新阶层人士,\n")
+    write_csv(changed, "关系.csv", "起点,关系,终点,开始日期,结束日期\nP1,成员,B1,2021-01-01,2025-06-30\n")
+    before = stats(store)
+    report = ingest(store, [changed], dry_run=True)
+    assert report.ok and not report.written and stats(store) == before
+    entries = {(e["kind"], e.get("id") or e.get("from"), e["action"]): e["fields"] for e in report.preview}
+    assert entries[("node", "P9", "新建")] == {}
+    assert entries[("node", "P1", "更新")] == {"industry": ["非遗工艺", "文创"]}
+    assert entries[("relationship", "P1", "结束")] == {"until": [None, "2025-06-30"]}
+    assert report.as_dict()["preview"] == report.preview

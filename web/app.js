@@ -21,6 +21,11 @@ function show(view) {
 }
 
 function zh(labels) { return labels.map(l => ontology.labels[l].zh).join("、"); }
+function propertyZh(name) {  // a property's Chinese name, wherever the ontology declares it
+  for (const part of [...Object.values(ontology.labels), ...Object.values(ontology.relationships)])
+    if (part.properties[name]) return part.properties[name].zh;
+  return name;
+}
 function kind(labels) { return labels[labels.length - 1]; }  // the API orders labels as the ontology does
 function colour(labels) { return ontology.labels[kind(labels)].colour; }
 function legend(target, nodes) {  // the kinds drawn, in the ontology's order, each with its colour
@@ -223,6 +228,16 @@ async function upload(dryRun) {
     }
     table.hidden = !found.length;
   }
+  const preview = $("upload-preview"), changes = preview.tBodies[0];
+  changes.replaceChildren();
+  for (const entry of dryRun ? body.preview || [] : []) {
+    const row = changes.insertRow();
+    const what = entry.kind === "node" ? `${entry.name || ""}（${entry.id}）`
+      : `${entry.from} —${ontology.relationships[entry.type].zh}→ ${entry.to}`;
+    const fields = Object.entries(entry.fields).map(([k, [was, now]]) => `${propertyZh(k)}：${was ?? "（空）"} → ${now}`);
+    for (const value of [entry.action, what, fields.join("；")]) row.insertCell().textContent = value;
+  }
+  preview.hidden = !changes.rows.length;
   const counts = `读取 ${body.rows} 行；新建节点 ${body.nodes_created}，更新节点 ${body.nodes_updated}；` +
                  `新建关系 ${body.relationships_created}，更新关系 ${body.relationships_updated}。`;
   $("upload-summary").className = response.ok ? "" : "error";
