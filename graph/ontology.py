@@ -95,6 +95,7 @@ class Template:
     roles: dict | None = None
     relationship: str | None = None
     columns: dict[str, dict] = field(default_factory=dict)
+    links: dict[str, dict] = field(default_factory=dict)  # columns that name other nodes: a relationship each
 
 
 @dataclass(frozen=True, eq=False)
@@ -309,7 +310,13 @@ def _templates(raw: dict, labels: dict[str, Label], rels) -> dict[str, Template]
             raise OntologyError(f"{where}: unknown relationship {rel!r}")
         if label is None and not spec.get("columns"):
             raise OntologyError(f"{where}: a template needs a label or columns")
-        templates[name] = Template(name, spec["zh"], label, roles, rel, spec.get("columns") or {})
+        links = spec.get("links") or {}
+        for column, link in links.items():
+            link_rel = rels.get(link.get("relationship"))
+            ends = () if link_rel is None else link_rel.to_labels if link.get("reverse") else link_rel.from_labels
+            if label is None or not set(labels[label].lineage) & set(ends):
+                raise OntologyError(f"{where}.links.{column}: {link.get('relationship')!r} cannot join a {label}")
+        templates[name] = Template(name, spec["zh"], label, roles, rel, spec.get("columns") or {}, links)
     return templates
 
 

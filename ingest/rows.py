@@ -170,9 +170,11 @@ class Collector:
         ``written`` names the file's header of every column, for errors on blank cells."""
         missing = self._missing(template, origin, record, written)  # the other cells are still checked
         labels = self._labels(template, origin, record)
-        props, links = {}, []
+        props, links, named = {}, [], []
         for name, (header, raw) in record.items():
             column = columns(self.onto, template)[name]
+            if column.link is not None:
+                named.append((column, header, raw))
             if column.prop is None:
                 continue
             if column.label not in labels:
@@ -192,6 +194,11 @@ class Collector:
         node = Node(props["id"], frozenset(labels), {**props, **keys, **origin.provenance()})
         if not self._add_node(node, origin, record.get("id", ("编号",))[0]) or origin in self.out.bad:
             return None
+        for column, header, raw in named:  # 所属同心荟, 联系领导: other nodes by name or id
+            rel = self.onto.relationships[column.link["relationship"]]
+            this = (None, node.id)
+            ends = ((header, raw), this) if column.link.get("reverse") else (this, (header, raw))
+            self.edge(rel, origin, *ends, {})
         for prop, header in links:
             self.out.pending.append(
                 Pending(

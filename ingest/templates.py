@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from graph.ontology import Ontology, Property, Template
@@ -31,6 +31,7 @@ class Column:
     label: str | None = None
     end: str | None = None
     headers: tuple[str, ...] = ()
+    link: dict | None = field(default=None, hash=False, compare=False)  # naming other nodes: {relationship, reverse}
 
 
 def fold(text: str) -> str:
@@ -79,6 +80,8 @@ def columns(onto: Ontology, template: Template) -> dict[str, Column]:
             if prop.name not in PROVENANCE and not prop.derived:
                 required = prop.required and not (prop.name == "id" and onto.labels[template.label].identity)
                 found[prop.name] = Column(prop.name, prop.zh, required, prop, label_name, headers=prop.headers)
+    for name, link in template.links.items():
+        found[name] = Column(name, link["zh"], end="link", headers=tuple(link.get("headers", ())), link=link)
     if template.roles:
         roles = template.roles
         found = {

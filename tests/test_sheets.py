@@ -25,10 +25,14 @@ def office_workbook(path: Path) -> Path:
     roster.merge_cells("A1:H1")
     roster.append(["填报单位：五马街道统战办", None, None, None, None, "填报日期：", dt.datetime(2025, 6, 30)])
     roster.append([])
-    roster.append(["序号", "编号", "姓名", "人员类别", "出生年月", "手机号码", "所在街道", "代表人士"])
-    roster.append([1, "P1", "张伟", "新阶层人士", dt.datetime(1985, 6, 1), "13800138000", "五马街道", "是"])
-    roster.append([2, "P2", "李娜", "新阶层人士", "1990.03", None, "七都街道", "否"])
-    roster.append([3, "P3", "王强", "新阶层人士", "1978年11月", None, "五马街道", "是"])  # left: hidden
+    roster.append(
+        ["序号", "编号", "姓名", "人员类别", "出生年月", "手机号码", "所在街道", "代表人士", "所属同心荟", "联系领导"]
+    )
+    roster.append(
+        [1, "P1", "张伟", "新阶层人士", dt.datetime(1985, 6, 1), "13800138000", "五马街道", "是", "江滨", "张思桂"]
+    )
+    roster.append([2, "P2", "李娜", "新阶层人士", "1990.03", None, "七都街道", "否", "江滨·同心荟\n瓯江·同心荟", None])
+    roster.append([3, "P3", "王强", "新阶层人士", "1978年11月", None, "五马街道", "是", None, None])  # left: hidden
     roster.row_dimensions[7].hidden = True
     roster.append([])
     roster.append(["填表人：林晓", None, None, "审核人：周帆", None, "联系电话：88812345"])
@@ -41,6 +45,10 @@ def office_workbook(path: Path) -> Path:
 
 def test_a_roster_as_an_office_keeps_it_goes_in_without_a_mapping(store, tmp_path):
     write_csv(tmp_path / "base", "镇街.csv", REGIONS)
+    write_csv(
+        tmp_path / "base", "基地.csv", "编号,名称,类别,级别\nB1,江滨·同心荟,文化型,区级\nB2,瓯江·同心荟,服务型,区级\n"
+    )
+    write_csv(tmp_path / "base", "人员.csv", "编号,姓名,人员类别\nL1,张思桂,联系领导\n")
     assert ingest(store, [tmp_path / "base"]).errors == []
     report = ingest(store, [office_workbook(tmp_path / "五马街道代表人士.xlsx")])
     assert report.errors == [] and report.written
@@ -50,6 +58,10 @@ def test_a_roster_as_an_office_keeps_it_goes_in_without_a_mapping(store, tmp_pat
     assert store.get("P3") is None  # hidden: someone who left is not made a current member
     assert store.get("P1").properties["birth_year"] == 1985 and store.get("P2").properties["birth_year"] == 1990
     assert store.get("P1").properties["source_row"] == 5  # the spreadsheet's own row number
+    # the wide roster's 所属同心荟 and 联系领导 columns: bases by short or full name, one per line, the leader by name
+    member_of = {(r.source, r.target) for r in store.active(["MEMBER_OF"], "2025-12-31")}
+    assert member_of == {("P1", "B1"), ("P2", "B1"), ("P2", "B2")} and store.counts()["nodes"]["Base"] == 2
+    assert {(r.source, r.target) for r in store.active(["LIAISES_WITH"], "2025-12-31")} == {("L1", "P1")}
 
 
 def test_a_two_row_header_is_read_as_parent_and_child_never_as_the_wrong_column(store, tmp_path):
