@@ -78,8 +78,8 @@ def _break(document, path, value):
         (("labels", "Base", "colour"), "orange", "colour"),
         (("labels", "Base", "rdf"), "dc:Agent", "prefix"),
         (("relationships", "KNOWS", "kind"), "friendship", "none of tie, event, structural"),
-    (("templates", "people", "links"), {"x": {"zh": "X", "relationship": "HELD_AT"}}, "cannot join"),
-    (("labels", "Person", "identity"), [["passport"]], "unknown properties"),
+        (("templates", "people", "links"), {"x": {"zh": "X", "relationship": "HELD_AT"}}, "cannot join"),
+        (("labels", "Person", "identity"), [["passport"]], "unknown properties"),
     ],
 )
 def test_an_inconsistent_ontology_is_refused(document, path, value, reason):
