@@ -132,13 +132,13 @@ class EmbeddedStore(Store):
         graph = self.graph
         return {i: self._node(i) for i in ids if i in graph}
 
-    def ids_by_name(self, label: str, names: Iterable[str]) -> dict[str, list[str]]:
-        wanted, found = set(names), {}
+    def ids_by(self, label: str, prop: str, values: Iterable) -> dict:
+        wanted, found = set(values), {}
         for node, data in self.graph.nodes(data=True):
-            name = data["properties"].get("name")
-            if name in wanted and label in data["labels"]:
-                found.setdefault(name, []).append(node)
-        return {name: sorted(ids) for name, ids in found.items()}
+            value = data["properties"].get(prop)
+            if value in wanted and label in data["labels"]:
+                found.setdefault(value, []).append(node)
+        return {value: sorted(ids) for value, ids in found.items()}
 
     def iter_nodes(self) -> Iterator[Node]:
         for node, data in self.graph.nodes(data=True):

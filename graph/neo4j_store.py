@@ -311,13 +311,14 @@ class Neo4jStore(Store):
         )
         return {row["id"]: self._node_of(row) for row in rows}
 
-    def ids_by_name(self, label: str, names: Iterable[str]) -> dict[str, list[str]]:
+    def ids_by(self, label: str, prop: str, values: Iterable) -> dict:
         self._check_names([label], self.ontology.labels)
+        self._check_names([prop], self.ontology.labels[label].properties)
         rows = self.read(
-            f"UNWIND $names AS name MATCH (n:{label} {{name: name}}) RETURN name, collect(n.id) AS ids",
-            names=list(set(names)),
+            f"UNWIND $values AS value MATCH (n:{label} {{{prop}: value}}) RETURN value, collect(n.id) AS ids",
+            values=list(set(values)),
         )
-        return {row["name"]: sorted(row["ids"]) for row in rows}
+        return {row["value"]: sorted(row["ids"]) for row in rows}
 
     def _stream(self, query: str) -> Iterator[dict]:
         with self._reaching(), self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:

@@ -58,8 +58,9 @@ class Store(ABC):
         """Labels and :data:`BRIEF` properties of those ids that exist."""
 
     @abstractmethod
-    def ids_by_name(self, label: str, names: Iterable[str]) -> dict[str, list[str]]:
-        """Ids of ``label`` nodes per name, so rosters may name a region instead of its id."""
+    def ids_by(self, label: str, prop: str, values: Iterable) -> dict:
+        """Ids of ``label`` nodes per value of ``prop`` among ``values``: rosters name a town
+        instead of its id, or give a person by ID number or phone without an id."""
 
     @abstractmethod
     def iter_nodes(self) -> Iterator[Node]:

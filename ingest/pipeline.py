@@ -15,7 +15,7 @@ from graph.records import Node, Relationship, WriteResult
 from graph.store import Store
 from ingest.mapping import RosterMapping, apply_mapping, load_mapping
 from ingest.readers import Table, read_file, roster_files
-from ingest.resolve import resolve
+from ingest.resolve import known_nodes, resolve
 from ingest.rows import Collected, Collector, content
 
 
@@ -136,6 +136,7 @@ def ingest(
     collected = map_tables(store, tables, read_through)
     del tables  # the raw cells; a city's rosters hold hundreds of megabytes of them
     collected.errors[:0] = errors
+    known_nodes(store, collected)
     nodes, relationships = resolve(store.ontology, store, collected, skip_invalid)
     collected.pending.clear()
     errors, warnings = collected.errors, collected.warnings

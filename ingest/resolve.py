@@ -66,7 +66,7 @@ class Resolver:
                 for node in self.store.nodes_where(label, {}).values():
                     add(node)
             else:
-                for name, ids in self.store.ids_by_name(label, names).items():
+                for name, ids in self.store.ids_by(label, "name", names).items():
                     found[label, name].update(ids)
         return found
 
@@ -127,6 +127,39 @@ def _hint(node: Node | None) -> str:
     props = node.properties
     parts = [props.get("region"), f"{props['birth_year']} 年生" if props.get("birth_year") else None]
     return "，".join(str(p) for p in parts if p) or "、".join(sorted(node.labels))
+
+
+def known_nodes(store: Store, out: Collected) -> None:
+    """Rows given without an id whose identity is already in the store take the stored node's
+    id: a base named as the store names it, a person found by ID number or phone.  One match
+    or none: several (namesakes) keep the made id, as a new node."""
+    wanted: dict[tuple[str, str], set] = defaultdict(set)
+    for label, parts in out.derived.values():
+        first = next(iter(parts))
+        wanted[label, first].add(parts[first])
+    found = {
+        (label, prop, value): ids
+        for (label, prop), values in wanted.items()
+        for value, ids in store.ids_by(label, prop, values).items()
+    }
+    briefs = store.brief({i for ids in found.values() for i in ids})
+    renamed = {}
+    for made, (label, parts) in out.derived.items():
+        first, *rest = parts
+        ids = [
+            i
+            for i in found.get((label, first, parts[first]), ())
+            if i in briefs and all(briefs[i].properties.get(k) == parts[k] for k in rest)
+        ]
+        if len(ids) == 1 and ids[0] != made:
+            renamed[made] = ids[0]
+    for made, stored in renamed.items():
+        node, origin = out.nodes.pop(made)
+        if stored not in out.nodes:  # else the row that gave the stored id wins
+            node.id, node.properties["id"] = stored, stored
+            out.nodes[stored] = (node, origin)
+    for p in out.pending:
+        p.source, p.target = renamed.get(p.source, p.source), renamed.get(p.target, p.target)
 
 
 def resolve(onto: Ontology, store: Store, out: Collected, skip_invalid: bool) -> tuple[list[Node], list[Relationship]]:

@@ -55,6 +55,7 @@ class Collected:
     errors: list[CellError] = field(default_factory=list)
     warnings: list[CellError] = field(default_factory=list)
     bad: set[Origin] = field(default_factory=set)
+    derived: dict[str, tuple[str, dict]] = field(default_factory=dict)  # id made here → (label, identity)
     rows: int = 0
 
     def fail(self, origin: Origin, column: str | None, message: str, value=None) -> None:
@@ -249,7 +250,10 @@ class Collector:
         label = self.onto.labels[template.label]
         for key in label.identity:
             if all(name in props for name in key):
-                return derived_id(self.identity_key, label.name, {name: props[name] for name in key})
+                parts = {name: props[name] for name in key}
+                made = derived_id(self.identity_key, label.name, parts)
+                self.out.derived[made] = (label.name, parts)
+                return made
         if label.identity:
             ways = "；或".join("、".join(label.properties[n].zh for n in key) for key in label.identity)
             self.out.fail(origin, None, f"这一行没有编号，也无法确定是谁：请填写编号，或填写{ways}")

@@ -339,3 +339,14 @@ def test_a_dry_run_lists_what_would_be_created_updated_and_ended(store, tmp_path
     assert entries[("node", "P1", "更新")] == {"industry": ["非遗工艺", "文创"]}
     assert entries[("relationship", "P1", "结束")] == {"until": [None, "2025-06-30"]}
     assert report.as_dict()["preview"] == report.preview
+
+
+def test_rows_without_ids_find_the_stored_person_or_base_they_describe(store, tmp_path):
+    ingest(store, [TINY_DIR])  # P1 has ID number 330302198503120015; B1 is 工艺美术·同心荟
+    again = tmp_path / "again"
+    write_csv(again, "人员.csv", "姓名,人员类别,身份证号,行业\n张伟,新阶层人士,330302198503120015,非遗传承\n")
+    write_csv(again, "基地.csv", "名称,类别,级别,依托单位\n工艺美术·同心荟,文化型,市级,鹿城区工艺美术协会（新）\n")
+    report = ingest(store, [again])
+    assert report.errors == [] and report.nodes_created == 0 and report.nodes_updated == 2
+    assert store.get("P1").properties["industry"] == "非遗传承"
+    assert store.get("B1").properties["host"] == "鹿城区工艺美术协会（新）"
