@@ -53,7 +53,7 @@ def main(
 @app.command()
 def ingest(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="名册文件或文件夹（CSV、JSON、XLSX）")],
+    paths: Annotated[list[Path], typer.Argument(help="名册文件或文件夹（CSV、JSON、XLSX、XLS）")],
     skip_invalid: Annotated[
         bool, typer.Option(help="写入有效行，报告其余 / write valid rows, report the rest")
     ] = False,
@@ -66,13 +66,38 @@ def ingest(
     batch_size: Annotated[
         int | None, typer.Option(min=1, help="每个写入事务的行数 / rows per write transaction")
     ] = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            help="不导入，只说明会怎样读（表头行、各列对应的模板列），写成映射文件的样子 / how files would be read"
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """导入名册（CSV、JSON、XLSX）/ ingest rosters into the store."""
+    """导入名册（CSV、JSON、XLSX、XLS）/ ingest rosters into the store."""
+    if explain:
+        _explain(paths)
+        return
     chosen = settings(ctx)
     if batch_size:
         chosen = chosen.model_copy(update={"batch_size": batch_size})
     _load(chosen, paths, skip_invalid=skip_invalid, dry_run=dry_run, mapping=mapping, as_json=as_json)
+
+
+def _explain(paths: list[Path]) -> None:
+    """Print, for each sheet, how it would be read, in a mapping file's words (YAML)."""
+    import yaml
+
+    from ingest.pipeline import read_all
+    from ingest.sheets import explain
+
+    tables, errors = read_all(paths)
+    for error in errors:
+        warn("✗ ", error)
+    documents = [explain(load(), table) for table in tables]
+    typer.echo(yaml.safe_dump_all(documents, allow_unicode=True, sort_keys=False))
+    if errors:
+        raise typer.Exit(2)
 
 
 def _load(

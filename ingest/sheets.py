@@ -118,3 +118,34 @@ def _rows_only(table: Table) -> Table:
 
 def _text(cell) -> str:
     return "" if cell is None else str(cell).strip()
+
+
+def explain(onto: Ontology, table: Table) -> dict:
+    """What reading ``table`` with no mapping does, as a mapping file would say it (``tongxin
+    ingest --explain``): the template, the header row, each header's column; ready to copy
+    into a mapping file and edit when the guess is wrong."""
+    found = recognise(onto, table)
+    where = {"file": table.file, **({"sheet": table.sheet} if table.sheet else {})}
+    if found.template is None:
+        return {**where, "read": "汇总表，不读取" if found.summary else "无法识别，需要映射文件"}
+    read = found.table
+    columns, unknown = {}, []
+    for header in read.headers:
+        column = column_for(onto, found.template, header) if header else None
+        if column is not None:
+            columns[column.name] = header
+        elif header:
+            unknown.append(header)
+    return {
+        **where,
+        "name": f"{found.template.zh}（{table.name}）",
+        "header_row": read.header_row,
+        "rows": len(read.rows),
+        "hidden_rows": [n for n in read.hidden if n > read.header_row],
+        "unknown_columns": unknown,
+        "nodes" if found.template.label else "template": (
+            {"row": {"template": found.template.name, "columns": columns}}
+            if found.template.label
+            else found.template.name
+        ),
+    }

@@ -135,3 +135,21 @@ def test_stats_on_an_embedded_store_loads_only_the_graph_library(tmp_path):
     assert tongxin("--store", store, "ingest", str(TINY_DIR)).exit_code == 0
     run_stats = f"from api.cli import app\napp(['--store', {store!r}, 'stats'], standalone_mode=False)"
     assert heavy_modules_loaded(run_stats) == ["networkx"]
+
+
+def test_explain_tells_how_a_roster_would_be_read_and_writes_nothing(tmp_path):
+    import yaml
+
+    from tests.test_sheets import office_workbook
+
+    workbook = office_workbook(tmp_path / "代表人士.xlsx")
+    result = tongxin("--store", str(tmp_path / "store"), "ingest", "--explain", str(workbook))
+    assert result.exit_code == 0, result.output
+    roster, summary = yaml.safe_load_all(result.stdout)
+    assert (roster["sheet"], roster["header_row"], roster["rows"], roster["hidden_rows"]) == ("代表人士名册", 4, 2, [7])
+    assert (
+        roster["nodes"]["row"]["columns"]["birth_year"] == "出生年月"
+        and "序号" not in roster["nodes"]["row"]["columns"].values()
+    )
+    assert summary == {"file": "代表人士.xlsx", "sheet": "汇总", "read": "汇总表，不读取"}
+    assert not (tmp_path / "store").exists()
