@@ -49,8 +49,13 @@ class Resolver:
 
     def _ids_by_name(self, names: set[str]) -> dict[tuple[str, str], set[str]]:
         """Ids per (label, name or short name) for the refs that are not ids, batch and store together."""
-        labels = {label for p in self.out.pending for label in (*p.type.from_labels, *p.type.to_labels)}
         found: dict[tuple[str, str], set[str]] = defaultdict(set)
+        if not names:  # every end given as an id: nothing to look up
+            return found
+        labels = set()  # only the kinds a name stands for at its end
+        for p in self.out.pending:
+            labels |= set(p.type.from_labels) if p.source in names else set()
+            labels |= set(p.type.to_labels) if p.target in names else set()
 
         def add(node: Node) -> None:
             name = node.properties.get("name")
@@ -133,6 +138,8 @@ def known_nodes(store: Store, out: Collected) -> None:
     """Rows given without an id whose identity is already in the store take the stored node's
     id: a base named as the store names it, a person found by ID number or phone.  One match
     or none: several (namesakes) keep the made id, as a new node."""
+    if not out.derived:
+        return
     wanted: dict[tuple[str, str], set] = defaultdict(set)
     for label, parts in out.derived.values():
         first = next(iter(parts))
