@@ -20,7 +20,7 @@ from filelock import FileLock, Timeout
 
 from graph.errors import StoreUnavailable
 from graph.ontology import ROOT_LABEL, Ontology
-from graph.records import GraphPath, Node, Relationship, Step, WriteResult, active_on, now_stamp
+from graph.records import GraphPath, Node, Relationship, Step, WriteResult, active_on, ended_before, now_stamp
 from graph.store import Progress, Store, briefly
 
 FORMAT_VERSION = 1
@@ -285,7 +285,7 @@ class EmbeddedStore(Store):
         counts: dict[str, int] = {}
         for *_, data in self.graph.edges(data=True):
             until = data["properties"].get("until")
-            if until and until < as_of[: len(until)]:  # a month-only end covers its month
+            if ended_before(until, as_of):
                 counts[data["type"]] = counts.get(data["type"], 0) + 1
         return dict(sorted(counts.items()))
 
@@ -305,18 +305,15 @@ class EmbeddedStore(Store):
         properties: Sequence[str] | None = None,
     ) -> list[Relationship]:
         graph, allowed = self.graph, set(types)
-        kept = (
-            (lambda props: dict(props))
-            if properties is None
-            else (lambda props: {k: props[k] for k in properties if k in props})
-        )
         edges = (
             graph.edges(keys=True, data=True)
             if sources is None
             else graph.out_edges(set(sources) & set(graph), keys=True, data=True)
         )
         rels = [
-            Relationship(d["type"], u, v, kept(d["properties"]), k)
+            Relationship(
+                d["type"], u, v, {k: p for k, p in d["properties"].items() if properties is None or k in properties}, k
+            )
             for u, v, k, d in edges
             if d["type"] in allowed and active_on(d["properties"], as_of)
         ]

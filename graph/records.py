@@ -62,8 +62,16 @@ def active_on(properties: dict, day: str) -> bool:
     >>> active_on({"since": "2024-05", "until": "2024-05"}, "2024-05-31")
     True
     """
-    until = properties.get("until") or "9999"
-    return (properties.get("since") or "") <= day and until >= day[: len(until)]
+    return (properties.get("since") or "") <= day and not ended_before(properties.get("until"), day)
+
+
+def ended_before(until: str | None, day: str) -> bool:
+    """Whether an end date (``YYYY-MM-DD``, or ``YYYY-MM`` covering its month) is past on ``day``.
+
+    >>> ended_before("2024-05", "2024-05-31"), ended_before("2024-05-30", "2024-05-31"), ended_before(None, "2024-05-31")
+    (False, True, False)
+    """
+    return bool(until) and until < day[: len(until)]
 
 
 def now_stamp() -> str:

@@ -64,6 +64,11 @@ def _code(raw) -> str:
     return _BLANKS.sub("", _nfkc(str(raw))).upper()
 
 
+def _number(raw) -> bool:
+    """Whether Excel handed over a number (a bool is an int to Python, not to Excel)."""
+    return isinstance(raw, (int, float)) and not isinstance(raw, bool)
+
+
 def clean_id(raw) -> str:
     """Roster ids: full-width characters folded, no blanks inside."""
     code = _nfkc(str(raw)).strip()
@@ -132,7 +137,7 @@ def clean_date(raw) -> str:
     if isinstance(raw, dt.date):
         return raw.isoformat()
     text = _nfkc(str(raw)).strip()
-    serial = raw if isinstance(raw, (int, float)) and not isinstance(raw, bool) else None
+    serial = raw if _number(raw) else None
     if serial is None and re.fullmatch(r"\d{5}(\.0+)?", text):
         serial = float(text)  # a date cell exported to text as Excel's serial number
     try:
@@ -194,8 +199,8 @@ def id_check_digit(first17: str) -> str:
 
 
 def clean_id_number(raw) -> str:
-    if (isinstance(raw, (int, float)) and not isinstance(raw, bool)) or _SCIENTIFIC.match(str(raw).strip()):
-        shown = f"{raw:.5E}" if isinstance(raw, (int, float)) else str(raw).strip()
+    if _number(raw) or _SCIENTIFIC.match(str(raw).strip()):
+        shown = f"{raw:.5E}" if _number(raw) else str(raw).strip()
         raise ValueError(
             f"身份证号被 Excel 存成了数字（显示为「{shown}」），末几位可能已经丢失；请将该列设置为文本格式后重新录入"
         )

@@ -49,7 +49,7 @@ class Table:
             self.file,
             self.sheet,
             self.name,
-            headers or [_text(c) for c in found],
+            headers or [cell_text(c) for c in found],
             [(n, cells) for n, cells in lines if n >= start],
             header_row,
             self.hidden,
@@ -96,10 +96,11 @@ def _table(path: Path, sheet: str | None, name: str, lines: list[list], hidden=(
         raise refuse(path, "表格为空", sheet)
     (header_row, headers), *rows = numbered
     shown = [(n, cells) for n, cells in rows if n not in hidden]
-    return Table(path.name, sheet, name, [_text(c) for c in headers], shown, header_row, sorted(hidden))
+    return Table(path.name, sheet, name, [cell_text(c) for c in headers], shown, header_row, sorted(hidden))
 
 
-def _text(cell) -> str:
+def cell_text(cell) -> str:
+    """A cell as header text: blank for nothing, trimmed."""
     return "" if cell is None else str(cell).strip()
 
 

@@ -225,14 +225,14 @@ class Collector:
         the row, a bad optional one only itself."""
         try:
             props[prop.name] = prop.clean(raw)
-        except UnknownWord as exc:
-            if not prop.open:
-                (self.out.fail if required else self.out.drop)(origin, header, str(exc), raw)
-                return False
-            props[prop.name] = exc.word
-            usual = joined(prop.values)
-            self.out.warn(origin, header, f"「{exc.word}」不在「{prop.zh}」的常用值（{usual}）中，已按原样保存", raw)
         except ValueError as exc:
+            if isinstance(exc, UnknownWord) and prop.open:
+                props[prop.name] = exc.word
+                usual = joined(prop.values)
+                self.out.warn(
+                    origin, header, f"「{exc.word}」不在「{prop.zh}」的常用值（{usual}）中，已按原样保存", raw
+                )
+                return True
             if otherwise is not None and otherwise.name not in props:
                 try:
                     props[otherwise.name] = otherwise.clean(raw)

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph.ontology import Ontology, Template
-from ingest.readers import Table
+from ingest.readers import Table, cell_text
 from ingest.templates import column_for, header_key, template_for
 
 LOOK_AHEAD = 10  # rows searched for the headers below the first non-blank one
@@ -82,7 +82,7 @@ def _with_headers(table: Table) -> Table:
     below = table.rows[0][1] if table.rows else []
     if _sub_headers(headers, below):
         headers = [
-            f"{parent}/{child}" if _text(child) and _text(child) != parent else parent
+            f"{parent}/{child}" if cell_text(child) and cell_text(child) != parent else parent
             for parent, child in zip(headers, [*below, *[None] * (len(headers) - len(below))])
         ]
         table = table.at(table.header_row, headers, first_row=table.rows[0][0] + 1)
@@ -97,27 +97,24 @@ def _sub_headers(headers: list[str], below: list) -> bool:
     """Whether ``below`` names the parts of merged headers (a parent repeated side by side)."""
     grouped = {i for i in range(1, len(headers)) if headers[i] and headers[i] == headers[i - 1]}
     grouped |= {i - 1 for i in grouped}
-    if not grouped or not any(_text(below[i]) for i in grouped if i < len(below)):
+    if not grouped or not any(cell_text(below[i]) for i in grouped if i < len(below)):
         return False
     return all(
-        not _text(cell) or i in grouped or _text(cell) == headers[i] for i, cell in enumerate(below[: len(headers)])
-    ) and all(isinstance(below[i], str) for i in grouped if i < len(below) and _text(below[i]))
+        not cell_text(cell) or i in grouped or cell_text(cell) == headers[i]
+        for i, cell in enumerate(below[: len(headers)])
+    ) and all(isinstance(below[i], str) for i in grouped if i < len(below) and cell_text(below[i]))
 
 
 def _rows_only(table: Table) -> Table:
     """Rows up to the first footer (填表人, 审核人, 合计 …)."""
     kept = []
     for number, cells in table.rows:
-        first = next((_text(c) for c in cells if _text(c)), "")
+        first = next((cell_text(c) for c in cells if cell_text(c)), "")
         if first.startswith(FOOTERS):
             break
         kept.append((number, cells))
     table.rows = kept
     return table
-
-
-def _text(cell) -> str:
-    return "" if cell is None else str(cell).strip()
 
 
 def explain(onto: Ontology, table: Table) -> dict:

@@ -37,9 +37,14 @@ def term(onto: Ontology, curie: str | None) -> URIRef | None:
     return namespaces(onto)[prefix][local]
 
 
+def property_curies(onto: Ontology) -> dict[str, str]:
+    """Node properties mapped onto another vocabulary, by name: ``name`` → ``schema:name``."""
+    return {p.name: p.rdf for label in onto.labels.values() for p in label.own.values() if p.rdf}
+
+
 def property_terms(onto: Ontology) -> dict[str, URIRef]:
-    """Node properties mapped onto another vocabulary (``name`` → schema:name), by name."""
-    return {p.name: term(onto, p.rdf) for label in onto.labels.values() for p in label.own.values() if p.rdf}
+    """The same as URIs, for the exports."""
+    return {name: term(onto, curie) for name, curie in property_curies(onto).items()}
 
 
 def _literal(value, type_name: str | None):
@@ -118,7 +123,7 @@ def _turtle_string(text: str) -> str:
 def _property_shape(onto: Ontology, prop, mapped: dict) -> str:
     """One ``sh:property`` of a node shape: cardinality, datatype, closed values, pattern."""
     value_type = VALUE_TYPES[prop.type]
-    path = onto_curie(onto, mapped.get(prop.name)) or f"tx:{prop.name}"
+    path = mapped.get(prop.name) or f"tx:{prop.name}"
     parts = [f"sh:path {path}"]
     parts += ["sh:minCount 1"] if prop.required else []
     parts += [] if prop.type == "list" else ["sh:maxCount 1"]
@@ -127,14 +132,6 @@ def _property_shape(onto: Ontology, prop, mapped: dict) -> str:
     parts += [f"sh:in ( {' '.join(map(_turtle_string, prop.values))} )"] if closed else []
     parts += [f"sh:pattern {_turtle_string(value_type.pattern)}"] if value_type.pattern else []
     return f"  sh:property [ {' ; '.join(parts)} ]"
-
-
-def onto_curie(onto: Ontology, uri: URIRef | None) -> str | None:
-    """A URI of one of the ontology's vocabularies written back as ``prefix:name``."""
-    if uri is None:
-        return None
-    prefix, namespace = next((p, str(n)) for p, n in namespaces(onto).items() if str(uri).startswith(str(n)))
-    return f"{prefix}:{str(uri)[len(namespace) :]}"
 
 
 def _classes(labels) -> str:
@@ -148,7 +145,7 @@ def shapes(onto: Ontology) -> str:
     (its properties' cardinality, datatype, closed values and patterns), one per
     relationship type (the labels at its ends), and the shape of a relationship's record
     (``tx:Link``).  ``python -m queries.rdf`` writes them to ``graph/shapes.ttl``."""
-    mapped = property_terms(onto)
+    mapped = property_curies(onto)
     lines = [
         "# Generated from graph/ontology.yaml by `python -m queries.rdf`; do not edit by hand.",
         "# SHACL shapes for Tongxin Graph's RDF exports, checked with pyshacl in tests.",
