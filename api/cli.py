@@ -88,13 +88,13 @@ def _explain(paths: list[Path]) -> None:
     """Print, for each sheet, how it would be read, in a mapping file's words (YAML)."""
     import yaml
 
+    from ingest.mapping import explain_table
     from ingest.pipeline import read_all
-    from ingest.sheets import explain
 
     tables, errors = read_all(paths)
     for error in errors:
         warn("✗ ", error)
-    documents = [explain(load(), table) for table in tables]
+    documents = [explain_table(load(), table) for table in tables]
     typer.echo(yaml.safe_dump_all(documents, allow_unicode=True, sort_keys=False))
     if errors:
         raise typer.Exit(2)
@@ -140,7 +140,7 @@ def _load(
         for remark in report.warnings:
             warn("⚠ ", remark)
         for entry in report.preview:
-            out.print(f"  {entry['action']} {_described(entry)}")
+            out.print(f"  {entry['action']} {_described(load(), entry)}")
         verb = "已写入" if report.written else ("试运行，将会写入" if dry_run and report.ok else "未写入")
         out.print(
             f"{verb} {chosen.store}：读取 {report.rows} 行；新建节点 {report.nodes_created}，"
@@ -151,15 +151,17 @@ def _load(
         raise typer.Exit(2)
 
 
-def _described(entry: dict) -> str:
-    """One line of a dry run's preview: what, and each field old → new."""
-    what = (
-        f"{entry['name'] or ''}（{entry['id']}）"
-        if entry["kind"] == "node"
-        else (f"{entry['from']} —{entry['type']}→ {entry['to']}")
-    )
+def _described(onto, entry: dict) -> str:
+    """One line of a dry run's preview: what, and each field old → new, in the ontology's words."""
+    if entry["kind"] == "node":
+        what = f"{entry['name'] or ''}（{entry['id']}）"
+    else:
+        rel = onto.relationships[entry["type"]]
+        what = f"{entry['from_name'] or entry['from']} —{rel.zh}→ {entry['to_name'] or entry['to']}"
+    owners = [*onto.labels.values(), *onto.relationships.values()]
+    zh = {name: p.zh for owner in owners for name, p in owner.properties.items()}
     fields = "；".join(
-        f"{k}：{old if old is not None else '（空）'} → {new}" for k, (old, new) in entry["fields"].items()
+        f"{zh.get(k, k)}：{old if old is not None else '（空）'} → {new}" for k, (old, new) in entry["fields"].items()
     )
     return what + (f"：{fields}" if fields else "")
 

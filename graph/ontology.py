@@ -287,6 +287,21 @@ def _check_links(labels: dict[str, Label], rels: dict[str, RelationshipType]) ->
                 raise OntologyError(f"labels.{label.name}.{prop.name}: link {prop.link!r} cannot start at {label.name}")
 
 
+def _check_employer_link(where: str, link: dict, rel: RelationshipType, labels: dict[str, Label]) -> None:
+    """A link that makes the node it names (``create``) must make one its relationship can reach,
+    and its ``position`` and ``instead`` must name properties that exist."""
+    if "create" in link and link["create"] not in rel.to_labels:
+        raise OntologyError(f"{where}.create: {rel.name} cannot end at {link['create']!r}")
+    if "position" in link and link["position"] not in rel.properties:
+        raise OntologyError(f"{where}.position: {rel.name} has no property {link['position']!r}")
+    if "row_position" in link and not any(link["row_position"] in labels[f].properties for f in rel.from_labels):
+        raise OntologyError(f"{where}.row_position: no {'/'.join(rel.from_labels)} property {link['row_position']!r}")
+    for label, props in (link.get("instead") or {}).items():
+        for prop in props.values():
+            if label not in labels or prop not in labels[label].properties:
+                raise OntologyError(f"{where}.instead: {label}.{prop} is not a property")
+
+
 def _check_rdf_terms(labels: dict[str, Label], rels: dict[str, RelationshipType], prefixes: dict) -> None:
     declared = [(f"labels.{lab.name}", lab.rdf) for lab in labels.values()]
     declared += [(f"labels.{lab.name}.{p.name}", p.rdf) for lab in labels.values() for p in lab.own.values()]
@@ -316,6 +331,7 @@ def _templates(raw: dict, labels: dict[str, Label], rels) -> dict[str, Template]
             ends = () if link_rel is None else link_rel.to_labels if link.get("reverse") else link_rel.from_labels
             if label is None or not set(labels[label].lineage) & set(ends):
                 raise OntologyError(f"{where}.links.{column}: {link.get('relationship')!r} cannot join a {label}")
+            _check_employer_link(f"{where}.links.{column}", link, link_rel, labels)
         templates[name] = Template(name, spec["zh"], label, roles, rel, spec.get("columns") or {}, links)
     return templates
 

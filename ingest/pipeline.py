@@ -13,7 +13,7 @@ from pathlib import Path
 from graph.errors import CellError, ValidationFailed
 from graph.records import Node, Relationship, WriteResult
 from graph.store import Store
-from ingest.mapping import RosterMapping, apply_mapping, load_mapping
+from ingest.mapping import RosterMapping, apply_mapping, load_mapping, mapping_for
 from ingest.readers import Table, read_file, roster_files
 from ingest.resolve import known_nodes, resolve
 from ingest.rows import Collected, Collector, content
@@ -68,9 +68,19 @@ def preview(store: Store, nodes: list[Node], relationships: list[Relationship]) 
     types = sorted({r.type for r in rels})
     steps = store.expand({r.source for r in rels}, types, 50 * PREVIEW_LIMIT) if types else []
     known = {s.relationship.key: s.relationship for s in steps}
+    names = {n.id: n.properties.get("name") for n in nodes}
+    ends = {end for rel in rels for end in (rel.source, rel.target)} - set(names)
+    names |= {i: n.properties.get("name") for i, n in store.brief(ends).items()}
     for rel in rels:
         old = known.get(rel.key)
-        entry = {"kind": "relationship", "type": rel.type, "from": rel.source, "to": rel.target}
+        entry = {
+            "kind": "relationship",
+            "type": rel.type,
+            "from": rel.source,
+            "to": rel.target,
+            "from_name": names.get(rel.source),
+            "to_name": names.get(rel.target),
+        }
         if old is None:
             entries.append({**entry, "action": "新建", "fields": {}})
             continue
@@ -105,13 +115,16 @@ def read_all(paths: Iterable[Path]) -> tuple[list[Table], list[CellError]]:
 
 
 def map_tables(store: Store, tables: list[Table], mapping: RosterMapping | None) -> Collected:
-    """Standard templates by file or sheet name, or every table through ``mapping``."""
+    """Every table through ``mapping``; without one, through the built-in mapping that reads all
+    its columns, else as the standard template it is recognised as."""
     collector = Collector(store.ontology, store.identity_key())
     for table in tables:
-        if mapping is None:
-            collector.add_table(table)
-        else:
+        if mapping is not None:
             apply_mapping(collector, mapping, table)
+        elif found := mapping_for(store.ontology, table):
+            apply_mapping(collector, found[0], table, found[1])
+        else:
+            collector.add_table(table)
     return collector.out
 
 
@@ -136,7 +149,7 @@ def ingest(
     collected = map_tables(store, tables, read_through)
     del tables  # the raw cells; a city's rosters hold hundreds of megabytes of them
     collected.errors[:0] = errors
-    known_nodes(store, collected)
+    known_nodes(store.ontology, store, collected)
     nodes, relationships = resolve(store.ontology, store, collected, skip_invalid)
     collected.pending.clear()
     errors, warnings = collected.errors, collected.warnings

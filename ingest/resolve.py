@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import replace
 
 from graph.ontology import ROOT_LABEL, Ontology
 from graph.records import Node, Relationship, relationship_key
 from graph.store import Store
-from ingest.rows import Collected, Pending, content, joined
+from ingest.rows import Collected, Pending, content, joined, merge
 
 
 def _kinds(onto: Ontology, labels) -> set[str]:
@@ -110,6 +111,8 @@ class Resolver:
             if found is None:
                 return None
             node = self.node(found)
+            if node is None and p.create is not None and ref == p.target:
+                found, node = p.create.id, self.out.nodes.setdefault(p.create.id, (p.create, p.origin))[0]
             if node is None or node.labels.isdisjoint(allowed):
                 wanted = "或".join(self.onto.labels[label].zh for label in allowed)
                 if node is None:
@@ -134,39 +137,107 @@ def _hint(node: Node | None) -> str:
     return "，".join(str(p) for p in parts if p) or "、".join(sorted(node.labels))
 
 
-def known_nodes(store: Store, out: Collected) -> None:
-    """Rows given without an id whose identity is already in the store take the stored node's
-    id: a base named as the store names it, a person found by ID number or phone.  One match
-    or none: several (namesakes) keep the made id, as a new node."""
+def known_nodes(onto: Ontology, store: Store, out: Collected) -> None:
+    """Rows given without an id take the id of the node they describe when exactly one other node
+    has their identity: one in the batch given with an id or known by a better identity (a roster
+    with 编号, or with 身份证号 where this one has 手机), else one in the store (a base named as the
+    store names it, a person found by ID number or phone).  None or several (namesakes): a new
+    node.  Every identity the row fills is tried, best first; the row's cells join the node's,
+    and a cell that contradicts it is an error."""
     if not out.derived:
         return
-    wanted: dict[tuple[str, str], set] = defaultdict(set)
-    for label, parts in out.derived.values():
-        first = next(iter(parts))
-        wanted[label, first].add(parts[first])
-    found = {
-        (label, prop, value): ids
-        for (label, prop), values in wanted.items()
-        for value, ids in store.ids_by(label, prop, values).items()
-    }
-    briefs = store.brief({i for ids in found.values() for i in ids})
-    renamed = {}
-    for made, (label, parts) in out.derived.items():
-        first, *rest = parts
-        ids = [
-            i
-            for i in found.get((label, first, parts[first]), ())
-            if i in briefs and all(briefs[i].properties.get(k) == parts[k] for k in rest)
-        ]
-        if len(ids) == 1 and ids[0] != made:
-            renamed[made] = ids[0]
-    for made, stored in renamed.items():
-        node, origin = out.nodes.pop(made)
-        if stored not in out.nodes:  # else the row that gave the stored id wins
-            node.id, node.properties["id"] = stored, stored
-            out.nodes[stored] = (node, origin)
+    made = {i: (onto.labels[label], rank) for i, (label, rank) in out.derived.items() if i in out.nodes}
+    wanted: dict[tuple[str, str], set] = defaultdict(set)  # (label, property) → values rows without ids give
+    for i, (label, _) in made.items():
+        props = out.nodes[i][0].properties
+        for key in _keys(label, props):
+            wanted[label.name, key[0]].add(props[key[0]])
+    candidates: dict[tuple, set[str]] = defaultdict(set)
+    for (label, prop), values in wanted.items():
+        for value, ids in store.ids_by(label, prop, values).items():
+            candidates[label, prop, value] |= set(ids)
+        for node, _ in out.nodes.values():
+            if label in node.labels and node.properties.get(prop) in values:
+                candidates[label, prop, node.properties[prop]].add(node.id)
+    stored = store.nodes({i for ids in candidates.values() for i in ids} - set(out.nodes))
+
+    def found(i: str) -> Node | None:
+        return out.nodes[i][0] if i in out.nodes else stored.get(i)
+
+    target = {}
+    for i, (label, rank) in made.items():
+        props = out.nodes[i][0].properties
+        for key in _keys(label, props):
+            same = {
+                c
+                for c in candidates[label.name, key[0], props[key[0]]]
+                if c != i and made.get(c, (None, -1))[1] < rank and found(c) and _agrees(label, props, found(c), key)
+            }
+            if same:  # several: namesakes, the row stays a node of its own
+                target.update({i: same.pop()} if len(same) == 1 else {})
+                break
+
+    def final(i: str) -> str:
+        while i in target:  # ranks fall along the chain, so it ends
+            i = target[i]
+        return i
+
+    for i in sorted(target, key=lambda i: made[i][1]):
+        into = final(i)
+        node, origin = out.nodes.pop(i)
+        if into in out.nodes:
+            merge(onto, out, into, node, origin)
+        else:
+            node.id, node.properties["id"] = into, into
+            out.nodes[into] = (node, origin)
     for p in out.pending:
-        p.source, p.target = renamed.get(p.source, p.source), renamed.get(p.target, p.target)
+        p.source, p.target = final(p.source), final(p.target)
+
+
+def _keys(label, props: dict) -> list[tuple[str, ...]]:
+    return [key for key in label.identity if all(name in props for name in key)]
+
+
+def _agrees(label, props: dict, other: Node, key: tuple[str, ...]) -> bool:
+    """Whether ``other`` has this identity and no other identity that contradicts the row's
+    (one phone, two ID numbers: two people)."""
+    theirs = other.properties
+    names = {name for k in label.identity for name in k}
+    return all(name in theirs for name in key) and all(
+        props[name] == theirs[name] for name in names if name in props and name in theirs
+    )
+
+
+def _join_undated(store: Store, resolved: dict[str, tuple[Relationship, Pending]]) -> None:
+    """A relationship given without its key (a wide roster's 所属同心荟 has no 入会日期) is the one
+    already standing between the same ends, in the batch or the store, not a second beside it;
+    what it says is added to that one.  Ended ones do not count: membership may start again."""
+    undated = [
+        key for key, (rel, p) in resolved.items() if p.type.key and not any(rel.properties.get(k) for k in p.type.key)
+    ]
+    if not undated:
+        return
+    ends = {end for key in undated for end in (resolved[key][0].source, resolved[key][0].target)}
+    types = sorted({resolved[key][0].type for key in undated})
+    standing: dict[tuple, list[Relationship]] = defaultdict(list)
+    batch = [rel for key, (rel, _) in resolved.items() if key not in undated]
+    for rel in [*store.relationships_among(ends, types), *batch]:
+        if not rel.properties.get("until"):
+            standing[rel.type, rel.source, rel.target].append(rel)
+    for key in undated:
+        rel, p = resolved[key]
+        current = max(standing.get((rel.type, rel.source, rel.target), ()), key=_since, default=None)
+        if current is None:
+            continue
+        del resolved[key]
+        said = {k: v for k, v in content(rel.properties).items() if k not in current.properties}
+        if said:
+            merged = replace(current, properties={**current.properties, **said, **p.origin.provenance()})
+            resolved[current.key] = (merged, resolved.get(current.key, (None, p))[1])
+
+
+def _since(rel: Relationship) -> str:
+    return str(rel.properties.get("since") or "")
 
 
 def resolve(onto: Ontology, store: Store, out: Collected, skip_invalid: bool) -> tuple[list[Node], list[Relationship]]:
@@ -186,6 +257,7 @@ def resolve(onto: Ontology, store: Store, out: Collected, skip_invalid: bool) ->
         elif content(first[0].properties) != content(rel.properties):
             where = first[1].origin
             out.fail(p.origin, None, f"与 {where.file} 第 {where.row} 行的同一关系内容不同")
+    _join_undated(store, resolved)
     dropped = {i for i, (_, origin) in out.nodes.items() if origin in out.bad} if skip_invalid else set()
     nodes = [node for i, (node, _) in out.nodes.items() if i not in dropped]
     rels = []

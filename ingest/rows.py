@@ -15,6 +15,7 @@ from graph.names import name_keys
 from graph.ontology import ROOT_LABEL, Ontology, Property, RelationshipType, Template
 from graph.records import Node
 from graph.values import UnknownWord, clean_list, clean_name, id_number_says, is_blank
+from ingest.employers import split_position
 from ingest.readers import Table
 from ingest.sheets import recognise
 from ingest.templates import PROVENANCE, Column, column_for, columns, fold, role_labels
@@ -46,6 +47,7 @@ class Pending:
     source_column: str | None
     target_column: str
     name_property: str | None = None
+    create: Node | None = None  # the target to make when the store and the batch do not know it
 
 
 @dataclass
@@ -55,7 +57,7 @@ class Collected:
     errors: list[CellError] = field(default_factory=list)
     warnings: list[CellError] = field(default_factory=list)
     bad: set[Origin] = field(default_factory=set)
-    derived: dict[str, tuple[str, dict]] = field(default_factory=dict)  # id made here → (label, identity)
+    derived: dict[str, tuple[str, int]] = field(default_factory=dict)  # id made here → (label, identity key used)
     rows: int = 0
 
     def fail(self, origin: Origin, column: str | None, message: str, value=None) -> None:
@@ -174,7 +176,7 @@ class Collector:
         props, links, named = {}, [], []
         for name, (header, raw) in record.items():
             column = columns(self.onto, template)[name]
-            if column.link is not None:
+            if column.link is not None and not self._instead(column.link, labels, props, header, raw):
                 named.append((column, header, raw))
             if column.prop is None:
                 continue
@@ -198,6 +200,9 @@ class Collector:
         for column, header, raw in named:  # 所属同心荟, 联系领导: other nodes by name or id
             rel = self.onto.relationships[column.link["relationship"]]
             this = (None, node.id)
+            if "create" in column.link:
+                self._employer(column.link, rel, origin, node, header, raw)
+                continue
             ends = ((header, raw), this) if column.link.get("reverse") else (this, (header, raw))
             self.edge(rel, origin, *ends, {})
         for prop, header in links:
@@ -214,6 +219,34 @@ class Collector:
                 )
             )
         return node.id
+
+    def _instead(self, link: dict, labels: set[str], props: dict, header: str, raw) -> bool:
+        """A 工作单位及职务 cell on a row whose kind keeps it as properties (a leader's 单位 and 职务)."""
+        for label, names in (link.get("instead") or {}).items():
+            if label in labels:
+                unit, position = split_position(raw)
+                props.setdefault(names["unit"], unit)
+                if position and "position" in names:
+                    props.setdefault(names["position"], position)
+                return True
+        return False
+
+    def _employer(self, link: dict, rel: RelationshipType, origin: Origin, node: Node, header: str, raw) -> None:
+        """WORKS_FOR the unit a 工作单位及职务 cell names, with the position it gives (else the row's
+        职务); a unit the store and the batch do not know is made, known by its name."""
+        unit, position = split_position(raw)
+        try:
+            unit = clean_name(unit)
+        except ValueError as exc:
+            self.out.fail(origin, header, str(exc), raw)
+            return
+        label = self.onto.labels[link["create"]]
+        made = derived_id(self.identity_key, label.name, {"name": unit})
+        labels = frozenset(set(label.lineage) - {ROOT_LABEL})
+        new = Node(made, labels, {"id": made, "name": unit, **name_keys(unit), **origin.provenance()})
+        position = position or node.properties.get(link.get("row_position", ""))
+        props = {link["position"]: position} if position else {}
+        self.out.pending.append(Pending(rel, node.id, unit, props, origin, None, header, create=new))
 
     def _clean(
         self, prop: Property, props: dict, origin: Origin, header: str, raw, required: bool, otherwise=None
@@ -248,11 +281,10 @@ class Collector:
     def _identified(self, template: Template, props: dict, origin: Origin) -> str | None:
         """The id of a row given without one, from the first identity it fills; None, told, when it fills none."""
         label = self.onto.labels[template.label]
-        for key in label.identity:
+        for rank, key in enumerate(label.identity):
             if all(name in props for name in key):
-                parts = {name: props[name] for name in key}
-                made = derived_id(self.identity_key, label.name, parts)
-                self.out.derived[made] = (label.name, parts)
+                made = derived_id(self.identity_key, label.name, {name: props[name] for name in key})
+                self.out.derived[made] = (label.name, rank)
                 return made
         if label.identity:
             ways = "；或".join("、".join(label.properties[n].zh for n in key) for key in label.identity)
@@ -295,6 +327,8 @@ class Collector:
         if seen is None:
             self.out.nodes[node.id] = (node, origin)
             return True
+        if node.id in self.out.derived:  # the same person in two rosters, each with its own columns
+            return merge(self.onto, self.out, node.id, node, origin)
         old, first = seen
         if old.labels != node.labels or content(old.properties) != content(node.properties):
             self.out.fail(origin, id_header, f"编号「{node.id}」已在 {first.file} 第 {first.row} 行定义，且内容不同")
@@ -365,6 +399,32 @@ class Collector:
         if until < props.get("since", "")[: len(until)]:
             self.out.fail(origin, record["until"][0], f"结束日期 {props['until']} 早于开始日期 {props['since']}")
         return props
+
+
+def merge(onto: Ontology, out: Collected, into: str, node: Node, origin: Origin) -> bool:
+    """Join a row's cells to those of another row about the same node (found by its identity,
+    not by an id); False, told, when they contradict each other."""
+    kept, first = out.nodes[into]
+    agreed = True
+    for name, value in content(node.properties).items():
+        old = kept.properties.get(name)
+        if old is None or name == "id":
+            kept.properties.setdefault(name, value)
+        elif old != value and name not in _FOLLOW_NAME:
+            zh = next(
+                (onto.labels[lab].properties[name].zh for lab in kept.labels if name in onto.labels[lab].properties),
+                name,
+            )
+            kind = joined(onto.labels[lab].zh for lab in sorted(kept.labels) if onto.labels[lab].extends == ROOT_LABEL)
+            out.fail(
+                origin, zh, f"与 {first.file} 第 {first.row} 行是同一{kind}，但「{zh}」不同：那一行是「{old}」", value
+            )
+            agreed = False
+    kept.labels = kept.labels | node.labels
+    return agreed
+
+
+_FOLLOW_NAME = {"pinyin", "initials"}  # made from the name: a name that differs says it once
 
 
 def content(properties: dict) -> dict:

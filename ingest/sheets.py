@@ -49,6 +49,7 @@ class Recognised:
     template: Template | None
     table: Table
     summary: bool = False  # not a roster but a summary of one: told, not read
+    score: int = 0  # how many of the template's columns its headers name
 
 
 def recognise(onto: Ontology, table: Table) -> Recognised:
@@ -66,7 +67,7 @@ def recognise(onto: Ontology, table: Table) -> Recognised:
         if named:
             return Recognised(named, table)  # its header row says what is wrong with it
         return Recognised(None, table, summary=any(word in table.name for word in SUMMARIES))
-    return Recognised(template, _rows_only(_with_headers(table.at(header_row))))
+    return Recognised(template, rows_only(_with_headers(table.at(header_row))), score=score)
 
 
 def _score(onto: Ontology, template: Template, cells: list) -> int:
@@ -105,7 +106,7 @@ def _sub_headers(headers: list[str], below: list) -> bool:
     ) and all(isinstance(below[i], str) for i in grouped if i < len(below) and cell_text(below[i]))
 
 
-def _rows_only(table: Table) -> Table:
+def rows_only(table: Table) -> Table:
     """Rows up to the first footer (填表人, 审核人, 合计 …)."""
     kept = []
     for number, cells in table.rows:

@@ -350,3 +350,64 @@ def test_rows_without_ids_find_the_stored_person_or_base_they_describe(store, tm
     assert report.errors == [] and report.nodes_created == 0 and report.nodes_updated == 2
     assert store.get("P1").properties["industry"] == "非遗传承"
     assert store.get("B1").properties["host"] == "鹿城区工艺美术协会（新）"
+
+
+def test_a_wide_roster_gives_people_their_bases_employers_positions_and_leaders(store, tmp_path):
+    ingest(store, [TINY_DIR])  # P1 张伟 (13800138000) member of B1 since 2021, works for E1; L1 李建国
+    roster = write_csv(
+        tmp_path,
+        "名册.csv",
+        "序号,姓名,手机,人员类别,所属同心荟,工作单位及职务,联系领导\n"
+        "1,张伟,13800138000,新阶层人士,工艺美术,温州瓯江工艺美术工作室 创始人,李建国\n"
+        "2,林晓,13900001111,新阶层人士,七都商盟,温州某某网络科技有限公司总经理,\n"
+        "3,陈一鸣,13900002222,新阶层人士,,温州某某网络科技有限公司（副总经理）,李建国\n"
+        "4,王平,13900003333,联系领导,,五马街道党工委 书记,\n",
+    )
+    before = stats(store)["nodes"]
+    report = ingest(store, [roster])
+    assert report.errors == [] and report.written
+    after = stats(store)["nodes"]
+    assert after["Person"] - before["Person"] == 3  # 张伟 is P1, found by his phone
+    assert after["Enterprise"] - before["Enterprise"] == 1  # one new company for two people; E1 by name
+    works = {(r.source, r.target): r.properties.get("position") for r in store.active(["WORKS_FOR"], "2026-01-01")}
+    company = next(n.id for n in store.iter_nodes() if n.properties.get("name") == "温州某某网络科技有限公司")
+    people = {n.properties["name"]: n for n in store.iter_nodes() if "Person" in n.labels}
+    assert works[(people["林晓"].id, company)] == "总经理"
+    assert works[(people["陈一鸣"].id, company)] == "副总经理"
+    assert ("P1", "E1") in works and not any(t != "E1" for s, t in works if s == "P1")
+    leader = people["王平"].properties  # a leader's 单位 is a department, not an employer
+    assert (leader["department"], leader["title"]) == ("五马街道党工委", "书记")
+    assert not any(s == people["王平"].id for s, _ in works)
+    members = [(r.source, r.target) for r in store.active(["MEMBER_OF"], "2026-01-01")]
+    assert members.count(("P1", "B1")) == 1  # the undated row is the membership held since 2021
+    assert (people["林晓"].id, "B2") in members
+    listed = {(r.source, r.target) for r in store.active(["LIAISES_WITH"], "2026-01-01")}
+    assert {("L1", "P1"), ("L1", people["陈一鸣"].id)} <= listed
+    assert changes(ingest(store, [roster])) == NOTHING
+
+
+def test_the_same_person_in_two_rosters_of_one_upload_is_one_node(store, tmp_path):
+    by_id = write_csv(
+        tmp_path / "a", "人员.csv", "姓名,人员类别,身份证号,手机\n张伟,新阶层人士,330302198503120015,13800138000\n"
+    )
+    by_phone = write_csv(tmp_path / "b", "人员.csv", "姓名,人员类别,手机,行业\n张伟,新阶层人士,13800138000,文创\n")
+    report = ingest(store, [by_id, by_phone])
+    assert report.errors == [] and report.nodes_created == 1
+    (person,) = [n for n in store.iter_nodes() if "Person" in n.labels]
+    assert person.properties["industry"] == "文创" and person.properties["id_number"] == "330302198503120015"
+    again = write_csv(tmp_path / "c", "人员.csv", "姓名,人员类别,手机,行业\n张伟,新阶层人士,13800138000,电商\n")
+    clash = ingest(store, [by_phone, again])
+    assert [(e.file, e.row, e.column) for e in clash.errors] == [("人员.csv", 2, "行业")]
+    assert "是同一人员" in clash.errors[0].message and "文创" in clash.errors[0].message
+
+
+def test_a_stored_person_known_by_phone_is_found_by_a_row_that_also_gives_the_id_number(store, tmp_path):
+    ingest(store, [write_csv(tmp_path / "a", "人员.csv", "姓名,人员类别,手机\n张伟,新阶层人士,13800138000\n")])
+    fuller = write_csv(
+        tmp_path / "b", "人员.csv", "姓名,人员类别,身份证号,手机\n张伟,新阶层人士,330302198503120015,13800138000\n"
+    )
+    assert changes(ingest(store, [fuller])) == {**NOTHING, "nodes_updated": 1}
+    other = write_csv(  # the same phone with another ID number: another person
+        tmp_path / "c", "人员.csv", "姓名,人员类别,身份证号,手机\n张伟,新阶层人士,330302199001010013,13800138000\n"
+    )
+    assert ingest(store, [other]).nodes_created == 1

@@ -8,7 +8,8 @@ from graph.errors import ValidationFailed
 from ingest.mapping import load_mapping
 from ingest.pipeline import ingest
 from queries.stats import stats
-from tests.conftest import PROJECT_DIR, SAMPLE_DIR, write_csv
+from tests.conftest import PROJECT_DIR, SAMPLE_DIR, TINY_DIR, write_csv
+from tests.test_contract import NOTHING, changes
 
 MAPPINGS = PROJECT_DIR / "data" / "mappings"
 EXAMPLES = PROJECT_DIR / "data" / "examples"
@@ -18,10 +19,18 @@ def relationships(store, type_: str) -> set[tuple]:
     return {(r.source, r.target) for r in store.iter_relationships() if r.type == type_}
 
 
-def test_a_member_list_makes_people_employers_and_memberships(store):
+BUILT_IN = pytest.mark.parametrize("through", ["--mapping", "built in"])
+
+
+def read_through(through: str, name: str):
+    return MAPPINGS / f"{name}.yaml" if through == "--mapping" else None
+
+
+@BUILT_IN
+def test_a_member_list_makes_people_employers_and_memberships(store, through):
     ingest(store, [SAMPLE_DIR])
     before = stats(store)
-    report = ingest(store, [EXAMPLES / "同心荟成员名单.xlsx"], mapping=MAPPINGS / "同心荟成员名单.yaml")
+    report = ingest(store, [EXAMPLES / "同心荟成员名单.xlsx"], mapping=read_through(through, "同心荟成员名单"))
     assert report.errors == [] and report.written
     after = stats(store)
     assert after["nodes"]["Member"] - before["nodes"]["Member"] == 6
@@ -45,9 +54,10 @@ def test_a_member_list_makes_people_employers_and_memberships(store):
     )
 
 
-def test_a_gbk_liaison_list_adds_leaders_and_listings(store):
+@BUILT_IN
+def test_a_gbk_liaison_list_adds_leaders_and_listings(store, through):
     ingest(store, [SAMPLE_DIR])
-    report = ingest(store, [EXAMPLES / "党政领导列名联系表.csv"], mapping=MAPPINGS / "党政领导列名联系表.yaml")
+    report = ingest(store, [EXAMPLES / "党政领导列名联系表.csv"], mapping=read_through(through, "党政领导列名联系表"))
     assert report.errors == []
     assert (report.nodes_created, report.relationships_created) == (2, 4)
     assert store.get("L25001").labels == {"Person", "Liaison"}
@@ -83,7 +93,7 @@ def test_a_mapping_file_that_contradicts_the_ontology_is_refused(tmp_path):
 
     bad = tmp_path / "bad.yaml"
     bad.write_text(
-        "nodes:\n  p: {template: people, columns: {name: 姓名, colour: 颜色}}\n"
+        "nodes:\n  p: {template: people, columns: {name: 姓名, colour: 颜色}}\n  r: {template: regions, columns: {name: 镇街}}\n"
         "relationships:\n  - {type: 喜欢, source: p, target: q}\n",
         encoding="utf-8",
     )
@@ -91,3 +101,31 @@ def test_a_mapping_file_that_contradicts_the_ontology_is_refused(tmp_path):
         load_mapping(load(), bad)
     messages = " ".join(e.message for e in refused.value.errors)
     assert "colour" in messages and "编号（id）" in messages and "喜欢" in messages
+
+
+def test_a_liaison_table_kept_by_names_is_read_through_its_built_in_mapping(store, tmp_path):
+    from openpyxl import Workbook
+
+    ingest(store, [TINY_DIR])  # L1 李建国 keeps in touch with P1 张伟 since 2023
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["鹿城区党政领导干部列名联系代表人士一览表"])
+    sheet.append(["序号", "领导姓名", "领导职务", "联系对象姓名", "单位及职务", "结对时间"])
+    sheet.append([1, "李建国", "统战部副部长", "张伟、曾小单", "", "2024.5"])
+    sheet.append(["填表人：李娜"])
+    book.save(tmp_path / "一览表.xlsx")
+    report = ingest(store, [tmp_path / "一览表.xlsx"])
+    assert report.errors == [] and report.rows == 1
+    listed = {(r.source, r.target): r.properties.get("since") for r in store.active(["LIAISES_WITH"], "2026-01-01")}
+    assert listed[("L1", "P2")] == "2024-05" and ("L1", "P1") in listed
+    undated = write_csv(tmp_path / "b", "列名.csv", "联系领导,联系对象\n李建国,张伟\n")
+    assert changes(ingest(store, [undated])) == NOTHING  # the listing held since 2023
+
+
+def test_a_contact_log_with_the_same_two_columns_stays_a_contact_log(store, tmp_path):
+    ingest(store, [TINY_DIR])
+    log = write_csv(tmp_path, "走访.csv", "序号,联系日期,联系领导,联系对象,方式\n1,2025.4.8,李建国,张伟,上门走访\n")
+    report = ingest(store, [log])
+    assert report.errors == [] and (report.relationships_created, report.nodes_created) == (1, 0)
+    contact = [r for r in store.iter_relationships() if r.type == "CONTACTED" and r.properties["date"] == "2025-04-08"]
+    assert [(r.source, r.target, r.properties["method"]) for r in contact] == [("L1", "P1", "走访")]

@@ -80,6 +80,9 @@ def _break(document, path, value):
         (("relationships", "KNOWS", "kind"), "friendship", "none of tie, event, structural"),
         (("templates", "people", "links"), {"x": {"zh": "X", "relationship": "HELD_AT"}}, "cannot join"),
         (("labels", "Person", "identity"), [["passport"]], "unknown properties"),
+        (("templates", "people", "links", "employer", "create"), "Base", "cannot end at"),
+        (("templates", "people", "links", "employer", "position"), "salary", "has no property"),
+        (("templates", "people", "links", "employer", "instead"), {"Liaison": {"unit": "office"}}, "not a property"),
     ],
 )
 def test_an_inconsistent_ontology_is_refused(document, path, value, reason):

@@ -233,7 +233,7 @@ async function upload(dryRun) {
   for (const entry of dryRun ? body.preview || [] : []) {
     const row = changes.insertRow();
     const what = entry.kind === "node" ? `${entry.name || ""}（${entry.id}）`
-      : `${entry.from} —${ontology.relationships[entry.type].zh}→ ${entry.to}`;
+      : `${entry.from_name || entry.from} —${ontology.relationships[entry.type].zh}→ ${entry.to_name || entry.to}`;
     const fields = Object.entries(entry.fields).map(([k, [was, now]]) => `${propertyZh(k)}：${was ?? "（空）"} → ${now}`);
     for (const value of [entry.action, what, fields.join("；")]) row.insertCell().textContent = value;
   }
