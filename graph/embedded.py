@@ -195,6 +195,17 @@ class EmbeddedStore(Store):
         ]
         return sorted(rels, key=lambda r: r.key)
 
+    def between(self, pairs: Iterable[tuple[str, str]], types: Sequence[str]) -> list[Relationship]:
+        allowed, graph = set(types), self.graph
+        rels = [
+            Relationship(d["type"], u, v, dict(d["properties"]), k)
+            for u, v in set(pairs)
+            if graph.has_edge(u, v)
+            for k, d in graph[u][v].items()
+            if d["type"] in allowed
+        ]
+        return sorted(rels, key=lambda r: r.key)
+
     def _links(self, node: str, allowed: set[str]):
         """(neighbour, relationship) over allowed types, either direction."""
         graph = self.graph

@@ -411,6 +411,16 @@ class Neo4jStore(Store):
         )
         return [self._relationship_of(row) for row in rows]
 
+    def between(self, pairs: Iterable[tuple[str, str]], types: Sequence[str]) -> list[Relationship]:
+        rows = self.rows(
+            f"UNWIND $pairs AS pair MATCH (a:{ROOT_LABEL} {{id: pair[0]}})-[r:{self._pattern(types)}]->(b) "
+            "WHERE b.id = pair[1] "
+            "RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props ORDER BY r.key",
+            ("type", "from", "to", "props"),
+            pairs=sorted({(a, b) for a, b in pairs}),
+        )
+        return [self._relationship_of(row) for row in rows]
+
     def shortest_paths(
         self, source: str, target: str, types: Sequence[str], max_hops: int, limit: int
     ) -> list[GraphPath]:

@@ -92,6 +92,10 @@ class Store(ABC):
         """Relationships of ``types`` whose two ends are both among ``ids``, in key order."""
 
     @abstractmethod
+    def between(self, pairs: Iterable[tuple[str, str]], types: Sequence[str]) -> list[Relationship]:
+        """Relationships of ``types`` from each pair's first node to its second, in key order."""
+
+    @abstractmethod
     def shortest_paths(
         self, source: str, target: str, types: Sequence[str], max_hops: int, limit: int
     ) -> list[GraphPath]:

@@ -217,11 +217,12 @@ def _join_undated(store: Store, resolved: dict[str, tuple[Relationship, Pending]
     ]
     if not undated:
         return
-    ends = {end for key in undated for end in (resolved[key][0].source, resolved[key][0].target)}
-    types = sorted({resolved[key][0].type for key in undated})
+    stored = store.counts()["relationships"]
+    types = sorted({resolved[key][0].type for key in undated if stored.get(resolved[key][0].type)})
+    pairs = {(resolved[key][0].source, resolved[key][0].target) for key in undated}
     standing: dict[tuple, list[Relationship]] = defaultdict(list)
     batch = [rel for key, (rel, _) in resolved.items() if key not in undated]
-    for rel in [*store.relationships_among(ends, types), *batch]:
+    for rel in [*(store.between(pairs, types) if types else []), *batch]:
         if not rel.properties.get("until"):
             standing[rel.type, rel.source, rel.target].append(rel)
     for key in undated:

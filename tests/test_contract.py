@@ -411,3 +411,12 @@ def test_a_stored_person_known_by_phone_is_found_by_a_row_that_also_gives_the_id
         tmp_path / "c", "人员.csv", "姓名,人员类别,身份证号,手机\n张伟,新阶层人士,330302199001010013,13800138000\n"
     )
     assert ingest(store, [other]).nodes_created == 1
+
+
+def test_between_finds_the_relationships_from_each_pair_first_to_second(store):
+    ingest(store, [TINY_DIR])
+    found = store.between([("P1", "B1"), ("B1", "P1"), ("P1", "E1"), ("P2", "B1")], ["MEMBER_OF", "WORKS_FOR"])
+    assert [(r.type, r.source, r.target, r.properties.get("since")) for r in found] == [
+        ("MEMBER_OF", "P1", "B1", "2021-01-01"),
+        ("WORKS_FOR", "P1", "E1", None),
+    ]

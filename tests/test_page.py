@@ -188,7 +188,7 @@ def test_an_admin_uploads_a_roster_sees_its_errors_in_chinese_then_writes_a_good
     page.wait_for_selector("#upload-confirm:not([hidden])")
     assert "检查通过" in page.inner_text("#upload-summary") and page.is_hidden("#upload-errors")
     preview = page.inner_text("#upload-preview")  # person by person, before anything is written
-    assert "新建\t林晓（P9001）" in preview and "P9001 —成员→ B01" in preview
+    assert "新建\t林晓（P9001）" in preview and "林晓 —成员→ 抖音之家·同心荟" in preview
     page.screenshot(path=str(SHOTS / "upload-preview.png"), full_page=True)
     assert snapshot(store) == before, "a check writes nothing"
     page.click("#upload-confirm")
