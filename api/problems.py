@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.access import Forbidden, Unauthenticated
 from graph.errors import (
@@ -17,6 +20,8 @@ from graph.errors import (
     TongxinError,
     ValidationFailed,
 )
+
+logger = logging.getLogger("tongxin.api")
 
 STATUS = {
     Unauthenticated: 401,
@@ -31,6 +36,8 @@ STATUS = {
 TITLES = {
     401: "需要登录",
     403: "无权访问",
+    400: "请求无效",
+    405: "方法不允许",
     413: "内容过大",
     422: "输入无效",
     404: "未找到",
@@ -59,9 +66,9 @@ RESPONSES = {
 }
 
 
-def problem(status: int, detail: str, **extra) -> JSONResponse:
+def problem(status: int, detail: str, headers: dict | None = None, **extra) -> JSONResponse:
     body = {"type": "about:blank", "title": TITLES.get(status, "错误"), "status": status, "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
 
 
 def install(app: FastAPI) -> None:
@@ -73,6 +80,22 @@ def install(app: FastAPI) -> None:
         if status == 401:
             response.headers["WWW-Authenticate"] = "Bearer"
         return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """FastAPI's own refusals (a body that is not JSON, an unknown path) in the same shape."""
+        detail = {400: "请求内容无法解析", 404: "没有这个地址", 405: "不支持这种请求方法"}.get(exc.status_code)
+        return problem(exc.status_code, detail or str(exc.detail), headers=exc.headers)
+
+    @app.exception_handler(RecursionError)
+    async def too_deep(request: Request, exc: RecursionError) -> JSONResponse:
+        return problem(422, "请求内容嵌套过深，未处理")
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        """Whatever else went wrong: said without paths or internals (the server log has them)."""
+        logger.exception("unexpected error on %s %s", request.method, request.url.path)
+        return problem(500, "服务器内部错误，未完成；请稍后重试或联系管理员")
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:

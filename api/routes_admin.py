@@ -10,11 +10,13 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
-from api.deps import Admin, AuditDep, StoreDep
+from api.deps import Admin, AuditDep, SettingsDep, StoreDep
 from api.problems import RESPONSES, problem
 from api.schemas import AuditAnswer, CypherAnswer
 from ingest.pipeline import IngestReport, ingest
+from ingest.readers import ReadLimits
 
 router = APIRouter(prefix="/api", tags=["admin"], responses=RESPONSES)
 CHUNK = 1 << 20
@@ -50,10 +52,17 @@ def post_cypher(body: CypherRequest, store: StoreDep, audit: AuditDep, caller: A
     return store.cypher(body.query, body.params, body.limit)
 
 
+NAME_BYTES = 200  # of an upload's name kept, its suffix included (file systems allow 255)
+
+
 def _safe_name(name: str | None) -> str:
-    """The upload's own file name (it says which template it is), without any folder."""
-    base = Path(name or "upload.csv").name
-    return re.sub(r"[\\\\/:*?\"<>|\x00-\x1f]", "_", base) or "upload.csv"
+    """The upload's own file name (it says which template it is), without any folder, not
+    ``.``/``..``, and short enough for any file system."""
+    base = re.sub(r"[\\\\/:*?\"<>|\x00-\x1f]", "_", Path(name or "").name).strip(". ")
+    stem, suffix = Path(base).stem or "upload", Path(base).suffix[:10]
+    while len(f"{stem}{suffix}".encode()) > NAME_BYTES:
+        stem = stem[:-1]
+    return f"{stem}{suffix}"
 
 
 @router.post(
@@ -66,6 +75,7 @@ def _safe_name(name: str | None) -> str:
     },
 )
 async def post_ingest(
+    settings: SettingsDep,
     store: StoreDep,
     audit: AuditDep,
     caller: Admin,
@@ -73,15 +83,22 @@ async def post_ingest(
     skip_invalid: bool = False,
     dry_run: bool = False,
 ):
+    limits = ReadLimits(
+        settings.upload_rows, settings.upload_columns, settings.upload_cells, settings.upload_unpacked_mb
+    )
     with tempfile.TemporaryDirectory(prefix="tongxin-upload-") as folder:
         paths = []
-        for upload in files:  # the upload limit is kept by api.limits before the form is parsed
-            path = Path(folder) / _safe_name(upload.filename)
+        for number, upload in enumerate(files, 1):  # the upload limit is kept by api.limits before the form is parsed
+            path = Path(folder) / str(number) / _safe_name(upload.filename)  # a folder each: names may repeat
+            path.parent.mkdir()
             with open(path, "wb") as handle:
                 while chunk := await upload.read(CHUNK):
                     handle.write(chunk)
             paths.append(path)
-        report = ingest(store, paths, skip_invalid=skip_invalid, dry_run=dry_run)
+        # Reading and writing take seconds to minutes: in a worker thread, so the API keeps answering.
+        report = await run_in_threadpool(
+            ingest, store, paths, skip_invalid=skip_invalid, dry_run=dry_run, limits=limits
+        )
     answer = report.as_dict()
     if report.written:
         audit.ingested(caller, [p.name for p in paths], report)

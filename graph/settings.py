@@ -51,6 +51,13 @@ class Settings(BaseSettings):
     )
     config_dir: Path | None = _env("config_dir", "TONGXIN_CONFIG_DIR")
     max_upload_mb: int = Field(50, ge=1, validation_alias=AliasChoices("max_upload_mb", "TONGXIN_MAX_UPLOAD_MB"))
+    # What one uploaded roster file may hold (ingest.readers.ReadLimits): a district's rosters fit many times over.
+    upload_rows: int = Field(200_000, ge=1, validation_alias=AliasChoices("upload_rows", "TONGXIN_UPLOAD_ROWS"))
+    upload_columns: int = Field(500, ge=1, validation_alias=AliasChoices("upload_columns", "TONGXIN_UPLOAD_COLUMNS"))
+    upload_cells: int = Field(5_000_000, ge=1, validation_alias=AliasChoices("upload_cells", "TONGXIN_UPLOAD_CELLS"))
+    upload_unpacked_mb: int = Field(
+        200, ge=1, validation_alias=AliasChoices("upload_unpacked_mb", "TONGXIN_UPLOAD_UNPACKED_MB")
+    )
     report_font: Path = Field(
         Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
         validation_alias=AliasChoices("report_font", "TONGXIN_REPORT_FONT"),

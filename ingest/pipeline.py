@@ -14,7 +14,7 @@ from graph.errors import CellError, ValidationFailed
 from graph.records import Node, Relationship, WriteResult
 from graph.store import Store
 from ingest.mapping import RosterMapping, apply_mapping, load_mapping, mapping_for
-from ingest.readers import Table, read_file, roster_files
+from ingest.readers import CITY_SIZED, ReadLimits, Table, read_file, roster_files
 from ingest.resolve import known_nodes, resolve
 from ingest.rows import Collected, Collector, content
 
@@ -31,14 +31,18 @@ class IngestReport(WriteResult):
     warnings: list[CellError] = field(default_factory=list)
     preview: list[dict] = field(default_factory=list)  # with dry_run: node by node, what would change
 
-    def as_dict(self) -> dict:
+    def as_dict(self, listed: int = 1000) -> dict:
+        """The report as JSON; at most ``listed`` errors and warnings are listed, all are counted
+        (100,000 bad columns need not make a 13 MB answer)."""
         return {
             "ok": self.ok,
             "written": self.written,
             "rows": self.rows,
             **self.changes(),
-            "errors": [e.as_dict() for e in self.errors],
-            "warnings": [w.as_dict() for w in self.warnings],
+            "error_count": len(self.errors),
+            "warning_count": len(self.warnings),
+            "errors": [e.as_dict() for e in self.errors[:listed]],
+            "warnings": [w.as_dict() for w in self.warnings[:listed]],
             "preview": self.preview,
         }
 
@@ -98,7 +102,7 @@ def preview(store: Store, nodes: list[Node], relationships: list[Relationship]) 
     return entries
 
 
-def read_all(paths: Iterable[Path]) -> tuple[list[Table], list[CellError]]:
+def read_all(paths: Iterable[Path], limits: ReadLimits = CITY_SIZED) -> tuple[list[Table], list[CellError]]:
     tables, errors = [], []
     for path in paths:
         try:
@@ -108,7 +112,7 @@ def read_all(paths: Iterable[Path]) -> tuple[list[Table], list[CellError]]:
             continue
         for file in files:
             try:
-                tables.extend(read_file(file))
+                tables.extend(read_file(file, limits))
             except ValidationFailed as failed:
                 errors.extend(failed.errors)
     return tables, errors
@@ -136,16 +140,18 @@ def ingest(
     dry_run: bool = False,
     mapping: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    limits: ReadLimits = CITY_SIZED,
 ) -> IngestReport:
     """Load roster files or folders into ``store``; never half-writes a refused batch.
 
     ``mapping`` reads every file through a mapping file instead of the standard templates.
-    ``progress(n, total)`` follows the write: ``n`` more of ``total`` records are written."""
+    ``progress(n, total)`` follows the write: ``n`` more of ``total`` records are written.
+    ``limits`` bound what one file may hold."""
     try:
         read_through = load_mapping(store.ontology, Path(mapping)) if mapping else None
     except ValidationFailed as failed:
         return IngestReport(ok=False, written=False, rows=0, errors=failed.errors)
-    tables, errors = read_all(paths)
+    tables, errors = read_all(paths, limits)
     collected = map_tables(store, tables, read_through)
     del tables  # the raw cells; a city's rosters hold hundreds of megabytes of them
     collected.errors[:0] = errors

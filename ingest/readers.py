@@ -56,6 +56,44 @@ class Table:
         )
 
 
+@dataclass(frozen=True)
+class ReadLimits:
+    """How much one roster file may hold.  Checked while reading, so a file past them is refused
+    before it is read whole: a 2 KB workbook can declare a million rows, a zip can unpack to
+    gigabytes, a CSV can have 100,000 columns.  Sized for a city's rosters; the API's come from
+    its settings."""
+
+    rows: int = 1_000_000  # per sheet or file
+    columns: int = 1_000
+    cells: int = 20_000_000  # per file
+    unpacked_mb: int = 1_000  # a workbook's parts, unpacked
+
+    def counted(self, path: Path, lines, sheet: str | None = None, counter: list | None = None):
+        """The non-blank rows of ``lines``, numbered from 1, refused as soon as a limit is
+        passed; ``counter`` carries the file's filled cells across its sheets."""
+        counter = counter if counter is not None else [0]
+        kept = []
+        for number, cells in enumerate(lines, start=1):
+            filled = sum(1 for c in cells if _filled(c))
+            if not filled:
+                continue
+            cells = list(cells)
+            while not _filled(cells[-1]):  # a row padded to a declared width
+                cells.pop()
+            counter[0] += filled
+            if len(kept) >= self.rows:
+                raise refuse(path, f"超过 {self.rows:,} 行，请拆成几个文件分别导入", sheet)
+            if len(cells) > self.columns:
+                raise refuse(path, f"第 {number} 行有 {len(cells):,} 列，超过 {self.columns:,} 列，不像名册", sheet)
+            if counter[0] > self.cells:
+                raise refuse(path, f"超过 {self.cells:,} 个有内容的单元格，请拆成几个文件分别导入", sheet)
+            kept.append((number, cells))
+        return kept
+
+
+CITY_SIZED = ReadLimits()
+
+
 def refuse(path: Path, message: str, sheet: str | None = None) -> ValidationFailed:
     return ValidationFailed([CellError(path.name, sheet, None, None, message)])
 
@@ -78,20 +116,19 @@ def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
     return csv.excel_tab if "\t" in first and "," not in first else csv.excel
 
 
-def read_csv(path: Path) -> Table:
+def read_csv(path: Path, limits: ReadLimits) -> Table:
     text = decode(path, path.read_bytes())
     if "\x00" in text:
         raise refuse(path, "不是文本表格（含有二进制内容），请上传 CSV、JSON 或 XLSX 文件")
     try:
-        lines = list(csv.reader(io.StringIO(text, newline=""), _dialect(text)))
+        lines = limits.counted(path, csv.reader(io.StringIO(text, newline=""), _dialect(text)))
     except csv.Error as exc:
         raise refuse(path, f"不是有效的 CSV 表格：{exc}") from None
     return _table(path, None, path.stem, lines)
 
 
-def _table(path: Path, sheet: str | None, name: str, lines: list[list], hidden=()) -> Table:
+def _table(path: Path, sheet: str | None, name: str, numbered: list[tuple[int, list]], hidden=()) -> Table:
     """The first non-blank row as headers (a first guess), the others as numbered rows."""
-    numbered = [(n, list(cells)) for n, cells in enumerate(lines, start=1) if any(_filled(c) for c in cells)]
     if not numbered:
         raise refuse(path, "表格为空", sheet)
     (header_row, headers), *rows = numbered
@@ -108,31 +145,36 @@ def _filled(cell) -> bool:
     return cell is not None and str(cell).strip() != ""
 
 
-def read_json(path: Path) -> Table:
+def read_json(path: Path, limits: ReadLimits) -> Table:
     """A JSON file is a list of objects; its "rows" are counted from 1."""
     try:
         records = json.loads(decode(path, path.read_bytes()))
     except json.JSONDecodeError as exc:
         raise refuse(path, f"不是有效的 JSON：第 {exc.lineno} 行 {exc.msg}") from None
+    except RecursionError:
+        raise refuse(path, "JSON 嵌套过深，不是名册") from None
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise refuse(path, "JSON 文件应为对象列表，每个对象一条记录")
     headers = list(dict.fromkeys(key for record in records for key in record))
+    limits.counted(path, [headers[: limits.columns + 1]], counter=[sum(len(r) for r in records)])
+    if len(records) > limits.rows:
+        raise refuse(path, f"超过 {limits.rows:,} 条记录，请拆成几个文件分别导入")
     table = Table(path.name, None, path.stem, headers, header_row=0)  # its keys: no row of its own
     for number, record in enumerate(records, start=1):
         table.rows.append((number, [record.get(h) for h in headers]))
     return table
 
 
-def read_xlsx(path: Path) -> list[Table]:
+def read_xlsx(path: Path, limits: ReadLimits) -> list[Table]:
     from ingest.workbook import read_workbook
 
-    return [_table(path, sheet, sheet, rows, hidden) for sheet, rows, hidden in read_workbook(path)]
+    return [_table(path, sheet, sheet, rows, hidden) for sheet, rows, hidden in read_workbook(path, limits)]
 
 
-def read_xls(path: Path) -> list[Table]:
+def read_xls(path: Path, limits: ReadLimits) -> list[Table]:
     from ingest.workbook import read_old_workbook
 
-    return [_table(path, sheet, sheet, rows, hidden) for sheet, rows, hidden in read_old_workbook(path)]
+    return [_table(path, sheet, sheet, rows, hidden) for sheet, rows, hidden in read_old_workbook(path, limits)]
 
 
 READERS = {".csv": read_csv, ".tsv": read_csv, ".txt": read_csv, ".json": read_json}
@@ -151,13 +193,13 @@ def roster_files(path: Path) -> list[Path]:
     return files
 
 
-def read_file(path: Path) -> list[Table]:
+def read_file(path: Path, limits: ReadLimits = CITY_SIZED) -> list[Table]:
     """Every table in one roster file: one for CSV/JSON, one per sheet for a workbook."""
     if not path.exists():
         raise refuse(path, "文件不存在")
     suffix = path.suffix.lower()
     if suffix in WORKBOOKS:
-        return WORKBOOKS[suffix](path)
+        return WORKBOOKS[suffix](path, limits)
     if suffix in READERS:
-        return [READERS[suffix](path)]
+        return [READERS[suffix](path, limits)]
     raise refuse(path, f"不支持的文件类型「{path.suffix}」，请使用 CSV、JSON、XLSX 或 XLS")
