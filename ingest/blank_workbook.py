@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from graph.ontology import Ontology, Property, Template
+from graph.spreadsheet import append_text
 from graph.values import DATE_FORMATS, VALUE_TYPES
 from ingest.templates import Column, columns, role_labels
 
@@ -93,13 +94,15 @@ def blank_workbook(onto: Ontology) -> bytes:
     guide.title = INSTRUCTIONS
     lists = book.create_sheet(LISTS)
     lists.sheet_state = "hidden"
-    guide.append(["同心图谱名册模板：每个工作表是一种名册，第 1 行是表头，请从第 2 行起逐行填写。"])
-    guide.append(
-        ["橙色表头为必填列；带下拉箭头的列请从列表中选择；身份证号、手机、编号列已设为文本格式，请勿改为数字。"]
+    append_text(guide, ["同心图谱名册模板：每个工作表是一种名册，第 1 行是表头，请从第 2 行起逐行填写。"])
+    append_text(
+        guide, ["橙色表头为必填列；带下拉箭头的列请从列表中选择；身份证号、手机、编号列已设为文本格式，请勿改为数字。"]
     )
-    guide.append([f"日期可写成 {DATE_FORMATS}。填好后在网页“导入名册”处上传，或运行 tongxin ingest 文件名.xlsx。"])
-    guide.append([])
-    guide.append(["工作表", "列", "必填", "填写说明", "示例"])
+    append_text(
+        guide, [f"日期可写成 {DATE_FORMATS}。填好后在网页“导入名册”处上传，或运行 tongxin ingest 文件名.xlsx。"]
+    )
+    append_text(guide, [])
+    append_text(guide, ["工作表", "列", "必填", "填写说明", "示例"])
     for cell in guide[5]:
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
     list_column = 0
@@ -112,7 +115,7 @@ def blank_workbook(onto: Ontology) -> bytes:
             header.alignment = Alignment(horizontal="center")
             kind, choices = _type_of(onto, template, column), _choices(onto, template, column)
             meaning, example = _describe(onto, template, column, kind, choices)
-            guide.append([template.zh, column.zh, "是" if column.required else "", meaning, example])
+            append_text(guide, [template.zh, column.zh, "是" if column.required else "", meaning, example])
             as_text = kind == "reference" or (kind in VALUE_TYPES and VALUE_TYPES[kind].text_cell)
             width = 22 if as_text or kind == "list" or len(column.zh) > 8 else 14
             sheet.column_dimensions[letter].width = width

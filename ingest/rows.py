@@ -14,6 +14,7 @@ from graph.errors import CellError
 from graph.names import name_keys
 from graph.ontology import ROOT_LABEL, Ontology, Property, RelationshipType, Template
 from graph.records import Node
+from graph.spreadsheet import looks_like_a_formula
 from graph.values import UnknownWord, clean_list, clean_name, id_number_says, is_blank
 from ingest.employers import split_position
 from ingest.readers import Table
@@ -256,6 +257,8 @@ class Collector:
         A word outside an open vocabulary is kept as written, with a warning; so is a value
         of the ``otherwise`` property's kind, in that property; a bad required cell refuses
         the row, a bad optional one only itself."""
+        if looks_like_a_formula(raw):
+            self.out.warn(origin, header, "这一格看起来是公式，已按文字保存（导出的表格中也只作文字，不会被执行）", raw)
         try:
             props[prop.name] = prop.clean(raw)
         except ValueError as exc:

@@ -21,6 +21,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from graph.records import active_on
+from graph.spreadsheet import append_text
 from graph.store import Store
 from queries.base import day
 from queries.coverage import coverage
@@ -317,11 +318,11 @@ def ledger(answer: dict) -> bytes:
     book.remove(book.active)
     for number, table in enumerate(answer["tables"], start=1):
         sheet = book.create_sheet(f"{number:02d} {table['title']}"[:31])
-        sheet.append([f"{table['title']}（截至 {answer['as_of']}）"])
-        sheet.append([f"口径：{table['basis']}"])
-        sheet.append(table["columns"])
-        for row in table["rows"]:
-            sheet.append(row)
+        append_text(sheet, [f"{table['title']}（截至 {answer['as_of']}）"])
+        append_text(sheet, [f"口径：{table['basis']}"])
+        append_text(sheet, table["columns"])
+        for row in table["rows"]:  # names staff typed: text, never a formula
+            append_text(sheet, row)
         sheet["A1"].font = Font(bold=True, size=13)
         for cell in sheet[3]:
             cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")

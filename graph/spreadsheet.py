@@ -1,0 +1,29 @@
+"""Rows written into the workbooks the project hands out (the ledger, the blank template).
+
+openpyxl stores a string that starts with ``=`` as a formula: a base named
+``=HYPERLINK("http://…?"&A1)`` would become a live link in a viewer's download.  User text is
+written as text, its leading ``=`` kept visible.
+"""
+
+from __future__ import annotations
+
+import re
+
+LOOKS_LIKE_A_FORMULA = re.compile(r"^\s*(=|[+\-@]\s*[A-Za-z_][\w.]*\s*\(|[+\-@]?\s*cmd\s*\|)", re.IGNORECASE)
+
+
+def looks_like_a_formula(value) -> bool:
+    """Whether a spreadsheet would take this text as a formula.
+
+    >>> looks_like_a_formula("=1+1"), looks_like_a_formula("@SUM(A1)"), looks_like_a_formula("+86 138 0013 8000")
+    (True, True, False)
+    """
+    return isinstance(value, str) and bool(LOOKS_LIKE_A_FORMULA.match(value))
+
+
+def append_text(sheet, values) -> None:
+    """``sheet.append(values)``, every string a text cell, never a formula."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.data_type == "f":
+            cell.data_type = "s"
