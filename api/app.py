@@ -16,6 +16,7 @@ from api.deps import StoreDep
 from api.flights import SingleFlight
 from api.limits import UploadLimit
 from api.routes_queries import attachment
+from api.security import SecurityHeaders, add_docs
 from graph.ontology import describe, load
 from graph.settings import Settings, open_store, settings_from_env
 from ingest.blank_workbook import blank_workbook
@@ -44,9 +45,15 @@ def create_app(settings: Settings) -> FastAPI:
         title="同心图谱 Tongxin Graph",
         description="新的社会阶层人士统战工作知识图谱 API / knowledge graph of people, bases and liaisons.",
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's own pages load Swagger UI and ReDoc from a public CDN
+        redoc_url=None,
+        openapi_url="/openapi.json" if settings.api_docs else None,
     )
     problems.install(app)
+    if settings.api_docs:
+        add_docs(app)
     app.add_middleware(UploadLimit, max_bytes=settings.max_upload_mb << 20)
+    app.add_middleware(SecurityHeaders)
     if settings.cors_origins:  # none by default: the page is served from the same origin
         app.add_middleware(
             CORSMiddleware,

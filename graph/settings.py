@@ -63,6 +63,11 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("report_font", "TONGXIN_REPORT_FONT"),
         description="the Chinese font printed reports embed (Debian fonts-noto-cjk)",
     )
+    api_docs: bool = Field(
+        True,
+        validation_alias=AliasChoices("api_docs", "TONGXIN_API_DOCS"),
+        description="serve /docs (Swagger UI from the package) and /openapi.json",
+    )
     cors_origins: list[str] = Field(
         default_factory=list,
         validation_alias=AliasChoices("cors_origins", "TONGXIN_CORS_ORIGINS"),

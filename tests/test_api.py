@@ -275,3 +275,18 @@ def test_every_export_is_audited_and_named(client, tokens):
     assert [(r["operation"], r["format"], r["scope"], r["masked"]) for r in records] == [
         ("export", "gexf", "base:B1", True)
     ]
+
+
+def test_every_answer_carries_the_security_headers_and_personal_ones_are_not_cached(client, tokens):
+    for path, personal in (("/", False), ("/app.js", False), ("/health", False), ("/docs", False), ("/api/me", True)):
+        response = client.get(path, headers={"Authorization": f"Bearer {tokens['viewer']}"})
+        headers = response.headers
+        assert "default-src 'self'" in headers["content-security-policy"], path
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert "http" not in headers["content-security-policy"]  # no third-party origin
+        assert headers["x-content-type-options"] == "nosniff" and headers["referrer-policy"] == "no-referrer"
+        assert (headers.get("cache-control") == "no-store") == personal, path
+    docs = client.get("/docs").text
+    assert "cdn" not in docs.lower() and "/vendor/swagger-ui/swagger-ui-bundle.js" in docs
+    assert client.get("/redoc").status_code == 404
+    assert client.get("/vendor/swagger-ui/LICENSE").status_code == 200

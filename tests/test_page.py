@@ -59,7 +59,7 @@ def page(browser, live):
 def open_signed_in(page, base: str, token: str, view: str = "") -> None:
     """The page at ``#view`` with ``token`` already stored, as after an earlier sign-in."""
     page.goto(base + "/")
-    page.evaluate(f"localStorage.setItem('tongxin-token', '{token}')")
+    page.evaluate(f"sessionStorage.setItem('tongxin-token', '{token}')")
     page.goto(f"{base}/#{view}")
     page.reload()
 
@@ -87,7 +87,8 @@ def test_staff_sign_in_search_open_a_person_and_see_the_network(page, live):
     assert "scale(1." in page.get_attribute("#network > g", "transform")
     page.click("#expand")
     around = ego(store, shown[0], hops=2)["nodes"]
-    page.wait_for_function(f"document.querySelectorAll('#network g.node').length == {len(around)}")
+    page.locator("#network g.node").nth(len(around) - 1).wait_for()  # locators: the page's policy forbids eval
+    assert page.locator("#network g.node").count() == len(around)
     # each node in its label's colour from the ontology, and a legend of exactly the kinds drawn
     onto = store.ontology
     kinds = {onto.kind(n["labels"]) for n in around}
@@ -192,7 +193,7 @@ def test_an_admin_uploads_a_roster_sees_its_errors_in_chinese_then_writes_a_good
     page.screenshot(path=str(SHOTS / "upload-preview.png"), full_page=True)
     assert snapshot(store) == before, "a check writes nothing"
     page.click("#upload-confirm")
-    page.wait_for_function("document.getElementById('upload-summary').textContent.startsWith('已写入')")
+    page.locator("#upload-summary", has_text="已写入").wait_for()
     page.screenshot(path=str(SHOTS / "upload-written.png"), full_page=True)
     assert store.get("P9001").properties["name"] == "林晓"
     assert any(s.other.id == "B01" for s in store.expand(["P9001"], ["MEMBER_OF"], 10))
@@ -203,3 +204,39 @@ def test_only_admins_see_the_upload_view(page, live):
     open_signed_in(page, base, token, "upload")
     page.wait_for_selector("#search:not([hidden])")  # an officer is sent to search
     assert page.is_hidden("#nav-upload") and page.is_hidden("#upload")
+
+
+def test_sign_in_explains_the_token_keeps_it_in_this_tab_only_and_signs_out(page, live):
+    base, token, _ = live
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(base + "/")
+    page.wait_for_selector("#signin:not([hidden])")
+    assert page.is_hidden("nav") and page.is_hidden("#signout")  # nothing to click before signing in
+    assert "管理员" in page.inner_text("#signin")  # says what a token is and who gives it
+    page.fill("#token", "tx_wrong")
+    page.click("#signin-form button")
+    page.locator("#signin-error", has_text="令牌不对").wait_for()
+    page.fill("#token", token)
+    page.click("#signin-form button")
+    page.wait_for_selector("#search:not([hidden])")
+    assert page.is_visible("nav") and page.is_visible("#signout")
+    assert page.evaluate("localStorage.getItem('tongxin-token')") is None
+    assert page.evaluate("sessionStorage.getItem('tongxin-token')") == token
+    page.click("#signout")
+    page.wait_for_selector("#signin:not([hidden])")
+    assert page.evaluate("sessionStorage.getItem('tongxin-token')") is None and page.is_hidden("nav")
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_the_api_docs_load_from_the_package_under_the_page_policy(page, live):
+    base, _, _ = live
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(base + "/docs")
+    page.wait_for_selector(".swagger-ui .opblock")
+    assert "/api/search" in page.inner_text(".swagger-ui")
+    assert requested and all(url.startswith(base) for url in requested), requested
+    assert not [e for e in errors if "Content Security Policy" in e], errors

@@ -4,11 +4,15 @@ const NS = "http://www.w3.org/2000/svg";
 let ontology = null, current = null, hops = 1;
 
 const $ = id => document.getElementById(id);
-const token = () => localStorage.getItem("tongxin-token") || "";
+// The token lives for this tab only (sessionStorage): on a shared office PC, closing the window signs out.
+const token = () => sessionStorage.getItem("tongxin-token") || "";
 
 async function api(path) {
   const response = await fetch(path, {headers: {Authorization: "Bearer " + token()}});
-  if (response.status === 401) { show("signin"); throw new Error("请先登录"); }
+  if (response.status === 401) {
+    signedIn(false);
+    throw new Error(token() ? "令牌不对，或已被管理员吊销，请核对或向管理员重新索取" : "请先输入令牌");
+  }
   const body = await response.json();
   if (!response.ok) throw new Error(body.detail || response.status);
   return body;
@@ -259,9 +263,22 @@ $("upload-confirm").addEventListener("click", () => upload(false));
 // -- sign-in and navigation --------------------------------------------------------------
 $("signin-form").addEventListener("submit", async e => {
   e.preventDefault();
-  localStorage.setItem("tongxin-token", $("token").value.trim());
+  sessionStorage.setItem("tongxin-token", $("token").value.trim());
+  $("token").value = "";
   try { await start(); } catch (error) { $("signin-error").textContent = "登录失败：" + error.message; }
 });
+$("signout").addEventListener("click", () => {
+  sessionStorage.removeItem("tongxin-token");
+  localStorage.removeItem("tongxin-token");  // where earlier versions kept it
+  $("signin-error").textContent = "已退出。";
+  signedIn(false);
+});
+
+function signedIn(yes) {  // the menu and sign-out only for someone signed in
+  document.querySelector("nav").hidden = !yes;
+  $("signout").hidden = !yes;
+  if (!yes) { $("who").textContent = ""; show("signin"); }
+}
 document.querySelectorAll("nav button").forEach(b => b.addEventListener("click", () => { location.hash = b.dataset.view; }));
 
 function route() {
@@ -279,7 +296,10 @@ async function start() {
   const me = await api("/api/me");
   $("who").textContent = `${me.name}（${{viewer: "查看者", officer: "工作人员", admin: "管理员"}[me.role]}）`;
   $("nav-upload").hidden = me.role !== "admin";
+  $("signin-error").textContent = "";
+  signedIn(true);
   route();
 }
 window.addEventListener("hashchange", () => { if (ontology) route(); });  // back and forward work
-start().catch(() => show("signin"));
+localStorage.removeItem("tongxin-token");  // never left behind by earlier versions on a shared PC
+start().catch(() => signedIn(false));
