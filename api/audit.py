@@ -17,6 +17,31 @@ from graph.errors import StoreUnavailable
 AUDIT_FILE = "audit.jsonl"
 
 
+def ids_in(answer, label: str | None = "Person") -> list[str]:
+    """The ids of the nodes an answer holds, wherever they sit in it (a network's nodes, a
+    path's steps, a Cypher row's node); only those of ``label`` when the answer says labels.
+
+    >>> ids_in({"nodes": [{"id": "P1", "labels": ["Person"]}, {"id": "B1", "labels": ["Base"]}]})
+    ['P1']
+    >>> ids_in({"rows": [{"n": {"id": "P2", "phone": "13800138000"}}]}, label=None)
+    ['P2']
+    """
+    found: set[str] = set()
+
+    def walk(value) -> None:
+        if isinstance(value, dict):
+            if isinstance(value.get("id"), str) and (label is None or label in value.get("labels", ())):
+                found.add(value["id"])
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(answer)
+    return sorted(found)
+
+
 class AuditLog:
     def __init__(self, config_dir: Path):
         self.path = Path(config_dir) / AUDIT_FILE
@@ -30,6 +55,7 @@ class AuditLog:
             "role": caller.role.value if caller else "admin",
             "operation": operation,
             "ids": sorted(set(ids or [])),
+            "count": len(set(ids or [])),
             **detail,
         }
         line = json.dumps(entry, ensure_ascii=False) + "\n"
@@ -47,9 +73,11 @@ class AuditLog:
         """An ingest that wrote: its files, the rows read and what changed."""
         self.record(caller, "ingest", [], files=files, rows=report.rows, **report.changes())
 
-    def exported(self, caller: Caller | None, fmt: str, scope: str | None, masked: bool, **detail) -> None:
-        """An export left the system: in which format, of what, masked or not."""
-        self.record(caller, "export", [], format=fmt, scope=scope or "all", masked=masked, **detail)
+    def exported(
+        self, caller: Caller | None, fmt: str, scope: str | None, masked: bool, people: list[str], **detail
+    ) -> None:
+        """An export left the system: in which format, of what and whom, masked or not."""
+        self.record(caller, "export", people, format=fmt, scope=scope or "all", masked=masked, **detail)
 
     def read(self, limit: int = 1000, offset: int = 0) -> tuple[int, list[dict]]:
         """(how many records there are, ``limit`` of them from ``offset``, oldest first);

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from api.audit import ids_in
 from api.deps import Admin, AuditDep, SettingsDep, StoreDep
 from api.problems import RESPONSES, problem
 from api.schemas import AuditAnswer, CypherAnswer
@@ -48,8 +49,9 @@ def get_audit(
     responses={501: {"description": "嵌入式图库不支持 / not on the embedded store"}},
 )
 def post_cypher(body: CypherRequest, store: StoreDep, audit: AuditDep, caller: Admin) -> dict:
-    audit.record(caller, "cypher", [], query=body.query)
-    return store.cypher(body.query, body.params, body.limit)
+    answer = store.cypher(body.query, body.params, body.limit)
+    audit.record(caller, "cypher", ids_in(answer, label=None), query=body.query)
+    return answer
 
 
 NAME_BYTES = 200  # of an upload's name kept, its suffix included (file systems allow 255)

@@ -11,7 +11,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import JSONResponse
 
-from api.access import Caller
+from api.access import Caller, Forbidden
+from api.audit import ids_in
 from api.deps import AuditDep, FlightsDep, SettingsDep, StoreDep, Viewer
 from api.problems import RESPONSES
 from api.schemas import (
@@ -27,6 +28,7 @@ from api.schemas import (
     Stats,
 )
 from graph.masking import mask
+from graph.settings import Settings
 from queries.brokers import brokers
 from queries.coverage import coverage
 from queries.export import export
@@ -57,9 +59,14 @@ def for_caller(caller: Caller, answer: dict) -> dict:
     return answer if caller.sees_personal_information else mask(answer)
 
 
-@router.get("/me", summary="当前令牌的名称与角色 / who the token belongs to")
-def get_me(caller: Viewer) -> dict:
-    return {"name": caller.name, "role": caller.role.value}
+@router.get("/me", summary="当前令牌的名称与角色 / who the token belongs to, and whether it may export")
+def get_me(caller: Viewer, settings: SettingsDep) -> dict:
+    return {"name": caller.name, "role": caller.role.value, "may_export": may_export(caller, settings)}
+
+
+def may_export(caller: Caller, settings: Settings) -> bool:
+    """Exports are for officers and admins; viewers only when the settings open masked ones to them."""
+    return caller.sees_personal_information or settings.viewer_exports
 
 
 @router.get("/stats", response_model=Stats, summary="节点与关系计数 / counts by label and type")
@@ -90,18 +97,26 @@ def get_entity(store: StoreDep, audit: AuditDep, caller: Viewer, id: Annotated[s
 @router.get("/entities/{id}/network", response_model=EgoAnswer, summary="周围的关系网 / ego network")
 def get_network(
     store: StoreDep,
+    audit: AuditDep,
     caller: Viewer,
     id: Annotated[str, Path(max_length=200)],
     hops: Annotated[int, within(HOPS)] = HOPS.default,
     via: Via = None,
     max_nodes: Annotated[int, within(MAX_NODES)] = MAX_NODES.default,
 ) -> dict:
-    return for_caller(caller, ego(store, id, hops=hops, via=via, max_nodes=max_nodes))
+    return audited(audit, caller, "network", ego(store, id, hops=hops, via=via, max_nodes=max_nodes))
+
+
+def audited(audit, caller: Caller, operation: str, answer: dict) -> dict:
+    """The answer as the caller may see it, once the log names the people in it."""
+    audit.record(caller, operation, ids_in(answer), masked=not caller.sees_personal_information)
+    return for_caller(caller, answer)
 
 
 @router.get("/paths", response_model=PathAnswer, summary="最短关系路径 / shortest paths")
 def get_paths(
     store: StoreDep,
+    audit: AuditDep,
     caller: Viewer,
     source: Annotated[str, Query(alias="from", max_length=200)],
     target: Annotated[str, Query(alias="to", max_length=200)],
@@ -109,18 +124,19 @@ def get_paths(
     via: Via = None,
     limit: Annotated[int, within(PATHS)] = PATHS.default,
 ) -> dict:
-    return for_caller(caller, path(store, source, target, max_hops=max_hops, via=via, limit=limit))
+    return audited(audit, caller, "paths", path(store, source, target, max_hops=max_hops, via=via, limit=limit))
 
 
 @router.get("/common", response_model=CommonAnswer, summary="共同联系 / shared neighbours")
 def get_common(
     store: StoreDep,
+    audit: AuditDep,
     caller: Viewer,
     a: Annotated[str, Query(max_length=200)],
     b: Annotated[str, Query(max_length=200)],
     via: Via = None,
 ) -> dict:
-    return for_caller(caller, common(store, a, b, via=via))
+    return audited(audit, caller, "common", common(store, a, b, via=via))
 
 
 @router.get("/coverage", response_model=CoverageAnswer, summary="列名联系覆盖情况 / liaison-system coverage")
@@ -197,6 +213,7 @@ def get_report(
 def get_export(
     store: StoreDep,
     audit: AuditDep,
+    settings: SettingsDep,
     caller: Viewer,
     format: Annotated[
         str, Query(description="、".join(FORMATS), json_schema_extra={"enum": list(FORMATS)})
@@ -205,8 +222,10 @@ def get_export(
         str | None, Query(max_length=300, description="all、base:ID、region:ID、ego:ID[:hops]、path:FROM:TO、gaps")
     ] = None,
 ) -> Response:
+    if not may_export(caller, settings):
+        raise Forbidden("导出限工作人员和管理员；如需让查看者下载脱敏导出，请管理员设置 TONGXIN_VIEWER_EXPORTS=true")
     made = export(store, format, scope, masked=not caller.sees_personal_information)
-    audit.exported(caller, format, scope, not caller.sees_personal_information, bytes=len(made.content))
+    audit.exported(caller, format, scope, not caller.sees_personal_information, made.people, bytes=len(made.content))
     return Response(
         made.content, media_type=made.media_type, headers={"Content-Disposition": attachment(made.filename)}
     )

@@ -63,6 +63,11 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("report_font", "TONGXIN_REPORT_FONT"),
         description="the Chinese font printed reports embed (Debian fonts-noto-cjk)",
     )
+    viewer_exports: bool = Field(
+        False,
+        validation_alias=AliasChoices("viewer_exports", "TONGXIN_VIEWER_EXPORTS"),
+        description="let viewers download exports (always masked); by default exports are for officers and admins",
+    )
     api_docs: bool = Field(
         True,
         validation_alias=AliasChoices("api_docs", "TONGXIN_API_DOCS"),

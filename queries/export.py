@@ -8,7 +8,7 @@ ties), ``region:ID`` (what is located in a town), ``ego:ID[:HOPS]``, ``path:FROM
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graph.errors import InvalidQuery
 from graph.masking import mask
@@ -27,6 +27,7 @@ class Export:
     content: bytes
     media_type: str
     filename: str
+    people: list[str] = field(default_factory=list)  # whose records left: the audit names them
 
 
 def _among(store: Store, ids: set[str]) -> tuple[list[Node], list[Relationship]]:
@@ -73,4 +74,7 @@ def export(store: Store, fmt: str, scope: str | None = None, *, masked: bool = F
     if masked:
         nodes = [Node(n.id, n.labels, mask(n.properties)) for n in nodes]
     name = re.sub(r"[^\w.-]+", "_", (scope or "all").replace(":", "-"))  # a file name, whatever the scope held
-    return Export(chosen.write(store.ontology, nodes, rels), chosen.media_type, f"tongxin-{name}.{chosen.suffix}")
+    people = sorted(n.id for n in nodes if "Person" in n.labels)
+    return Export(
+        chosen.write(store.ontology, nodes, rels), chosen.media_type, f"tongxin-{name}.{chosen.suffix}", people
+    )

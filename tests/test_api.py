@@ -26,10 +26,8 @@ QUERIES = [
     "/api/coverage?as_of=2025-12-31",
     "/api/brokers",
     "/api/quality",
-    "/api/export?format=json",
-    "/api/export?format=graphml&scope=ego:P1:1",
-    "/api/export?format=dot",
 ]
+EXPORTS = ["/api/export?format=json", "/api/export?format=graphml&scope=ego:P1:1", "/api/export?format=dot"]
 ADMIN = ["/api/audit"]
 
 
@@ -69,6 +67,8 @@ def test_access_matrix(client, tokens, role):
         assert get(client, url, token).status_code == 200, url
     for url in QUERIES:
         assert get(client, url, token).status_code == (401 if role is None else 200), url
+    for url in EXPORTS:  # for officers and admins
+        assert get(client, url, token).status_code == {None: 401, "viewer": 403}.get(role, 200), url
     for url in ADMIN:
         assert get(client, url, token).status_code == {None: 401, "admin": 200}.get(role, 403), url
     headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -266,15 +266,40 @@ def test_the_audit_log_pages_oldest_first(client, tokens):
     assert [r["ids"] for r in page["records"]] == [["P2"], ["B1"]]
 
 
-def test_every_export_is_audited_and_named(client, tokens):
-    response = get(client, "/api/export?format=gexf&scope=base:B1", tokens["viewer"])
+def test_every_export_is_audited_with_the_people_it_holds_and_named(client, tokens, store):
+    response = get(client, "/api/export?format=gexf&scope=base:B1", tokens["officer"])
     assert response.headers["content-disposition"] == (
         "attachment; filename=\"tongxin-base-B1.gexf\"; filename*=UTF-8''tongxin-base-B1.gexf"
     )
     records = get(client, "/api/audit", tokens["admin"]).json()["records"]
     assert [(r["operation"], r["format"], r["scope"], r["masked"]) for r in records] == [
-        ("export", "gexf", "base:B1", True)
+        ("export", "gexf", "base:B1", False)
     ]
+    people = {n["id"] for n in get(client, "/api/export?format=json&scope=base:B1", tokens["officer"]).json()["nodes"]}
+    people = {i for i in people if "Person" in store.get(i).labels}  # the members, their leader, who they know
+    assert len(people) >= 2 and set(records[0]["ids"]) == people and records[0]["count"] == len(people)
+
+
+def test_viewers_export_only_when_the_settings_allow_and_then_masked(settings, tokens):
+    with TestClient(create_app(settings)) as client:
+        assert get(client, "/api/me", tokens["viewer"]).json()["may_export"] is False
+    opened = settings.model_copy(update={"viewer_exports": True})
+    with TestClient(create_app(opened)) as client:
+        assert get(client, "/api/me", tokens["viewer"]).json()["may_export"] is True
+        texts = [get(client, url, tokens["viewer"]).text for url in EXPORTS]
+    assert texts and not any(secret in text for text in texts for secret in SECRETS)
+
+
+def test_networks_paths_and_shared_contacts_are_audited_with_the_people_they_show(client, tokens):
+    for url in ("/api/entities/P1/network?hops=1", "/api/paths?from=P1&to=L1", "/api/common?a=P1&b=P2"):
+        get(client, url, tokens["viewer"])
+    records = get(client, "/api/audit", tokens["admin"]).json()["records"]
+    assert [(r["operation"], "P1" in r["ids"], r["masked"]) for r in records] == [
+        ("network", True, True),
+        ("paths", True, True),
+        ("common", True, True),
+    ]
+    assert "L1" in records[1]["ids"] and "B1" not in records[0]["ids"]
 
 
 def test_every_answer_carries_the_security_headers_and_personal_ones_are_not_cached(client, tokens):

@@ -296,6 +296,7 @@ async function start() {
   const me = await api("/api/me");
   $("who").textContent = `${me.name}（${{viewer: "查看者", officer: "工作人员", admin: "管理员"}[me.role]}）`;
   $("nav-upload").hidden = me.role !== "admin";
+  $("export-controls").hidden = !me.may_export;
   $("signin-error").textContent = "";
   signedIn(true);
   route();
