@@ -212,20 +212,20 @@ def _join_undated(store: Store, resolved: dict[str, tuple[Relationship, Pending]
     """A relationship given without its key (a wide roster's 所属同心荟 has no 入会日期) is the one
     already standing between the same ends, in the batch or the store, not a second beside it;
     what it says is added to that one.  Ended ones do not count: membership may start again."""
-    undated = [
+    undated = {
         key for key, (rel, p) in resolved.items() if p.type.key and not any(rel.properties.get(k) for k in p.type.key)
-    ]
+    }
     if not undated:
         return
     stored = store.counts()["relationships"]
     types = sorted({resolved[key][0].type for key in undated if stored.get(resolved[key][0].type)})
     pairs = {(resolved[key][0].source, resolved[key][0].target) for key in undated}
     standing: dict[tuple, list[Relationship]] = defaultdict(list)
-    batch = [rel for key, (rel, _) in resolved.items() if key not in undated]
+    batch = [rel for key, (rel, _) in resolved.items() if key not in undated and (rel.source, rel.target) in pairs]
     for rel in [*(store.between(pairs, types) if types else []), *batch]:
         if not rel.properties.get("until"):
             standing[rel.type, rel.source, rel.target].append(rel)
-    for key in undated:
+    for key in sorted(undated):
         rel, p = resolved[key]
         current = max(standing.get((rel.type, rel.source, rel.target), ()), key=_since, default=None)
         if current is None:
