@@ -17,6 +17,7 @@ from api.flights import SingleFlight
 from api.limits import UploadLimit
 from api.routes_queries import attachment
 from api.security import SecurityHeaders, add_docs
+from api.throttle import Throttle
 from graph.ontology import describe, load
 from graph.settings import Settings, open_store, settings_from_env
 from ingest.blank_workbook import blank_workbook
@@ -35,6 +36,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.tokens = Tokens(settings.config_dir)
         app.state.audit = AuditLog(settings.config_dir)
         app.state.flights = SingleFlight()
+        app.state.throttle = Throttle(settings.rate_per_minute, settings.in_flight_per_token)
         app.state.store = open_store(settings)
         try:
             yield

@@ -3,6 +3,7 @@ the shared flights of heavy questions."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -40,8 +41,15 @@ def get_caller(
 
 
 def role(needed: Role):
-    def checked(caller: Annotated[Caller, Depends(get_caller)]) -> Caller:
-        return check(caller, needed)
+    def checked(request: Request, caller: Annotated[Caller, Depends(get_caller)]) -> Iterator[Caller]:
+        """The caller, allowed and within its limits for as long as the request runs."""
+        check(caller, needed)
+        throttle = request.app.state.throttle
+        throttle.enter(caller.token_id)
+        try:
+            yield caller
+        finally:
+            throttle.leave(caller.token_id)
 
     return checked
 

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.access import Forbidden, Unauthenticated
+from api.throttle import TooManyRequests
 from graph.errors import (
     InvalidQuery,
     NotFound,
@@ -32,6 +33,7 @@ STATUS = {
     StoreUnavailable: 503,
     QueryTimeout: 504,
     NotSupported: 501,
+    TooManyRequests: 429,
 }
 TITLES = {
     401: "需要登录",
@@ -39,6 +41,7 @@ TITLES = {
     400: "请求无效",
     405: "方法不允许",
     413: "内容过大",
+    429: "请求过多",
     422: "输入无效",
     404: "未找到",
     501: "不支持",
@@ -62,7 +65,7 @@ PROBLEM_SCHEMA = {
 # Declared on every route, so clients (and schemathesis) know each refusal's shape.
 RESPONSES = {
     status: {"description": TITLES[status], "content": {"application/problem+json": {"schema": PROBLEM_SCHEMA}}}
-    for status in (401, 403, 404, 422, 501, 503, 504)
+    for status in (401, 403, 404, 422, 429, 501, 503, 504)
 }
 
 
@@ -79,6 +82,8 @@ def install(app: FastAPI) -> None:
         response = problem(status, str(exc), **extra)
         if status == 401:
             response.headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(exc, TooManyRequests):
+            response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
     @app.exception_handler(StarletteHTTPException)

@@ -63,6 +63,18 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("report_font", "TONGXIN_REPORT_FONT"),
         description="the Chinese font printed reports embed (Debian fonts-noto-cjk)",
     )
+    rate_per_minute: int = Field(
+        600,
+        ge=1,
+        validation_alias=AliasChoices("rate_per_minute", "TONGXIN_RATE_PER_MINUTE"),
+        description="requests one token may make per minute (a quarter of them at once)",
+    )
+    in_flight_per_token: int = Field(
+        4,
+        ge=1,
+        validation_alias=AliasChoices("in_flight_per_token", "TONGXIN_IN_FLIGHT_PER_TOKEN"),
+        description="requests one token may have running at the same time",
+    )
     viewer_exports: bool = Field(
         False,
         validation_alias=AliasChoices("viewer_exports", "TONGXIN_VIEWER_EXPORTS"),

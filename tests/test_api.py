@@ -315,3 +315,13 @@ def test_every_answer_carries_the_security_headers_and_personal_ones_are_not_cac
     assert "cdn" not in docs.lower() and "/vendor/swagger-ui/swagger-ui-bundle.js" in docs
     assert client.get("/redoc").status_code == 404
     assert client.get("/vendor/swagger-ui/LICENSE").status_code == 200
+
+
+def test_a_token_past_its_rate_gets_429_with_retry_after_and_others_go_on(settings, tokens):
+    strict = settings.model_copy(update={"rate_per_minute": 4})  # a burst of one, then one each 15 s
+    with TestClient(create_app(strict)) as client:
+        assert get(client, "/api/stats", tokens["viewer"]).status_code == 200
+        refused = get(client, "/api/stats", tokens["viewer"])
+        assert refused.status_code == 429 and refused.headers["content-type"] == "application/problem+json"
+        assert 1 <= int(refused.headers["retry-after"]) <= 15 and "秒后再试" in refused.json()["detail"]
+        assert get(client, "/api/stats", tokens["officer"]).status_code == 200  # another token is not held up
