@@ -25,6 +25,7 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
+from graph.cypher_guard import refuse_unsafe
 from graph.errors import InvalidQuery, QueryTimeout, StoreUnavailable
 from graph.ontology import ROOT_LABEL, Ontology
 from graph.records import GraphPath, Node, Relationship, Step, WriteResult, now_stamp
@@ -527,7 +528,9 @@ class Neo4jStore(Store):
         return counts
 
     def cypher(self, query: str, params: dict, limit: int) -> dict:
-        """In a READ access-mode transaction, so a write is refused by the server itself."""
+        """In a READ access-mode transaction, so a write is refused by the server itself; what
+        READ mode lets through (files, procedures) is refused before (:mod:`graph.cypher_guard`)."""
+        refuse_unsafe(query)
 
         @unit_of_work(timeout=QUERY_TIMEOUT)
         def work(tx):
@@ -543,6 +546,8 @@ class Neo4jStore(Store):
                 keys, rows = session.execute_read(work)
         except ClientError as exc:
             raise InvalidQuery(f"Cypher 被拒绝：{exc.message}") from None
+        except Neo4jError as exc:  # the database failed on it: said, not a bare 500
+            raise InvalidQuery(f"Neo4j 未能执行该查询：{exc.message or type(exc).__name__}") from None
         except (OverflowError, ValueError, TypeError) as exc:  # a parameter Bolt cannot carry (an int past 64 bits)
             raise InvalidQuery(f"Cypher 参数无法传给 Neo4j：{exc}") from None
         return {"columns": list(keys), "rows": json_safe(rows[:limit]), "truncated": len(rows) > limit}

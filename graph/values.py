@@ -188,9 +188,10 @@ def clean_landline(raw) -> str:
 
 
 def _mask_landline(value: str) -> str:
-    """The area code and the number's last four digits: ``0577-****2345``."""
+    """The area code and the number's last three digits (``0577-****345``): at least four digits
+    hidden, 10,000 numbers or more remain possible."""
     area, number = value.split("-")[:2] if value.startswith("0") and "-" in value else ("", value.split("-")[0])
-    return (f"{area}-" if area else "") + "****" + number[-4:] if len(number) >= 7 else WITHHELD
+    return (f"{area}-" if area else "") + "****" + number[-3:] if len(number) >= 7 else WITHHELD
 
 
 def id_check_digit(first17: str) -> str:
@@ -282,11 +283,14 @@ WITHHELD = "（已隐藏）"
 
 
 def _mask_phone(value: str) -> str:
+    """The carrier prefix and the last four digits: four hidden, 10,000 numbers possible."""
     return value[:3] + "****" + value[-4:] if len(value) >= 7 else WITHHELD
 
 
 def _mask_id_number(value: str) -> str:
-    return value[:6] + "********" + value[-4:] if len(value) >= 10 else WITHHELD
+    """The region prefix only.  Showing the last four too, beside the birth year and gender a
+    viewer sees, would leave only the birthday hidden: 366 numbers, not enough."""
+    return value[:6] + "*" * 12 if len(value) >= 10 else WITHHELD
 
 
 @dataclass(frozen=True)
@@ -345,7 +349,7 @@ VALUE_TYPES: dict[str, ValueType] = {
             "0577-88812345",
             text_cell=True,
             mask=_mask_landline,
-            pattern=r"^(0[0-9]{2,3}-)?([0-9]{7,8}(-[0-9]{1,6})?|\*{4}[0-9]{4})$",
+            pattern=r"^(0[0-9]{2,3}-)?([0-9]{7,8}(-[0-9]{1,6})?|\*{4}[0-9]{3})$",
         ),
         ValueType(
             "id_number",
@@ -354,7 +358,7 @@ VALUE_TYPES: dict[str, ValueType] = {
             "33030219850312001" + id_check_digit("33030219850312001"),
             text_cell=True,
             mask=_mask_id_number,
-            pattern=r"^([0-9]{17}[0-9X]|[0-9]{6}\*{8}[0-9]{3}[0-9X])$",
+            pattern=r"^([0-9]{17}[0-9X]|[0-9]{6}\*{12})$",
         ),
         ValueType(
             "credit_code",

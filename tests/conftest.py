@@ -15,6 +15,11 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from graph import local_neo4j
+
+# Tests send hundreds of requests a second with one token, and many at once; the per-token
+# limits are tested on their own (test_api), with settings of their own.
+os.environ.setdefault("TONGXIN_RATE_PER_MINUTE", "1000000")
+os.environ.setdefault("TONGXIN_IN_FLIGHT_PER_TOKEN", "1000")
 from graph.embedded import EmbeddedStore
 from graph.neo4j_store import Neo4jStore
 from graph.settings import open_store, settings_from_env

@@ -130,6 +130,28 @@ def test_hostile_cells_are_stored_as_plain_data(served, sent, tmp_path):
     assert sum(store.counts()["nodes"].values()) > 8, "nothing else was deleted"
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "LOAD CSV FROM 'file:///etc/passwd' AS line RETURN line",
+        "CALL dbms.setConfigValue('db.logs.query.enabled', 'OFF')",
+        "CALL db.clearQueryCaches()",
+        "MATCH (n) CALL apoc.load.json('http://example.org') YIELD value RETURN value",
+        "USE system SHOW USERS",
+    ],
+)
+def test_the_cypher_console_refuses_files_procedures_and_admin_before_the_server(served, sent, query):
+    client, store, tokens = served
+    response = client.post("/api/cypher", json={"query": query}, headers={"Authorization": f"Bearer {tokens['admin']}"})
+    assert response.status_code == 422 and response.headers["content-type"] == "application/problem+json"
+    assert "只读控制台不允许" in response.json()["detail"]
+    assert not any(query in text for text in sent)
+    allowed = client.post(
+        "/api/cypher", json={"query": "CALL db.labels()"}, headers={"Authorization": f"Bearer {tokens['admin']}"}
+    )
+    assert allowed.status_code == 200 and "Person" in str(allowed.json()["rows"])
+
+
 @pytest.mark.parametrize("url, params", LIMITS)
 def test_out_of_bounds_sizes_are_refused_before_any_query(served, sent, url, params):
     client, _, tokens = served
