@@ -11,9 +11,9 @@ from fastapi.staticfiles import StaticFiles
 
 from api import problems, routes_admin, routes_queries
 from api.access import Tokens
+from api.answers import AnswerCache
 from api.audit import AuditLog
 from api.deps import StoreDep
-from api.flights import SingleFlight
 from api.limits import UploadLimit
 from api.routes_queries import attachment
 from api.security import SecurityHeaders, add_docs
@@ -35,7 +35,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.settings = settings
         app.state.tokens = Tokens(settings.config_dir)
         app.state.audit = AuditLog(settings.config_dir)
-        app.state.flights = SingleFlight()
+        app.state.answers = AnswerCache()
         app.state.throttle = Throttle(settings.rate_per_minute, settings.in_flight_per_token)
         app.state.store = open_store(settings)
         try:

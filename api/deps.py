@@ -1,5 +1,5 @@
 """Dependencies shared by the routers: the settings, the store, the caller and their role, the audit log,
-the shared flights of heavy questions."""
+the heavy answers kept per data version."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.access import Caller, Role, check
+from api.answers import AnswerCache
 from api.audit import AuditLog
-from api.flights import SingleFlight
 from graph.settings import Settings
 from graph.store import Store
 
@@ -30,8 +30,8 @@ def get_audit(request: Request) -> AuditLog:
     return request.app.state.audit
 
 
-def get_flights(request: Request) -> SingleFlight:
-    return request.app.state.flights
+def get_answers(request: Request) -> AnswerCache:
+    return request.app.state.answers
 
 
 def get_caller(
@@ -57,7 +57,7 @@ def role(needed: Role):
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
 AuditDep = Annotated[AuditLog, Depends(get_audit)]
-FlightsDep = Annotated[SingleFlight, Depends(get_flights)]
+AnswersDep = Annotated[AnswerCache, Depends(get_answers)]
 Viewer = Annotated[Caller, Depends(role(Role.viewer))]
 Officer = Annotated[Caller, Depends(role(Role.officer))]
 Admin = Annotated[Caller, Depends(role(Role.admin))]

@@ -5,6 +5,7 @@ Every answer a viewer gets is masked; every read of a node's properties is audit
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 from urllib.parse import quote
 
@@ -13,7 +14,7 @@ from fastapi.responses import JSONResponse
 
 from api.access import Caller, Forbidden
 from api.audit import ids_in
-from api.deps import AuditDep, FlightsDep, SettingsDep, StoreDep, Viewer
+from api.deps import AnswersDep, AuditDep, SettingsDep, StoreDep, Viewer
 from api.problems import RESPONSES
 from api.schemas import (
     BrokersAnswer,
@@ -142,7 +143,7 @@ def get_common(
 @router.get("/coverage", response_model=CoverageAnswer, summary="列名联系覆盖情况 / liaison-system coverage")
 def get_coverage(
     store: StoreDep,
-    flights: FlightsDep,
+    answers: AnswersDep,
     caller: Viewer,
     as_of: AsOf = None,
     window_days: Annotated[int, within(WINDOW_DAYS)] = WINDOW_DAYS.default,
@@ -152,9 +153,15 @@ def get_coverage(
         answer = coverage(store, as_of=as_of, window_days=window_days, max_load=max_load)
         return CoverageAnswer.model_validate(answer).model_dump(mode="json", by_alias=True)
 
-    # Checked once per flight and sent as it is: checking a city's answer (a megabyte) for
-    # every caller cost more than the query.
-    return JSONResponse(for_caller(caller, flights.run(("coverage", as_of, window_days, max_load), checked)))
+    # Checked once per data version and sent as it is: checking a city's answer (a megabyte)
+    # for every caller cost more than the query.
+    key = ("coverage", as_of or today(), window_days, max_load)
+    return JSONResponse(for_caller(caller, answers.get(key, store.version(), checked)))
+
+
+def today() -> str:
+    """What an answer "as of today" is keyed by: it changes at midnight even if the graph does not."""
+    return dt.date.today().isoformat()
 
 
 @router.get("/brokers", response_model=BrokersAnswer, summary="桥梁人物与圈子 / brokers and communities")
@@ -181,6 +188,7 @@ def get_quality(store: StoreDep, caller: Viewer, as_of: AsOf = None) -> dict:
 def get_report(
     store: StoreDep,
     settings: SettingsDep,
+    answers: AnswersDep,
     caller: Viewer,
     as_of: AsOf = None,
     year: Annotated[int | None, within(YEAR)] = YEAR.default,
@@ -194,13 +202,13 @@ def get_report(
 ):
     """Counts, and names only of bases, towns and listed leaders, so every role gets the same report."""
     chosen = report_format(format)
-    made = report(store, as_of=as_of, year=year)
+    version, key = store.version(), ("report", as_of or today(), year)
+    made = answers.get(key, version, lambda: report(store, as_of=as_of, year=year))
     if format == "json":
         return made
+    document = answers.get((*key, format), version, lambda: chosen.write(store, made, settings.report_font))
     return Response(
-        chosen.write(store, made, settings.report_font),
-        media_type=chosen.media_type,
-        headers={"Content-Disposition": attachment(chosen.filename(made))},
+        document, media_type=chosen.media_type, headers={"Content-Disposition": attachment(chosen.filename(made))}
     )
 
 
@@ -214,6 +222,7 @@ def get_export(
     store: StoreDep,
     audit: AuditDep,
     settings: SettingsDep,
+    answers: AnswersDep,
     caller: Viewer,
     format: Annotated[
         str, Query(description="、".join(FORMATS), json_schema_extra={"enum": list(FORMATS)})
@@ -224,7 +233,10 @@ def get_export(
 ) -> Response:
     if not may_export(caller, settings):
         raise Forbidden("导出限工作人员和管理员；如需让查看者下载脱敏导出，请管理员设置 TONGXIN_VIEWER_EXPORTS=true")
-    made = export(store, format, scope, masked=not caller.sees_personal_information)
+    masked = not caller.sees_personal_information
+    made = answers.get(
+        ("export", format, scope, masked), store.version(), lambda: export(store, format, scope, masked=masked)
+    )
     audit.exported(caller, format, scope, not caller.sees_personal_information, made.people, bytes=len(made.content))
     return Response(
         made.content, media_type=made.media_type, headers={"Content-Disposition": attachment(made.filename)}

@@ -47,6 +47,7 @@ class EmbeddedStore(Store):
         self.path = self.folder / GRAPH_FILE
         self._lock = FileLock(self.folder / LOCK_FILE, timeout=lock_timeout)
         self._stamp: tuple[int, int] | None = None
+        self._saves = 0
         self._graph = nx.MultiDiGraph()
 
     @property
@@ -354,6 +355,10 @@ class EmbeddedStore(Store):
         if self.path.exists() and not os.access(self.path, os.R_OK):
             raise StoreUnavailable(f"无法读取嵌入式图库文件 {self.path}")
 
+    def version(self) -> str:
+        _ = self.graph  # re-read if another process saved since
+        return f"{self._stamp}:{self._saves}"
+
     def clear(self) -> None:
         self.ensure_schema()
         with self._lock:
@@ -408,3 +413,4 @@ class EmbeddedStore(Store):
             os.close(directory)
         stat = self.path.stat()
         self._stamp = (stat.st_mtime_ns, stat.st_size)
+        self._saves += 1  # two saves within the file system's clock tick, of one size, still differ

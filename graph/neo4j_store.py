@@ -11,7 +11,7 @@ import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from itertools import islice
 from threading import Lock
 
@@ -244,7 +244,26 @@ class Neo4jStore(Store):
     def write(
         self, nodes: Sequence[Node], relationships: Sequence[Relationship], progress: Progress | None = None
     ) -> WriteResult:
-        return self._run(nodes, relationships, _WRITE_NODES, _WRITE_RELATIONSHIPS, progress)
+        try:
+            result = self._run(nodes, relationships, _WRITE_NODES, _WRITE_RELATIONSHIPS, progress)
+        except BaseException:
+            with suppress(Exception):  # a write that failed half-way may have changed the graph
+                self._bump_version()
+            raise
+        self._bump_version()
+        return result
+
+    def _bump_version(self) -> None:
+        self._execute("MERGE (m:TongxinMeta {name: 'version'}) SET m.value = coalesce(m.value, 0) + 1", {})
+
+    def version(self) -> str:
+        """A counter on a node outside the ontology's labels, raised by every write and clear."""
+        rows = self._execute(
+            "OPTIONAL MATCH (m:TongxinMeta {name: 'version'}) RETURN coalesce(m.value, 0) AS value",
+            {},
+            RoutingControl.READ,
+        )
+        return str(rows[0]["value"])
 
     def preview(self, nodes: Sequence[Node], relationships: Sequence[Relationship]) -> WriteResult:
         return self._run(nodes, relationships, _COMPARE_NODES, _COMPARE_RELATIONSHIPS, None)
@@ -567,3 +586,4 @@ class Neo4jStore(Store):
                 f"MATCH (n:{ROOT_LABEL}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS",
             ):
                 session.run(statement).consume()
+        self._bump_version()

@@ -144,6 +144,11 @@ class Store(ABC):
         """``{"nodes": {label: n}, "relationships": {type: n}}`` over every ontology name."""
 
     @abstractmethod
+    def version(self) -> str:
+        """A token that changes whenever the graph does (any write or clear, from any process
+        that writes through a store), so an answer kept under it is never stale."""
+
+    @abstractmethod
     def ping(self) -> None:
         """Raise :class:`graph.errors.StoreUnavailable` when the store cannot answer."""
 

@@ -3,6 +3,8 @@ of personal information for viewers, and the audit log."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -325,3 +327,16 @@ def test_a_token_past_its_rate_gets_429_with_retry_after_and_others_go_on(settin
         assert refused.status_code == 429 and refused.headers["content-type"] == "application/problem+json"
         assert 1 <= int(refused.headers["retry-after"]) <= 15 and "秒后再试" in refused.json()["detail"]
         assert get(client, "/api/stats", tokens["officer"]).status_code == 200  # another token is not held up
+
+
+def test_heavy_answers_are_shared_until_the_graph_changes(client, tokens, store, tmp_path):
+    url = "/api/export?format=json&scope=base:B1"
+    first = get(client, url, tokens["officer"]).content
+    assert get(client, url, tokens["admin"]).content == first  # another caller, the same bytes
+
+    def memberships(content: bytes) -> set[str]:
+        return {link["key"] for link in json.loads(content)["links"] if link["relationship"] == "MEMBER_OF"}
+
+    assert ingest(store, [write_csv(tmp_path / "new", "关系.csv", "起点,关系,终点\nL1,成员,B1\n")]).written
+    added = memberships(get(client, url, tokens["officer"]).content) - memberships(first)
+    assert added == {"MEMBER_OF:L1->B1|"}  # not the kept answer: the graph changed

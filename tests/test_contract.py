@@ -420,3 +420,13 @@ def test_between_finds_the_relationships_from_each_pair_first_to_second(store):
         ("MEMBER_OF", "P1", "B1", "2021-01-01"),
         ("WORKS_FOR", "P1", "E1", None),
     ]
+
+
+def test_the_version_moves_on_with_every_write_and_clear_and_only_then(store):
+    first = store.version()
+    assert store.version() == first  # reading changes nothing
+    ingest(store, [TINY_DIR])
+    written = store.version()
+    assert written != first and store.version() == written
+    store.clear()
+    assert store.version() not in (first, written)
