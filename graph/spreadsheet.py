@@ -18,7 +18,10 @@ def looks_like_a_formula(value) -> bool:
     >>> looks_like_a_formula("=1+1"), looks_like_a_formula("@SUM(A1)"), looks_like_a_formula("+86 138 0013 8000")
     (True, True, False)
     """
-    return isinstance(value, str) and bool(LOOKS_LIKE_A_FORMULA.match(value))
+    return isinstance(value, str) and value.lstrip()[:1] in _FIRST and bool(LOOKS_LIKE_A_FORMULA.match(value))
+
+
+_FIRST = set("=+-@cC")  # what a formula can start with: most cells are refused on this alone
 
 
 def append_text(sheet, values) -> None:

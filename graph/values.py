@@ -136,6 +136,11 @@ def clean_date(raw) -> str:
         return raw.date().isoformat()
     if isinstance(raw, dt.date):
         return raw.isoformat()
+    if isinstance(raw, str) and len(raw) == 10 and raw[4] == raw[7] == "-":  # ISO already: most cells
+        try:
+            return dt.date.fromisoformat(raw).isoformat()
+        except ValueError:
+            pass
     text = _nfkc(str(raw)).strip()
     serial = raw if _number(raw) else None
     if serial is None and re.fullmatch(r"\d{5}(\.0+)?", text):

@@ -43,7 +43,7 @@ from graph.ontology import Ontology, RelationshipType, Template
 from graph.values import is_blank
 from ingest.readers import Table, cell_text
 from ingest.rows import Collector, Origin
-from ingest.sheets import LOOK_AHEAD, explain, recognise, rows_only
+from ingest.sheets import LOOK_AHEAD, best_fit, explain, rows_only
 from ingest.templates import columns, header_key, template_for
 
 FIXED = "（映射文件）"
@@ -132,7 +132,7 @@ def mapping_for(onto: Ontology, table: Table) -> tuple[RosterMapping, int] | Non
     if not fits:
         return None
     count, mapping, number = max(fits, key=lambda fit: fit[0])
-    return (mapping, number) if count >= recognise(onto, table).score else None
+    return (mapping, number) if count >= best_fit(onto, table)[0] else None
 
 
 def load_mapping(onto: Ontology, path: Path) -> RosterMapping:

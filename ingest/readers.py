@@ -20,6 +20,7 @@ from charset_normalizer import from_bytes
 from graph.errors import CellError, ValidationFailed
 
 ENCODINGS = ("utf-8-sig", "gb18030")
+LOOK_BACK = 50  # rows searched for a header row given by number
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
@@ -42,15 +43,22 @@ class Table:
     def at(self, header_row: int, headers: list[str] | None = None, first_row: int | None = None) -> Table:
         """The same sheet read with its headers on ``header_row`` (or ``headers`` made there
         from two rows), its data from ``first_row`` on (default: the row after)."""
-        lines = [(self.header_row, self.headers), *self.rows]
-        found = next((cells for number, cells in lines if number == header_row), [])
+        lines = [(self.header_row, self.headers), *self.rows[:LOOK_BACK]]  # the header is near the top
+        found = next((cells for number, cells in lines if number == header_row), None)
+        if found is None:
+            found = next((cells for number, cells in self.rows if number == header_row), [])
         start = first_row or header_row + 1
+        if self.header_row >= start:
+            rows = [(self.header_row, self.headers), *self.rows]
+        else:  # the rows are in order: skip the few above ``start``, copy the rest at C speed
+            skip = next((i for i, (number, _) in enumerate(self.rows) if number >= start), len(self.rows))
+            rows = self.rows[skip:]
         return Table(
             self.file,
             self.sheet,
             self.name,
             headers or [cell_text(c) for c in found],
-            [(n, cells) for n, cells in lines if n >= start],
+            rows,
             header_row,
             self.hidden,
         )

@@ -76,6 +76,7 @@ class Collected:
         self.warnings.append(origin.error(column, message, value))
 
 
+_KEPT_AS_WRITTEN = {"string", "text", "name", "list", "enum"}  # value types whose words are stored as staff wrote them
 _REFS = re.compile(r"[、，,；;/\n]+")  # between the names in a cell that names several nodes
 
 
@@ -257,7 +258,7 @@ class Collector:
         A word outside an open vocabulary is kept as written, with a warning; so is a value
         of the ``otherwise`` property's kind, in that property; a bad required cell refuses
         the row, a bad optional one only itself."""
-        if looks_like_a_formula(raw):
+        if prop.type in _KEPT_AS_WRITTEN and looks_like_a_formula(raw):
             self.out.warn(origin, header, "这一格看起来是公式，已按文字保存（导出的表格中也只作文字，不会被执行）", raw)
         try:
             props[prop.name] = prop.clean(raw)

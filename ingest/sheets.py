@@ -56,18 +56,24 @@ def recognise(onto: Ontology, table: Table) -> Recognised:
     """The template and the header row that fit the table best; a table named after a
     template keeps that template and only looks for its header row."""
     named = template_for(onto, table.name)
-    candidates = [named] if named else list(onto.templates.values())
-    lines = [(table.header_row, table.headers), *table.rows[:LOOK_AHEAD]]
-    best = max(
-        ((_score(onto, t, cells), -i, t, number) for t in candidates for i, (number, cells) in enumerate(lines)),
-        key=lambda found: found[:2],
-    )
-    score, _, template, header_row = best
+    score, template, header_row = best_fit(onto, table)
     if score < 2:
         if named:
             return Recognised(named, table)  # its header row says what is wrong with it
         return Recognised(None, table, summary=any(word in table.name for word in SUMMARIES))
     return Recognised(template, rows_only(_with_headers(table.at(header_row))), score=score)
+
+
+def best_fit(onto: Ontology, table: Table) -> tuple[int, Template, int]:
+    """(how many columns, template, header row) of the template and row that name most columns."""
+    named = template_for(onto, table.name)
+    candidates = [named] if named else list(onto.templates.values())
+    lines = [(table.header_row, table.headers), *table.rows[:LOOK_AHEAD]]
+    score, _, template, header_row = max(
+        ((_score(onto, t, cells), -i, t, number) for t in candidates for i, (number, cells) in enumerate(lines)),
+        key=lambda found: found[:2],
+    )
+    return score, template, header_row
 
 
 def _score(onto: Ontology, template: Template, cells: list) -> int:
@@ -108,14 +114,20 @@ def _sub_headers(headers: list[str], below: list) -> bool:
 
 def rows_only(table: Table) -> Table:
     """Rows up to the first footer (填表人, 审核人, 合计 …)."""
-    kept = []
-    for number, cells in table.rows:
-        first = next((cell_text(c) for c in cells if cell_text(c)), "")
-        if first.startswith(FOOTERS):
+    for i, (_, cells) in enumerate(table.rows):
+        if _footer(cells):
+            table.rows = table.rows[:i]
             break
-        kept.append((number, cells))
-    table.rows = kept
     return table
+
+
+def _footer(cells: list) -> bool:
+    """Whether the row's first filled cell starts a footer; most rows answer at their first cell."""
+    for cell in cells:
+        if cell is None or cell == "":
+            continue
+        return isinstance(cell, str) and cell.lstrip().startswith(FOOTERS)
+    return False
 
 
 def explain(onto: Ontology, table: Table) -> dict:
