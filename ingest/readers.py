@@ -78,23 +78,23 @@ class ReadLimits:
 
     def counted(self, path: Path, lines, sheet: str | None = None, counter: list | None = None):
         """The non-blank rows of ``lines``, numbered from 1, refused as soon as a limit is
-        passed; ``counter`` carries the file's filled cells across its sheets."""
+        passed; ``counter`` carries the file's cells (up to each row's last filled one) across its sheets."""
         counter = counter if counter is not None else [0]
         kept = []
         for number, cells in enumerate(lines, start=1):
-            filled = sum(1 for c in cells if _filled(c))
-            if not filled:
+            if not any(_filled(c) for c in cells):  # stops at the first filled cell: cheap on rosters
                 continue
-            cells = list(cells)
-            while not _filled(cells[-1]):  # a row padded to a declared width
-                cells.pop()
-            counter[0] += filled
+            if not _filled(cells[-1]):  # a row padded to a declared width
+                cells = list(cells)
+                while not _filled(cells[-1]):
+                    cells.pop()
+            counter[0] += len(cells)
             if len(kept) >= self.rows:
                 raise refuse(path, f"超过 {self.rows:,} 行，请拆成几个文件分别导入", sheet)
             if len(cells) > self.columns:
                 raise refuse(path, f"第 {number} 行有 {len(cells):,} 列，超过 {self.columns:,} 列，不像名册", sheet)
             if counter[0] > self.cells:
-                raise refuse(path, f"超过 {self.cells:,} 个有内容的单元格，请拆成几个文件分别导入", sheet)
+                raise refuse(path, f"超过 {self.cells:,} 个单元格，请拆成几个文件分别导入", sheet)
             kept.append((number, cells))
         return kept
 
