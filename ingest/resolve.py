@@ -89,43 +89,45 @@ class Resolver:
                 kinds = joined(self.onto.labels[label].zh for label in _kinds(self.onto, stored.labels))
                 self.out.fail(origin, None, f"编号「{node_id}」在图库中已是{kinds}，不能再登记为其他类型")
 
-    def end(self, p: Pending, ref: str, column: str | None, allowed) -> str | None:
-        """``ref`` as the id of a node ``allowed`` at this end; None, with the reason told, when
-        it names several (the namesakes are listed, to pick one by id)."""
-        if self.node(ref) is not None:
-            return ref
+    def end(self, p: Pending, ref: str, column: str | None, allowed) -> tuple[str, Node | None] | None:
+        """``ref`` as the id (and node) of a node ``allowed`` at this end; None, with the reason
+        told, when it names several (the namesakes are listed, to pick one by id)."""
+        node = self.node(ref)
+        if node is not None:
+            return ref, node
         ids = sorted({i for label in allowed for i in self.by_name.get((label, ref), ())})
         if len(ids) > 1:
             hints = "；".join(f"{i}（{_hint(self.node(i))}）" for i in ids[:6])
             self.out.fail(p.origin, column, f"「{ref}」对应多个：{hints}，请改填编号", ref)
             return None
-        return ids[0] if ids else ref
+        if ids:
+            return ids[0], self.node(ids[0])
+        if p.create is not None and ref == p.target:  # a unit no one knows yet: made here
+            return p.create.id, self.out.nodes.setdefault(p.create.id, (p.create, p.origin))[0]
+        return ref, None
 
     def relationship(self, p: Pending) -> Relationship | None:
-        ends = []
-        for ref, column, allowed in (
-            (p.source, p.source_column, p.type.from_labels),
-            (p.target, p.target_column, p.type.to_labels),
-        ):
-            found = self.end(p, ref, column, allowed)
-            if found is None:
-                return None
-            node = self.node(found)
-            if node is None and p.create is not None and ref == p.target:
-                found, node = p.create.id, self.out.nodes.setdefault(p.create.id, (p.create, p.origin))[0]
-            if node is None or node.labels.isdisjoint(allowed):
-                wanted = "或".join(self.onto.labels[label].zh for label in allowed)
-                if node is None:
-                    self.out.fail(
-                        p.origin, column, f"「{ref}」不存在：「{p.type.zh}」关系的这一端应为已登记的{wanted}", ref
-                    )
-                else:
-                    self.out.fail(p.origin, column, f"「{p.type.zh}」关系的这一端应为{wanted}，而「{ref}」不是", ref)
-                return None
-            ends.append(found)
-        source, target = ends
+        source = self._checked(p, p.source, p.source_column, p.type.from_labels)
+        target = source and self._checked(p, p.target, p.target_column, p.type.to_labels)
+        if not target:
+            return None
         key = relationship_key(p.type.name, source, target, [p.properties.get(k) for k in p.type.key])
         return Relationship(p.type.name, source, target, {**p.properties, **p.origin.provenance()}, key)
+
+    def _checked(self, p: Pending, ref: str, column: str | None, allowed) -> str | None:
+        """The id at one end, or None with the reason told: no such node, or not of a kind allowed."""
+        found = self.end(p, ref, column, allowed)
+        if found is None:
+            return None
+        found_id, node = found
+        if node is not None and not node.labels.isdisjoint(allowed):
+            return found_id
+        wanted = "或".join(self.onto.labels[label].zh for label in allowed)
+        if node is None:
+            self.out.fail(p.origin, column, f"「{ref}」不存在：「{p.type.zh}」关系的这一端应为已登记的{wanted}", ref)
+        else:
+            self.out.fail(p.origin, column, f"「{p.type.zh}」关系的这一端应为{wanted}，而「{ref}」不是", ref)
+        return None
 
 
 def _hint(node: Node | None) -> str:
