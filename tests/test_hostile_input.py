@@ -167,7 +167,7 @@ def test_export_scopes_with_bad_hops_are_refused(served, scope):
     response = client.get(
         "/api/export",
         params={"format": "json", "scope": scope},
-        headers={"Authorization": f"Bearer {tokens['viewer']}"},
+        headers={"Authorization": f"Bearer {tokens['officer']}"},
     )
     assert response.status_code == 422 and ("跳数" in response.json()["detail"] or "hops" in response.json()["detail"])
 
