@@ -218,7 +218,12 @@ def serve(
     from api.app import create_app
 
     out.print(f"同心图谱：http://{host}:{port}/ （API 文档 /docs）")
-    uvicorn.run(create_app(settings(ctx)), host=host, port=port)
+    # On SIGTERM, requests still running after this many seconds are cancelled: an upload being
+    # checked is dropped (nothing written, its temporary folder removed) rather than holding the stop.
+    uvicorn.run(create_app(settings(ctx)), host=host, port=port, timeout_graceful_shutdown=STOP_SECONDS)
+
+
+STOP_SECONDS = 10
 
 
 @app.command()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import openpyxl
 from typer.testing import CliRunner
@@ -13,6 +15,8 @@ from api.cli import app
 from graph.ontology import load
 from ingest.blank_workbook import INSTRUCTIONS, LISTS
 from tests.conftest import SAMPLE_DIR, TINY_DIR, write_csv
+
+TONGXIN = Path(sys.executable).parent / "tongxin"
 
 runner = CliRunner()
 HEAVY = ("matplotlib", "weasyprint", "rdflib", "fontTools", "openpyxl", "pypinyin", "neo4j", "networkx")
@@ -153,3 +157,53 @@ def test_explain_tells_how_a_roster_would_be_read_and_writes_nothing(tmp_path):
     )
     assert summary == {"file": "代表人士.xlsx", "sheet": "汇总", "read": "汇总表，不读取"}
     assert not (tmp_path / "store").exists()
+
+
+def test_serve_stops_on_sigterm_during_an_upload_and_leaves_nothing_behind(tmp_path):
+    import glob
+    import signal
+    import tempfile
+    import threading
+
+    import requests
+
+    from api.access import Role, Tokens
+    from reliability.common import free_port
+
+    store, port = tmp_path / "store", free_port()
+    token = Tokens(store).create(Role.admin)["token"]
+    rows = "".join(f"P{i:06d},人员{i},新阶层人士\n" for i in range(150_000))  # seconds of checking
+    roster = ("编号,姓名,人员类别\n" + rows).encode()
+    before = set(glob.glob(str(Path(tempfile.gettempdir()) / "tongxin-upload-*")))
+    server = subprocess.Popen([str(TONGXIN), "--store", str(store), "serve", "--port", str(port)])
+    try:
+        for _ in range(100):
+            try:
+                requests.get(f"http://127.0.0.1:{port}/health", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+
+        def upload() -> None:
+            try:
+                requests.post(
+                    f"http://127.0.0.1:{port}/api/ingest",
+                    files={"files": ("人员.csv", roster)},
+                    headers={"Authorization": f"Bearer {token}"},
+                    timeout=60,
+                )
+            except requests.ConnectionError:
+                pass  # the server stopped under it: what this test does
+
+        sending = threading.Thread(target=upload, daemon=True)
+        sending.start()
+        while not set(glob.glob(str(Path(tempfile.gettempdir()) / "tongxin-upload-*"))) - before:
+            time.sleep(0.05)  # the upload is being checked
+        stopped_at = time.monotonic()
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) is not None
+        assert time.monotonic() - stopped_at < 25  # the graceful wait, not the whole check
+    finally:
+        server.kill()
+    assert set(glob.glob(str(Path(tempfile.gettempdir()) / "tongxin-upload-*"))) <= before
+    assert not (store / "graph.json").exists() or "P000001" not in (store / "graph.json").read_text()
