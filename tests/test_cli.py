@@ -197,8 +197,10 @@ def test_serve_stops_on_sigterm_during_an_upload_and_leaves_nothing_behind(tmp_p
 
         sending = threading.Thread(target=upload, daemon=True)
         sending.start()
+        deadline = time.monotonic() + 30
         while not set(glob.glob(str(Path(tempfile.gettempdir()) / "tongxin-upload-*"))) - before:
-            time.sleep(0.05)  # the upload is being checked
+            assert time.monotonic() < deadline, "the upload never reached the server"
+            time.sleep(0.05)  # until the upload is being checked
         stopped_at = time.monotonic()
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=30) is not None
