@@ -49,7 +49,11 @@ def get_audit(
     responses={501: {"description": "嵌入式图库不支持 / not on the embedded store"}},
 )
 def post_cypher(body: CypherRequest, store: StoreDep, audit: AuditDep, caller: Admin) -> dict:
-    answer = store.cypher(body.query, body.params, body.limit)
+    try:
+        answer = store.cypher(body.query, body.params, body.limit)
+    except Exception as exc:  # a refused or failed query is logged too, with why
+        audit.record(caller, "cypher", [], query=body.query, refused=str(exc)[:500])
+        raise
     audit.record(caller, "cypher", ids_in(answer, label=None), query=body.query)
     return answer
 

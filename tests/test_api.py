@@ -218,6 +218,9 @@ def test_the_cypher_console_reads_only(client, store, tokens):
     assert answer == {"columns": ["id"], "rows": [{"id": "B1"}, {"id": "B2"}], "truncated": False}
     refused = ask("CREATE (:Entity {id: 'X'})")
     assert refused.status_code == 422 and store.get("X") is None
+    logged = [r for r in get(client, "/api/audit", tokens["admin"]).json()["records"] if r["operation"] == "cypher"]
+    assert [(r["ids"], "refused" in r) for r in logged] == [(["B1", "B2"], False), ([], True)]
+    assert "CREATE" in logged[1]["query"]
     too_big = client.post(
         "/api/cypher",
         json={"query": "RETURN $n AS n", "params": {"n": 2**70}},
