@@ -38,7 +38,7 @@ from queries.network import common, ego, entity
 from queries.options import HOPS, MAX_HOPS, MAX_LOAD, MAX_NODES, OFFSET, PATHS, RESULTS, TOP, WINDOW_DAYS, YEAR, Bound
 from queries.paths import path
 from queries.quality import quality
-from queries.report import report
+from queries.report import base_networks, report
 from queries.report_document import REPORT_FORMATS, report_format
 from queries.search import search
 from queries.stats import stats
@@ -159,6 +159,18 @@ def get_coverage(
     return JSONResponse(for_caller(caller, answers.get(key, store.version(), checked)))
 
 
+def leaders_pictured(store, as_of: str) -> list[str]:
+    """The people a report document names: the leaders drawn by name in its base pictures."""
+    return sorted(
+        {
+            node
+            for _, graph in base_networks(store, as_of=as_of)
+            for node, data in graph.nodes(data=True)
+            if data.get("name")
+        }
+    )
+
+
 def today() -> str:
     """What an answer "as of today" is keyed by: it changes at midnight even if the graph does not."""
     return dt.date.today().isoformat()
@@ -189,6 +201,7 @@ def get_report(
     store: StoreDep,
     settings: SettingsDep,
     answers: AnswersDep,
+    audit: AuditDep,
     caller: Viewer,
     as_of: AsOf = None,
     year: Annotated[int | None, within(YEAR)] = YEAR.default,
@@ -204,6 +217,9 @@ def get_report(
     chosen = report_format(format)
     version, key = store.version(), ("report", as_of or today(), year)
     made = answers.get(key, version, lambda: report(store, as_of=as_of, year=year))
+    # The tables count; only the documents' base pictures name people (the listed leaders).
+    named = [] if format in ("json", "xlsx") else leaders_pictured(store, made["as_of"])
+    audit.record(caller, "report", named, format=format, year=made["year"], as_of=made["as_of"])
     if format == "json":
         return made
     document = answers.get((*key, format), version, lambda: chosen.write(store, made, settings.report_font))

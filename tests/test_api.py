@@ -343,3 +343,12 @@ def test_heavy_answers_are_shared_until_the_graph_changes(client, tokens, store,
     assert ingest(store, [write_csv(tmp_path / "new", "关系.csv", "起点,关系,终点\nL1,成员,B1\n")]).written
     added = memberships(get(client, url, tokens["officer"]).content) - memberships(first)
     assert added == {"MEMBER_OF:L1->B1|"}  # not the kept answer: the graph changed
+
+
+def test_a_report_is_audited_with_the_people_it_names(client, tokens, store):
+    get(client, "/api/report?as_of=2025-12-31&year=2025", tokens["viewer"])  # counts only: no one named
+    document = get(client, "/api/report?as_of=2025-12-31&year=2025&format=html", tokens["viewer"]).text
+    records = get(client, "/api/audit", tokens["admin"]).json()["records"]
+    assert [(r["operation"], r["format"]) for r in records] == [("report", "json"), ("report", "html")]
+    assert records[0]["ids"] == [] and records[1]["ids"] == ["L1"]  # the leader drawn by name in B1's picture
+    assert store.get("L1").properties["name"] in document
