@@ -218,7 +218,11 @@ def get_report(
     version, key = store.version(), ("report", as_of or today(), year)
     made = answers.get(key, version, lambda: report(store, as_of=as_of, year=year))
     # The tables count; only the documents' base pictures name people (the listed leaders).
-    named = [] if format in ("json", "xlsx") else leaders_pictured(store, made["as_of"])
+    named = (
+        []
+        if format in ("json", "xlsx")
+        else answers.get((*key, "pictured"), version, lambda: leaders_pictured(store, made["as_of"]))
+    )
     audit.record(caller, "report", named, format=format, year=made["year"], as_of=made["as_of"])
     if format == "json":
         return made
@@ -253,7 +257,7 @@ def get_export(
     made = answers.get(
         ("export", format, scope, masked), store.version(), lambda: export(store, format, scope, masked=masked)
     )
-    audit.exported(caller, format, scope, not caller.sees_personal_information, made.people, bytes=len(made.content))
+    audit.exported(caller, format, scope, masked, made.people, bytes=len(made.content))
     return Response(
         made.content, media_type=made.media_type, headers={"Content-Disposition": attachment(made.filename)}
     )

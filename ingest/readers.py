@@ -20,7 +20,6 @@ from charset_normalizer import from_bytes
 from graph.errors import CellError, ValidationFailed
 
 ENCODINGS = ("utf-8-sig", "gb18030")
-LOOK_BACK = 50  # rows searched for a header row given by number
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
@@ -43,9 +42,9 @@ class Table:
     def at(self, header_row: int, headers: list[str] | None = None, first_row: int | None = None) -> Table:
         """The same sheet read with its headers on ``header_row`` (or ``headers`` made there
         from two rows), its data from ``first_row`` on (default: the row after)."""
-        lines = [(self.header_row, self.headers), *self.rows[:LOOK_BACK]]  # the header is near the top
-        found = next((cells for number, cells in lines if number == header_row), None)
-        if found is None:
+        if header_row == self.header_row:
+            found = self.headers
+        else:  # a generator: it stops at the header row, near the top, without copying the rows
             found = next((cells for number, cells in self.rows if number == header_row), [])
         start = first_row or header_row + 1
         if self.header_row >= start:

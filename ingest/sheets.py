@@ -49,7 +49,6 @@ class Recognised:
     template: Template | None
     table: Table
     summary: bool = False  # not a roster but a summary of one: told, not read
-    score: int = 0  # how many of the template's columns its headers name
 
 
 def recognise(onto: Ontology, table: Table) -> Recognised:
@@ -61,7 +60,7 @@ def recognise(onto: Ontology, table: Table) -> Recognised:
         if named:
             return Recognised(named, table)  # its header row says what is wrong with it
         return Recognised(None, table, summary=any(word in table.name for word in SUMMARIES))
-    return Recognised(template, rows_only(_with_headers(table.at(header_row))), score=score)
+    return Recognised(template, rows_only(_with_headers(table.at(header_row))))
 
 
 def best_fit(onto: Ontology, table: Table) -> tuple[int, Template, int]:
