@@ -2,6 +2,8 @@
 
 viewer — queries, personal information masked; officer — queries and exports, personal
 information visible; admin — also ingest, tokens, the audit log and the Cypher console.
+A viewer's or officer's token may be kept to some towns (``regions``): its caller sees only
+their part of the graph (graph/scope.py).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class Caller:
     token_id: str
     name: str
     role: Role
+    regions: tuple[str, ...] = ()  # the towns it is kept to; none: the whole district
 
     @property
     def sees_personal_information(self) -> bool:
@@ -80,23 +83,29 @@ class Tokens:
             os.fsync(handle.fileno())
         os.replace(handle.name, self.path)
 
-    def create(self, role: Role, name: str | None = None) -> dict:
+    def create(self, role: Role, name: str | None = None, regions: list[str] | tuple[str, ...] = ()) -> dict:
+        if regions and role is Role.admin:
+            raise TongxinError("管理员令牌管理全区数据，不能限定镇街；请为镇街干部生成 viewer 或 officer 令牌")
         token = "tx_" + secrets.token_urlsafe(32)
         digest = _digest(token)
         record = {
             "id": digest[:12],
             "name": name or role.value,
             "role": role.value,
+            "regions": sorted(set(regions)),
             "digest": digest,
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "revoked": False,
         }
         with self._lock:
             self._write(self._read() + [record])
-        return {"token": token, "id": record["id"], "name": record["name"], "role": role.value}
+        return {k: record[k] for k in ("id", "name", "role", "regions")} | {"token": token}
 
     def list(self) -> list[dict]:
-        return [{k: r[k] for k in ("id", "name", "role", "created", "revoked")} for r in self._read()]
+        return [
+            {k: r[k] for k in ("id", "name", "role", "created", "revoked")} | {"regions": r.get("regions", [])}
+            for r in self._read()
+        ]
 
     def revoke(self, token_id: str) -> dict:
         with self._lock:
@@ -114,7 +123,7 @@ class Tokens:
         digest = _digest(token)
         for record in self._read():
             if hmac.compare_digest(record["digest"], digest) and not record["revoked"]:
-                return Caller(record["id"], record["name"], Role(record["role"]))
+                return Caller(record["id"], record["name"], Role(record["role"]), tuple(record.get("regions", ())))
         raise Unauthenticated("令牌无效或已被吊销")
 
 

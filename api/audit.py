@@ -53,6 +53,7 @@ class AuditLog:
             "token": caller.token_id if caller else None,
             "name": caller.name if caller else "命令行",
             "role": caller.role.value if caller else "admin",
+            **({"regions": list(caller.regions)} if caller and caller.regions else {}),
             "operation": operation,
             "ids": sorted(set(ids or [])),
             "count": len(set(ids or [])),

@@ -1,5 +1,5 @@
-"""Dependencies shared by the routers: the settings, the store, the caller and their role, the audit log,
-the heavy answers kept per data version."""
+"""Dependencies shared by the routers: the settings, the store, the caller and their role, the graph as
+the caller may see it, the audit log, the heavy answers kept per data version."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api.access import Caller, Role, check
 from api.answers import AnswerCache
 from api.audit import AuditLog
+from graph.scope import ScopedStore, places_within
 from graph.settings import Settings
 from graph.store import Store
 
@@ -40,6 +41,18 @@ def get_caller(
     return request.app.state.tokens.caller(credentials.credentials if credentials else None)
 
 
+def get_view(request: Request, caller: Annotated[Caller, Depends(get_caller)]) -> Store:
+    """The graph as this caller may see it: the whole store, or the part of it in the caller's towns
+    (which nodes those are is worked out once per data version)."""
+    store = request.app.state.store
+    if not caller.regions:
+        return store
+    inside = request.app.state.answers.get(
+        ("towns", caller.regions), store.version(), lambda: places_within(store, caller.regions)
+    )
+    return ScopedStore(store, caller.regions, inside)
+
+
 def role(needed: Role):
     def checked(request: Request, caller: Annotated[Caller, Depends(get_caller)]) -> Iterator[Caller]:
         """The caller, allowed and within its limits for as long as the request runs."""
@@ -56,6 +69,7 @@ def role(needed: Role):
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
+ViewDep = Annotated[Store, Depends(get_view)]
 AuditDep = Annotated[AuditLog, Depends(get_audit)]
 AnswersDep = Annotated[AnswerCache, Depends(get_answers)]
 Viewer = Annotated[Caller, Depends(role(Role.viewer))]

@@ -1,6 +1,7 @@
 """The questions staff ask, over HTTP: the same functions and the same JSON as the command line.
 
-Every answer a viewer gets is masked; every read of a node's properties is audited.
+Every answer a viewer gets is masked; every read of a node's properties is audited; a caller kept
+to some towns asks the graph of those towns only (:class:`graph.scope.ScopedStore`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from fastapi.responses import JSONResponse
 
 from api.access import Caller, Forbidden
 from api.audit import ids_in
-from api.deps import AnswersDep, AuditDep, SettingsDep, StoreDep, Viewer
+from api.deps import AnswersDep, AuditDep, SettingsDep, ViewDep, Viewer
 from api.problems import RESPONSES
 from api.schemas import (
     BrokersAnswer,
@@ -29,6 +30,7 @@ from api.schemas import (
     Stats,
 )
 from graph.masking import mask
+from graph.scope import ScopedStore
 from graph.settings import Settings
 from queries.brokers import brokers
 from queries.coverage import coverage
@@ -62,7 +64,12 @@ def for_caller(caller: Caller, answer: dict) -> dict:
 
 @router.get("/me", summary="当前令牌的名称与角色 / who the token belongs to, and whether it may export")
 def get_me(caller: Viewer, settings: SettingsDep) -> dict:
-    return {"name": caller.name, "role": caller.role.value, "may_export": may_export(caller, settings)}
+    return {
+        "name": caller.name,
+        "role": caller.role.value,
+        "regions": list(caller.regions),
+        "may_export": may_export(caller, settings),
+    }
 
 
 def may_export(caller: Caller, settings: Settings) -> bool:
@@ -71,7 +78,7 @@ def may_export(caller: Caller, settings: Settings) -> bool:
 
 
 @router.get("/stats", response_model=Stats, summary="节点与关系计数 / counts by label and type")
-def get_stats(store: StoreDep, caller: Viewer) -> dict:
+def get_stats(store: ViewDep, caller: Viewer) -> dict:
     return stats(store)
 
 
@@ -79,7 +86,7 @@ def get_stats(store: StoreDep, caller: Viewer) -> dict:
     "/search", response_model=SearchAnswer, summary="搜索：中文、拼音、首字母、编号 / search by name, pinyin or id"
 )
 def get_search(
-    store: StoreDep,
+    store: ViewDep,
     caller: Viewer,
     q: Annotated[str, Query(min_length=1, max_length=100)],
     limit: Annotated[int, within(RESULTS)] = RESULTS.default,
@@ -89,7 +96,7 @@ def get_search(
 
 
 @router.get("/entities/{id}", response_model=EntityAnswer, summary="一个节点及其关系 / a node and its relationships")
-def get_entity(store: StoreDep, audit: AuditDep, caller: Viewer, id: Annotated[str, Path(max_length=200)]) -> dict:
+def get_entity(store: ViewDep, audit: AuditDep, caller: Viewer, id: Annotated[str, Path(max_length=200)]) -> dict:
     answer = entity(store, id)
     audit.record(caller, "entity", [id], masked=not caller.sees_personal_information)
     return for_caller(caller, answer)
@@ -97,7 +104,7 @@ def get_entity(store: StoreDep, audit: AuditDep, caller: Viewer, id: Annotated[s
 
 @router.get("/entities/{id}/network", response_model=EgoAnswer, summary="周围的关系网 / ego network")
 def get_network(
-    store: StoreDep,
+    store: ViewDep,
     audit: AuditDep,
     caller: Viewer,
     id: Annotated[str, Path(max_length=200)],
@@ -116,7 +123,7 @@ def audited(audit, caller: Caller, operation: str, answer: dict) -> dict:
 
 @router.get("/paths", response_model=PathAnswer, summary="最短关系路径 / shortest paths")
 def get_paths(
-    store: StoreDep,
+    store: ViewDep,
     audit: AuditDep,
     caller: Viewer,
     source: Annotated[str, Query(alias="from", max_length=200)],
@@ -125,12 +132,14 @@ def get_paths(
     via: Via = None,
     limit: Annotated[int, within(PATHS)] = PATHS.default,
 ) -> dict:
-    return audited(audit, caller, "paths", path(store, source, target, max_hops=max_hops, via=via, limit=limit))
+    whole = store.whole if isinstance(store, ScopedStore) else None
+    found = path(store, source, target, max_hops=max_hops, via=via, limit=limit, whole=whole)
+    return audited(audit, caller, "paths", found)
 
 
 @router.get("/common", response_model=CommonAnswer, summary="共同联系 / shared neighbours")
 def get_common(
-    store: StoreDep,
+    store: ViewDep,
     audit: AuditDep,
     caller: Viewer,
     a: Annotated[str, Query(max_length=200)],
@@ -142,7 +151,7 @@ def get_common(
 
 @router.get("/coverage", response_model=CoverageAnswer, summary="列名联系覆盖情况 / liaison-system coverage")
 def get_coverage(
-    store: StoreDep,
+    store: ViewDep,
     answers: AnswersDep,
     caller: Viewer,
     as_of: AsOf = None,
@@ -178,7 +187,7 @@ def today() -> str:
 
 @router.get("/brokers", response_model=BrokersAnswer, summary="桥梁人物与圈子 / brokers and communities")
 def get_brokers(
-    store: StoreDep,
+    store: ViewDep,
     caller: Viewer,
     scope: Annotated[str | None, Query(max_length=200)] = None,
     top: Annotated[int, within(TOP)] = TOP.default,
@@ -187,7 +196,7 @@ def get_brokers(
 
 
 @router.get("/quality", response_model=QualityAnswer, summary="数据质量 / data quality")
-def get_quality(store: StoreDep, caller: Viewer, as_of: AsOf = None) -> dict:
+def get_quality(store: ViewDep, caller: Viewer, as_of: AsOf = None) -> dict:
     return for_caller(caller, quality(store, as_of=as_of))
 
 
@@ -198,7 +207,7 @@ def get_quality(store: StoreDep, caller: Viewer, as_of: AsOf = None) -> dict:
     responses={200: {"content": {f.media_type: {} for f in REPORT_FORMATS.values()}}},
 )
 def get_report(
-    store: StoreDep,
+    store: ViewDep,
     settings: SettingsDep,
     answers: AnswersDep,
     audit: AuditDep,
@@ -239,7 +248,7 @@ def get_report(
     responses={200: {"content": {f.media_type: {} for f in FORMATS.values()}}},
 )
 def get_export(
-    store: StoreDep,
+    store: ViewDep,
     audit: AuditDep,
     settings: SettingsDep,
     answers: AnswersDep,

@@ -61,6 +61,11 @@ class PathStep(Model):
     sentence: str = Field(description="张三 —成员→ 抖音之家·同心荟 ←负责联系— 李四")
 
 
+class OutsidePath(Model):
+    length: int
+    note: str
+
+
 class PathAnswer(Model):
     model_config = ConfigDict(populate_by_name=True, extra="forbid")
     from_: NodeRef = Field(alias="from")
@@ -70,6 +75,10 @@ class PathAnswer(Model):
     count: int
     truncated: bool
     paths: list[PathStep]
+    outside: OutsidePath | None = Field(
+        None,
+        description="限定镇街的令牌：经辖区外、更短的路径（只给步数）/ a shorter path through people outside the scope",
+    )
 
 
 class EgoAnswer(Model):

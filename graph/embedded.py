@@ -21,6 +21,7 @@ from filelock import FileLock, Timeout
 from graph.errors import StoreUnavailable
 from graph.ontology import ROOT_LABEL, Ontology
 from graph.records import GraphPath, Node, Relationship, Step, WriteResult, active_on, ended_before, now_stamp
+from graph.shortest import shortest_paths
 from graph.store import Progress, Store, briefly
 
 FORMAT_VERSION = 1
@@ -222,54 +223,17 @@ class EmbeddedStore(Store):
     def shortest_paths(
         self, source: str, target: str, types: Sequence[str], max_hops: int, limit: int
     ) -> list[GraphPath]:
-        """Layered BFS from both ends, always widening the smaller side, until they meet;
-        then every shortest path joins a path from each side at a meeting node."""
         if source not in self.graph or target not in self.graph:
             return []
         allowed = set(types)
-        sides = [({source: 0}, {source: []}, [source]), ({target: 0}, {target: []}, [target])]
-        meeting: list[str] = []
-        for _ in range(max_hops):
-            seen, parents, frontier = min(sides, key=lambda side: len(side[2]))
-            next_frontier = []
-            for node in frontier:
-                for neighbour, edge in self._links(node, allowed):
-                    if neighbour not in seen:
-                        seen[neighbour] = seen[node] + 1
-                        parents[neighbour] = []
-                        next_frontier.append(neighbour)
-                    if seen[neighbour] == seen[node] + 1:
-                        parents[neighbour].append((node, edge))
-            frontier[:] = next_frontier
-            met = set(next_frontier) & set(sides[0][0] if seen is sides[1][0] else sides[1][0])
-            if met:  # only meeting nodes on a shortest path: the least total depth
-                total = {m: sides[0][0][m] + sides[1][0][m] for m in met}
-                meeting = sorted(m for m in met if total[m] == min(total.values()))
-            if meeting or not next_frontier:
-                break
-        paths = []
-        for middle in meeting:
-            for head in self._walks(sides[0][1], middle, limit):
-                for tail in self._walks(sides[1][1], middle, limit):
-                    nodes = [n for n, _ in head] + [middle] + [n for n, _ in reversed(tail)]
-                    rels = [e for _, e in head] + [e for _, e in reversed(tail)]
-                    paths.append(GraphPath(nodes, [Relationship(d["type"], u, v, {}, k) for u, v, k, d in rels]))
-                    if len(paths) >= limit:
-                        return paths
-        return paths
-
-    @classmethod
-    def _walks(cls, parents: dict, node: str, limit: int) -> list[list[tuple]]:
-        """Every way back from ``node`` to its side's start, as (node, edge) steps from the start."""
-        if not parents[node]:
-            return [[]]
-        walks = []
-        for previous, edge in parents[node]:
-            for walk in cls._walks(parents, previous, limit):
-                walks.append(walk + [(previous, edge)])
-                if len(walks) >= limit:
-                    return walks
-        return walks
+        return shortest_paths(
+            lambda node: self._links(node, allowed),
+            lambda edge: Relationship(edge[3]["type"], edge[0], edge[1], {}, edge[2]),
+            source,
+            target,
+            max_hops,
+            limit,
+        )
 
     def without(self, label: str, types: Sequence[str], direction: str, limit: int) -> list[str]:
         graph, allowed, found = self.graph, set(types), []

@@ -98,12 +98,24 @@ class Template:
     links: dict[str, dict] = field(default_factory=dict)  # columns that name other nodes: a relationship each
 
 
+@dataclass(frozen=True)
+class Places:
+    """Where nodes are (town-scoped tokens): ``label`` nodes are the places, a node is ``located``
+    in one, a place lies ``within`` another, a label without a place is where its ``through`` end is."""
+
+    label: str
+    located: str
+    within: str
+    through: dict[str, str] = field(default_factory=dict, hash=False)
+
+
 @dataclass(frozen=True, eq=False)
 class Ontology:
     labels: dict[str, Label]
     relationships: dict[str, RelationshipType]
     templates: dict[str, Template]
     rdf_prefixes: dict[str, str] = field(default_factory=dict)
+    places: Places | None = None
 
     @property
     def concrete_labels(self) -> list[str]:
@@ -140,6 +152,20 @@ class Ontology:
     def accepts(self, rel: RelationshipType, from_labels, to_labels) -> bool:
         """Whether nodes carrying these labels may be joined by ``rel``."""
         return bool(set(rel.from_labels) & set(from_labels)) and bool(set(rel.to_labels) & set(to_labels))
+
+    def place_properties(self) -> dict[str, str]:
+        """Labels that name their place in a property (a town's name), with that property.
+
+        >>> load().place_properties()["Person"]
+        'region'
+        """
+        located = self.places.located if self.places else None
+        return {
+            label.name: prop.name
+            for label in self.labels.values()
+            for prop in label.own.values()
+            if located and prop.link == located
+        }
 
     def sensitive_properties(self) -> dict[str, Property]:
         """Personal information, by property name, over every label and relationship type."""
@@ -347,7 +373,23 @@ def parse(document: dict) -> Ontology:
     _check_links(labels, rels)
     prefixes = dict(document.get("rdf_prefixes") or {})
     _check_rdf_terms(labels, rels, prefixes)
-    return Ontology(labels, rels, _templates(document.get("templates") or {}, labels, rels), prefixes)
+    templates = _templates(document.get("templates") or {}, labels, rels)
+    return Ontology(labels, rels, templates, prefixes, _places(document.get("places"), labels, rels))
+
+
+def _places(raw: dict | None, labels: dict[str, Label], rels: dict[str, RelationshipType]) -> Places | None:
+    if raw is None:
+        return None
+    places = Places(raw.get("label"), raw.get("located"), raw.get("within"), dict(raw.get("through") or {}))
+    if places.label not in labels:
+        raise OntologyError(f"places.label: unknown label {places.label!r}")
+    for name, rel in (("located", places.located), ("within", places.within)):
+        if rel not in rels or places.label not in rels[rel].to_labels:
+            raise OntologyError(f"places.{name}: {rel!r} is not a relationship to {places.label}")
+    for label, rel in places.through.items():
+        if label not in labels or rel not in rels or label not in rels[rel].from_labels:
+            raise OntologyError(f"places.through.{label}: {rel!r} does not start at {label}")
+    return places
 
 
 def describe(onto: Ontology) -> dict:

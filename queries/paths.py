@@ -8,14 +8,25 @@ from queries.base import existing, node_ref, relationship_types
 from queries.options import MAX_HOPS, PATHS
 
 ENUMERATE = 1000  # shortest paths read from the store before ordering; more is a cut
+OUTSIDE_NOTE = "经过您辖区以外的人员或机构，有一条 {hops} 步的关系路径；按权限不显示其中的人名"
 
 
 def path(
-    store: Store, source: str, target: str, *, max_hops: int = MAX_HOPS.default, via=None, limit: int = PATHS.default
+    store: Store,
+    source: str,
+    target: str,
+    *,
+    max_hops: int = MAX_HOPS.default,
+    via=None,
+    limit: int = PATHS.default,
+    whole: Store | None = None,
 ) -> dict:
     """All shortest paths between ``source`` and ``target`` ignoring direction, over ``via``
     (default: all but LOCATED_IN and PART_OF), up to ``max_hops`` long; the first ``limit``
     in a stable order (by the ids along the path, then the types).  Not found is an answer.
+
+    ``store`` may be a part of ``whole`` (a town-scoped view): a shorter path through the rest
+    is then told as ``outside``, its length only, naming no one on it.
     """
     MAX_HOPS.check(max_hops)
     PATHS.check(limit)
@@ -36,7 +47,13 @@ def path(
         "count": len(found),
         "truncated": len(found) >= ENUMERATE,
         "paths": [],
+        "outside": None,
     }
+    if whole is not None and source != target:
+        around = whole.shortest_paths(source, target, types, max_hops, 1)
+        if around and (not found or len(around[0].relationships) < answer["length"]):
+            hops = len(around[0].relationships)
+            answer["outside"] = {"length": hops, "note": OUTSIDE_NOTE.format(hops=hops)}
     for p in shown:
         answer["paths"].append(
             {

@@ -263,14 +263,10 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
             ],
         )
     )
-    area = next(
-        (
-            n.properties["name"]
-            for n in nodes.values()
-            if "Region" in n.labels and not n.properties.get("parent") and n.properties.get("name")
-        ),
-        "",
-    )
+    # The places at the top of what the store holds: the district, or a scoped view's towns.
+    places = [n.properties for n in nodes.values() if "Region" in n.labels and n.properties.get("name")]
+    names = {p["name"] for p in places}
+    area = "、".join(sorted(p["name"] for p in places if p.get("parent") not in names))
     return {"as_of": as_of, "year": year, "area": area, "tables": tables}
 
 

@@ -7,8 +7,11 @@ stopped again at the end.  It never skips: a Neo4j that cannot start fails the r
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -108,6 +111,22 @@ def write_csv(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Pa
     path = folder / name
     path.write_bytes(text.encode(encoding))
     return path
+
+
+# Routes whose answer is the same document for everyone, not read from the graph (the blank
+# workbook's example row has ids of its own).
+STATIC_ROUTES = {"/api/ontology", "/api/template"}
+
+
+def readable(body: bytes, content_type: str) -> str:
+    """An answer as the text a person could read in it: a zip (the Neo4j CSV export, a
+    workbook) unpacked, a PDF through pdftotext."""
+    if content_type.startswith("application/pdf"):
+        return subprocess.run(["pdftotext", "-", "-"], input=body, capture_output=True, check=True).stdout.decode()
+    if body[:4] == b"PK\x03\x04":
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            body = b"".join(archive.read(name) for name in archive.namelist())
+    return body.decode("utf-8", errors="replace")
 
 
 def snapshot(store) -> tuple[set, set]:

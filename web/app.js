@@ -161,6 +161,7 @@ $("path-form").addEventListener("submit", async e => {
   const list = $("sentences"); list.replaceChildren();
   if (!answer.found) list.append(el("li", {}, `在 ${$("hops").value} 跳以内没有找到联系。`));
   answer.paths.forEach(p => list.append(el("li", {}, p.sentence)));
+  if (answer.outside) list.append(el("li", {class: "outside"}, answer.outside.note));
   const svg = $("path-picture"); svg.replaceChildren();
   if (!answer.found) return;
   const nodes = answer.paths[0].nodes, step = (svg.clientWidth || 900) / (nodes.length + 1);
@@ -294,7 +295,8 @@ function route() {
 async function start() {
   ontology = ontology || await (await fetch("/api/ontology")).json();
   const me = await api("/api/me");
-  $("who").textContent = `${me.name}（${{viewer: "查看者", officer: "工作人员", admin: "管理员"}[me.role]}）`;
+  const scope = me.regions.length ? `，仅限${me.regions.join("、")}` : "";
+  $("who").textContent = `${me.name}（${{viewer: "查看者", officer: "工作人员", admin: "管理员"}[me.role]}${scope}）`;
   $("nav-upload").hidden = me.role !== "admin";
   $("export-controls").hidden = !me.may_export;
   $("signin-error").textContent = "";
