@@ -2,9 +2,10 @@
 in those towns (ontology ``places``) and the ties among them, behind the same interface as a
 whole store, so every query, export, report and page answers from it without knowing.
 
-A tie that crosses the boundary is kept only where a count depends on it (:meth:`ScopedStore.active`:
-a town's representative listed with a district leader is covered), with the outside end
-replaced by a pseudonym that names no one.
+A tie that crosses the boundary is kept only where a count depends on it, naming no one: in
+:meth:`ScopedStore.active` with the outside end a pseudonym (a town's representative listed with a
+district leader is covered) and in :meth:`ScopedStore.without` (a member of another town's base
+is not "without a base").
 """
 
 from __future__ import annotations
@@ -171,10 +172,11 @@ class ScopedStore(Store):
         return shortest_paths(links.get, bare, source, target, max_hops, limit)
 
     def without(self, label: str, types: Sequence[str], direction: str, limit: int) -> list[str]:
+        """A tie to elsewhere counts (as in :meth:`active`): a member of another town's base has a base."""
         candidates = [i for i, n in self.whole.brief(self.inside).items() if label == ROOT_LABEL or label in n.labels]
         linked = {
             s.at
-            for s in self.expand(candidates, types, EVERYTHING)
+            for s in self.whole.expand(candidates, types, EVERYTHING)
             if direction == "both" or (s.relationship.source == s.at) == (direction == "out")
         }
         return sorted(set(candidates) - linked)[:limit]

@@ -210,3 +210,8 @@ def test_token_create_keeps_to_known_towns(store, store_spec, tmp_path):
     assert admin.exit_code != 0 and "不能限定镇街" in admin.output
     listed = json.loads(run("list", "--json").output)["tokens"]
     assert [t["regions"] for t in listed] == [["五马街道", "松台街道"]]
+
+
+def test_a_tie_to_elsewhere_still_counts_in_data_quality(boundary):
+    quality = boundary("/api/quality").json()
+    assert "A1" not in quality["isolated"] and "A2" not in quality["isolated"]  # they know 乙中间 of 松台街道
