@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -38,9 +40,18 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.answers = AnswerCache()
         app.state.throttle = Throttle(settings.rate_per_minute, settings.in_flight_per_token)
         app.state.store = open_store(settings)
+        # What is loaded by now lives as long as the server: kept out of the garbage collector's
+        # full passes, which otherwise stop every thread for ~100 ms while an upload is read.
+        gc.collect()
+        gc.freeze()
+        # Uploads and exports are checked in worker threads: shorter turns with the interpreter
+        # lock (1 ms, not 5) let the event loop answer /health and light queries meanwhile.
+        turns = sys.getswitchinterval()
+        sys.setswitchinterval(min(turns, 0.001))
         try:
             yield
         finally:
+            sys.setswitchinterval(turns)
             app.state.store.close()
 
     app = FastAPI(

@@ -9,9 +9,12 @@ here the first non-blank row is only the first guess.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from graph.errors import CellError, ValidationFailed
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+PIECE = 1 << 20  # bytes decoded at a time
 
 
 @dataclass
@@ -94,7 +98,7 @@ class ReadLimits:
                 raise refuse(path, f"第 {number} 行有 {len(cells):,} 列，超过 {self.columns:,} 列，不像名册", sheet)
             if counter[0] > self.cells:
                 raise refuse(path, f"超过 {self.cells:,} 个单元格，请拆成几个文件分别导入", sheet)
-            kept.append((number, cells))
+            kept.append((number, tuple(cells)))  # tuples of text leave the garbage collector's watch
         return kept
 
 
@@ -108,30 +112,77 @@ def refuse(path: Path, message: str, sheet: str | None = None) -> ValidationFail
 def decode(path: Path, data: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 with a BOM, else GBK/GB18030; a byte-order mark
     that survives decoding (GB18030 can carry one) is dropped."""
-    for encoding in ("utf-16",) if data.startswith(UTF16_BOMS) else ENCODINGS:
+    for encoding in _encodings(data[:2]):
         try:
             return data.decode(encoding).removeprefix("\ufeff")
         except UnicodeDecodeError:
             continue
-    guess = from_bytes(data[:65536]).best()
+    raise _unknown_encoding(path, data[:65536])
+
+
+def _encodings(head: bytes) -> tuple[str, ...]:
+    return ("utf-16",) if head.startswith(UTF16_BOMS) else ENCODINGS
+
+
+def _unknown_encoding(path: Path, sample: bytes) -> ValidationFailed:
+    guess = from_bytes(sample).best()
     hint = f"（看起来像 {guess.encoding} 编码）" if guess is not None else ""
-    raise refuse(path, f"文件编码无法识别{hint}，请在 Excel 中另存为“CSV UTF-8”或 GBK 编码的 CSV")
+    return refuse(path, f"文件编码无法识别{hint}，请在 Excel 中另存为“CSV UTF-8”或 GBK 编码的 CSV")
 
 
-def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
-    first = text.split("\n", 1)[0]
+def text_encoding(path: Path) -> str:
+    """The encoding :func:`decode` would choose for the file, found a megabyte at a time: a big
+    file is never held whole, and the API's other threads run between the pieces.  A file with
+    NUL characters is binary, not a table."""
+    with open(path, "rb") as handle:
+        sample = handle.read(65536)
+    for encoding in _encodings(sample):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with open(path, "rb") as handle:
+                while piece := handle.read(PIECE):
+                    if "\x00" in decoder.decode(piece):
+                        raise refuse(path, "不是文本表格（含有二进制内容），请上传 CSV、JSON 或 XLSX 文件")
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    raise _unknown_encoding(path, sample)
+
+
+def text_lines(path: Path, encoding: str) -> Iterator[str]:
+    """The file's lines with their ends (\\n, \\r\\n or \\r, as CSV has them), decoded a megabyte at a
+    time, without a leading byte-order mark.  Few large reads, not many small ones: a thread that
+    keeps giving the interpreter lock up for tiny reads never lets the API's event loop take it
+    (the convoy effect, CPython bpo-7946)."""
+    decoder, rest, first = codecs.getincrementaldecoder(encoding)(), "", True
+    with open(path, "rb") as handle:
+        while piece := handle.read(PIECE):
+            lines = io.StringIO(rest + decoder.decode(piece), newline="").readlines()
+            rest = lines.pop() if lines and not lines[-1].endswith("\n") else ""  # may go on in the next piece
+            if first and lines:
+                lines[0], first = lines[0].removeprefix("\ufeff"), False
+            yield from lines
+    last = io.StringIO(rest + decoder.decode(b"", final=True), newline="").readlines()
+    if first and last:
+        last[0] = last[0].removeprefix("\ufeff")
+    yield from last
+
+
+def _dialect(first: str) -> type[csv.Dialect] | csv.Dialect:
     return csv.excel_tab if "\t" in first and "," not in first else csv.excel
 
 
 def read_csv(path: Path, limits: ReadLimits) -> Table:
-    text = decode(path, path.read_bytes())
-    if "\x00" in text:
-        raise refuse(path, "不是文本表格（含有二进制内容），请上传 CSV、JSON 或 XLSX 文件")
+    """Read line by line as the file is decoded: a million-row file past the limits is refused
+    at the limit, without being held whole."""
+    lines = text_lines(path, text_encoding(path))
+    first = next(lines, "")
     try:
-        lines = limits.counted(path, csv.reader(io.StringIO(text, newline=""), _dialect(text)))
+        numbered = limits.counted(path, csv.reader(itertools.chain([first], lines), _dialect(first)))
     except csv.Error as exc:
         raise refuse(path, f"不是有效的 CSV 表格：{exc}") from None
-    return _table(path, None, path.stem, lines)
+    return _table(path, None, path.stem, numbered)
 
 
 def _table(path: Path, sheet: str | None, name: str, numbered: list[tuple[int, list]], hidden=()) -> Table:

@@ -49,6 +49,7 @@ def test_a_hostile_file_is_refused_clearly_while_the_api_keeps_answering(api, na
     assert _uploads() <= folders, "the upload's temporary folder is removed"
     grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak
     assert grown_kb < 500 * 1024, f"peak memory grew by {grown_kb // 1024} MB"
+    assert health and max(health) < 0.1, f"/health took {max(health) * 1000:.0f} ms during the upload"
 
 
 def test_a_refusal_names_what_was_too_big(api):

@@ -59,3 +59,20 @@ def test_workbook_sheets_merged_cells_and_what_is_skipped(tmp_path):
 
 def test_workbooks_are_parsed_with_defusedxml():
     assert openpyxl.xml.DEFUSEDXML is True
+
+
+@pytest.mark.parametrize("piece", [1, 2, 3, 5, 7, 64])
+@pytest.mark.parametrize("ends", ["\r\n", "\n", "\r"])
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030", "utf-16"])
+def test_a_file_read_in_pieces_keeps_its_rows_and_their_numbers(tmp_path, monkeypatch, piece, ends, encoding):
+    """Pieces may end inside a character, between \\r and \\n, or inside a quoted cell."""
+    monkeypatch.setattr("ingest.readers.PIECE", piece)
+    text = PEOPLE.replace("\n", ends) + f'P3,"甲{ends}乙",专家{ends}{ends}P4,丙,专家{ends}'
+    [table] = read_file(write_csv(tmp_path, "人员.csv", text, encoding))
+    assert table.headers == ["编号", "姓名", "人员类别"]
+    assert cells(table) == [
+        (2, ["P1", "王䶮", "新阶层人士"]),
+        (3, ["P2", "林𠀀", "专家"]),
+        (4, ["P3", f"甲{ends}乙", "专家"]),
+        (6, ["P4", "丙", "专家"]),
+    ]
