@@ -6,6 +6,7 @@ matplotlib and rdflib, which a cold ``tongxin --help`` must not pay for
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -222,6 +223,15 @@ def quality(
     answer(ctx, quality_query, as_of=as_of, as_json=as_json, render=render)
 
 
+def write_file(target: Path, content: bytes, private: bool) -> None:
+    """A file with personal information only its owner may read (0600), whatever the umask."""
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o644)
+    with open(descriptor, "wb") as handle:
+        if private:
+            os.fchmod(handle.fileno(), 0o600)  # an older file keeps its mode otherwise
+        handle.write(content)
+
+
 def export(
     ctx: typer.Context,
     format: Annotated[str, typer.Option("--format", help="graphml、gexf、cyjs、json、csv、dot、ttl、jsonld、html")],
@@ -240,8 +250,8 @@ def export(
     except TongxinError as exc:
         fail(exc)
     target = out_file or Path(made.filename)
-    target.write_bytes(made.content)
-    AuditLog(settings(ctx).config_dir).exported(None, format, scope, masked, file=str(target))
+    write_file(target, made.content, private=not masked)
+    AuditLog(settings(ctx).config_dir).exported(None, format, scope, masked, made.people, file=str(target))
     out.print(f"已导出 {target}（{len(made.content)} 字节）")
 
 

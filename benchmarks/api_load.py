@@ -7,6 +7,7 @@ The server is ``tongxin serve`` in its own process, as staff would run it.
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import random
 import subprocess
@@ -14,7 +15,9 @@ import sys
 import tempfile
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -85,6 +88,44 @@ def _wait_ready(port: int, server: subprocess.Popen, timeout: float = 120) -> No
     raise RuntimeError("tongxin serve did not become ready")
 
 
+@contextmanager
+def serving(store_spec: str, config_dir: str, workers: int = 1) -> Iterator[tuple[int, list[str]]]:
+    """``tongxin``'s API served from its own process, as staff run it: (port, the end of its log after)."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "api.app:from_environment",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    environment = {**os.environ, "TONGXIN_CONFIG_DIR": config_dir, "TONGXIN_STORE": store_spec}
+    log = open(Path(config_dir) / "server.log", "w+")  # a file, not a pipe nobody drains
+    server = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT, text=True)
+    tail: list[str] = []
+    try:
+        _wait_ready(port, server)
+        yield port, tail
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.seek(0)
+        tail.append(log.read()[-3000:])
+        log.close()
+
+
 def load(
     store_spec: str,
     people: list[str],
@@ -97,32 +138,9 @@ def load(
     """Throughput, latency percentiles and errors of a read mix against a fresh server;
     ``think`` > 0 makes each client pause a random 0–2×think seconds between requests,
     as staff reading an answer do."""
-    port = free_port()
     with tempfile.TemporaryDirectory() as config_dir:
         token = issue_token(config_dir, Role.officer, "benchmark")["token"]
-        env = {**os.environ, "TONGXIN_CONFIG_DIR": config_dir}
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "api.app:from_environment",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ]
-        log = open(Path(config_dir) / "server.log", "w+")  # a file, not a pipe nobody drains
-        server = subprocess.Popen(
-            command, env={**env, "TONGXIN_STORE": store_spec}, stdout=log, stderr=subprocess.STDOUT, text=True
-        )
-        try:
-            _wait_ready(port, server)
+        with serving(store_spec, config_dir, workers) as (port, tail):
             results: list = []
             until = time.perf_counter() + seconds
             threads = [
@@ -133,15 +151,6 @@ def load(
                 thread.start()
             for thread in threads:
                 thread.join()
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-            log.seek(0)
-            server_log = log.read()[-3000:]
-            log.close()
     by_kind = defaultdict(list)
     for kind, took, _ in results:
         by_kind[kind].append(took)
@@ -155,5 +164,53 @@ def load(
         "errors": sum(not ok for *_, ok in results),
         "ms": percentiles([took for _, took, _ in results]),
         "by_kind": {k: percentiles(v) for k, v in sorted(by_kind.items())},
-        "server_log_tail": server_log,
+        "server_log_tail": tail[0] if tail else "",
     }
+
+
+def _get(port: int, url: str, token: str) -> tuple[float, int]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    start = time.perf_counter()
+    connection.request("GET", url, headers={"Authorization": f"Bearer {token}"})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return time.perf_counter() - start, response.status
+
+
+def burst(store_spec: str, url: str, callers: int = 50) -> dict:
+    """``callers`` officers, each with a token of their own, ask ``url`` at the same moment while
+    another caller asks ``/api/me`` every 50 ms: how long the burst takes, and how long a light
+    request waits meanwhile (issue 20: 50 whole-graph HTML exports took 71 s, /api/me waited 52 s)."""
+    with tempfile.TemporaryDirectory() as config_dir:
+        tokens = [issue_token(config_dir, Role.officer, f"burst {i}")["token"] for i in range(callers)]
+        watcher = issue_token(config_dir, Role.viewer, "watcher")["token"]
+        with serving(store_spec, config_dir) as (port, _):
+            answers: list[tuple[float, int]] = []
+            light: list[float] = []
+            started = time.perf_counter()
+            threads = [threading.Thread(target=lambda t=t: answers.append(_get(port, url, t))) for t in tokens]
+            for thread in threads:
+                thread.start()
+            while any(thread.is_alive() for thread in threads):
+                light.append(_get(port, "/api/me", watcher)[0])
+                time.sleep(0.05)
+            took = time.perf_counter() - started
+    return {
+        "url": url,
+        "callers": callers,
+        "seconds": round(took, 2),
+        "statuses": dict(sorted(Counter(status for _, status in answers).items())),
+        "answer_ms": percentiles([t for t, _ in answers]),
+        "me_ms": percentiles(light),
+    }
+
+
+def main() -> None:
+    """``python -m benchmarks.api_load STORE URL [CALLERS]``: one burst, as JSON."""
+    store_spec, url, *rest = sys.argv[1:]
+    print(json.dumps(burst(store_spec, url, int(rest[0]) if rest else 50), ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -209,3 +209,22 @@ def test_serve_stops_on_sigterm_during_an_upload_and_leaves_nothing_behind(tmp_p
         server.kill()
     assert set(glob.glob(str(Path(tempfile.gettempdir()) / "tongxin-upload-*"))) <= before
     assert not (store / "graph.json").exists() or "P000001" not in (store / "graph.json").read_text()
+
+
+def test_an_export_to_a_file_is_private_and_audited_with_whose_records_left(store_spec, tmp_path, monkeypatch):
+    monkeypatch.setenv("TONGXIN_CONFIG_DIR", str(tmp_path / "config"))
+    assert tongxin("--store", store_spec, "ingest", str(TINY_DIR)).exit_code == 0
+    plain, masked = tmp_path / "plain.json", tmp_path / "masked.json"
+    for target, extra in ((plain, []), (masked, ["--masked"])):
+        target.write_text("an older file, open to all")
+        target.chmod(0o644)
+        result = tongxin(
+            "--store", store_spec, "export", "--format", "json", "--scope", "base:B1", "--out", str(target), *extra
+        )
+        assert result.exit_code == 0, result.output
+    assert plain.stat().st_mode & 0o777 == 0o600 and "13800138000" in plain.read_text(encoding="utf-8")
+    assert masked.stat().st_mode & 0o777 == 0o644 and "13800138000" not in masked.read_text(encoding="utf-8")
+    records = [json.loads(line) for line in (tmp_path / "config" / "audit.jsonl").read_text().splitlines()]
+    exports = [(r["operation"], r["ids"], r["masked"]) for r in records if r["operation"] == "export"]
+    people = sorted(n["id"] for n in json.loads(plain.read_text(encoding="utf-8"))["nodes"] if "Person" in n["labels"])
+    assert "P1" in people and exports == [("export", people, False), ("export", people, True)]
