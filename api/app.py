@@ -7,6 +7,7 @@ import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
 from fastapi import FastAPI, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
@@ -15,7 +16,7 @@ from api import problems, routes_admin, routes_queries
 from api.access import Tokens
 from api.answers import AnswerCache
 from api.audit import AuditLog
-from api.deps import StoreDep
+from api.deps import HEAVY_THREADS, StoreDep
 from api.limits import UploadLimit
 from api.routes_queries import attachment
 from api.security import SecurityHeaders, add_docs
@@ -40,6 +41,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.answers = AnswerCache()
         app.state.throttle = Throttle(settings.rate_per_minute, settings.in_flight_per_token)
         app.state.store = open_store(settings)
+        app.state.heavy = anyio.CapacityLimiter(HEAVY_THREADS)
         # What is loaded by now lives as long as the server: kept out of the garbage collector's
         # full passes, which otherwise stop every thread for ~100 ms while an upload is read.
         gc.collect()

@@ -3,9 +3,11 @@ the caller may see it, the audit log, the heavy answers kept per data version.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
+import anyio.to_thread
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -65,6 +67,22 @@ def role(needed: Role):
             throttle.leave(caller.token_id)
 
     return checked
+
+
+HEAVY_THREADS = 4  # threads for exports, reports and coverage; light requests keep the rest of the pool
+
+
+def heavy(endpoint: Callable) -> Callable:
+    """A heavy answer's route (it takes a ``request``), run in one of the app's few threads for
+    heavy work (``app.state.heavy``): fifty callers waiting for one export then hold four threads,
+    not all forty of the pool that ``/api/me`` and every light query need."""
+
+    @functools.wraps(endpoint)
+    async def run(**kwargs):
+        limiter = kwargs["request"].app.state.heavy
+        return await anyio.to_thread.run_sync(functools.partial(endpoint, **kwargs), limiter=limiter)
+
+    return run
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -10,12 +10,12 @@ import datetime as dt
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.access import Caller, Forbidden
 from api.audit import ids_in
-from api.deps import AnswersDep, AuditDep, SettingsDep, ViewDep, Viewer
+from api.deps import AnswersDep, AuditDep, SettingsDep, ViewDep, Viewer, heavy
 from api.problems import RESPONSES
 from api.schemas import (
     BrokersAnswer,
@@ -150,7 +150,9 @@ def get_common(
 
 
 @router.get("/coverage", response_model=CoverageAnswer, summary="列名联系覆盖情况 / liaison-system coverage")
+@heavy
 def get_coverage(
+    request: Request,
     store: ViewDep,
     answers: AnswersDep,
     caller: Viewer,
@@ -206,7 +208,9 @@ def get_quality(store: ViewDep, caller: Viewer, as_of: AsOf = None) -> dict:
     summary="年度工作报表 / the yearly report: figures, ledger, printable report",
     responses={200: {"content": {f.media_type: {} for f in REPORT_FORMATS.values()}}},
 )
+@heavy
 def get_report(
+    request: Request,
     store: ViewDep,
     settings: SettingsDep,
     answers: AnswersDep,
@@ -247,7 +251,9 @@ def get_report(
     response_class=Response,
     responses={200: {"content": {f.media_type: {} for f in FORMATS.values()}}},
 )
+@heavy
 def get_export(
+    request: Request,
     store: ViewDep,
     audit: AuditDep,
     settings: SettingsDep,
