@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 from pathlib import Path
 
@@ -15,6 +16,11 @@ from api.access import Caller
 from graph.errors import StoreUnavailable
 
 AUDIT_FILE = "audit.jsonl"
+logger = logging.getLogger("tongxin.audit")
+
+
+class AuditUnwritable(StoreUnavailable):
+    """The audit log cannot be written; said to the caller without its path (the server log has it)."""
 
 
 def ids_in(answer, label: str | None = "Person") -> list[str]:
@@ -68,7 +74,8 @@ class AuditLog:
                 handle.flush()
                 os.fsync(handle.fileno())
         except OSError as exc:
-            raise StoreUnavailable(f"无法写入审计日志 {self.path}：{exc}；为保证留痕，本次操作未执行") from None
+            logger.error("cannot write the audit log %s: %s", self.path, exc)
+            raise AuditUnwritable("无法写入审计日志；为保证留痕，本次操作未执行，请管理员查看服务器日志") from None
 
     def ingested(self, caller: Caller | None, files: list[str], report) -> None:
         """An ingest that wrote: its files, the rows read and what changed."""

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.access import Forbidden, Unauthenticated
+from api.audit import AuditUnwritable
 from api.throttle import TooManyRequests
 from graph.errors import (
     InvalidQuery,
@@ -79,7 +80,11 @@ def install(app: FastAPI) -> None:
     async def tongxin_error(request: Request, exc: TongxinError) -> JSONResponse:
         status = next((s for kind, s in STATUS.items() if isinstance(exc, kind)), 500)
         extra = {"errors": [e.as_dict() for e in exc.errors]} if isinstance(exc, ValidationFailed) else {}
-        response = problem(status, str(exc), **extra)
+        detail = str(exc)
+        if status == 503 and not isinstance(exc, AuditUnwritable):  # it names a server path or address
+            logger.error("store unavailable on %s %s: %s", request.method, request.url.path, detail)
+            detail = "图库暂时不可用，请稍后重试；如持续出现，请联系管理员查看服务器日志"
+        response = problem(status, detail, **extra)
         if status == 401:
             response.headers["WWW-Authenticate"] = "Bearer"
         if isinstance(exc, TooManyRequests):
@@ -105,4 +110,6 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         where = "；".join(f"{'.'.join(map(str, e['loc']))}：{e['msg']}" for e in exc.errors())
-        return problem(422, f"请求参数无效：{where}", errors=jsonable_encoder(exc.errors()))
+        # Where and why, not the value sent back again (a 60 KB query would come back whole).
+        errors = [{k: v for k, v in e.items() if k not in ("input", "url")} for e in exc.errors()]
+        return problem(422, f"请求参数无效：{where}", errors=jsonable_encoder(errors))
