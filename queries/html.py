@@ -104,6 +104,10 @@ def picture(onto: Ontology, nodes: list[Node], rels: list[Relationship]) -> byte
         ],
         "edges": [{"s": r.source, "t": r.target, "zh": onto.relationships[r.type].zh} for r in rels],
     }
-    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")  # no early </script>
+    # No < > & left in the script's text (JSON may say them as \u escapes): no name can end it
+    # early (</script>) or change how the browser reads it (<!--<script>).
+    payload = json.dumps(data, ensure_ascii=False)
+    for character, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        payload = payload.replace(character, escaped)
     page = PAGE.format(title=html.escape("同心图谱 · 关系网"), data=payload)
     return page.encode()

@@ -27,3 +27,21 @@ def test_the_picture_draws_every_node_offline(store, browser, tmp_path):
     page.screenshot(path=str(tmp_path / "picture.png"))
     assert all(url.startswith("file://") for url in requests), requests
     context.close()
+
+
+def test_a_name_that_looks_like_markup_stays_a_name(store, browser, tmp_path):
+    from tests.conftest import write_csv
+
+    hostile = ["<!--<script>", "</script><script>document.title='pwned'</script>", "甲&乙<丙>"]
+    rows = "".join(f'B9{i},"{name}",孵化型,区级\n' for i, name in enumerate(hostile))
+    assert ingest(store, [write_csv(tmp_path, "基地.csv", "编号,名称,类别,级别\n" + rows)]).ok
+    page_file = tmp_path / "picture.html"
+    page_file.write_bytes(export(store, "html").content)
+    page = browser.new_context(offline=True).new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(page_file.as_uri())
+    assert errors == [] and page.title() != "pwned"
+    assert page.locator("g.node").count() == 3
+    shown = page.locator("svg").text_content()
+    assert all(name in shown for name in hostile)
