@@ -240,3 +240,24 @@ def test_the_api_docs_load_from_the_package_under_the_page_policy(page, live):
     assert "/api/search" in page.inner_text(".swagger-ui")
     assert requested and all(url.startswith(base) for url in requested), requested
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_a_town_cadre_sees_their_town_only(page, live):
+    from graph.scope import ScopedStore
+
+    base, _, store = live
+    cadre = Tokens(store.folder).create(Role.viewer, "五马干部", ("五马街道",))["token"]
+    town = ScopedStore(store, ["五马街道"])
+    open_signed_in(page, base, cadre, "search")
+    page.wait_for_selector("#search:not([hidden])")
+    assert "仅限五马街道" in page.inner_text("#who")
+    page.fill("#q", "z")
+    page.press("#q", "Enter")
+    page.wait_for_selector("#results li[data-id]")
+    shown = page.eval_on_selector_all("#results li[data-id]", "items => items.map(i => i.dataset.id)")
+    assert shown == [r["id"] for r in search(town, "z")["results"]] != [r["id"] for r in search(store, "z")["results"]]
+    people = [store.get(i) for i in shown if "Person" in store.get(i).labels]
+    assert people and all(p.properties["region"] == "五马街道" for p in people)
+    page.click("nav button[data-view='coverage']")
+    page.wait_for_selector("#totals:has-text('代表人士')")
+    assert f"代表人士 {coverage(town)['total']} 人" in page.inner_text("#totals")
