@@ -28,19 +28,22 @@ from api.schemas import (
     ReportAnswer,
     SearchAnswer,
     Stats,
+    WorkList,
 )
+from graph.errors import InvalidQuery
 from graph.masking import mask
 from graph.scope import ScopedStore
 from graph.settings import Settings
 from queries.brokers import brokers
 from queries.coverage import coverage
+from queries.coverage_table import as_ledger_table, coverage_table
 from queries.export import export
-from queries.formats import FORMATS
+from queries.formats import FORMATS, XLSX
 from queries.network import common, ego, entity
 from queries.options import HOPS, MAX_HOPS, MAX_LOAD, MAX_NODES, OFFSET, PATHS, RESULTS, TOP, WINDOW_DAYS, YEAR, Bound
 from queries.paths import path
 from queries.quality import quality
-from queries.report import base_networks, report
+from queries.report import base_networks, ledger, report
 from queries.report_document import REPORT_FORMATS, report_format
 from queries.search import search
 from queries.stats import stats
@@ -168,6 +171,49 @@ def get_coverage(
     # for every caller cost more than the query.
     key = ("coverage", as_of or today(), window_days, max_load)
     return JSONResponse(for_caller(caller, answers.get(key, store.version(), checked)))
+
+
+@router.get(
+    "/coverage/people",
+    response_model=WorkList,
+    summary="列名联系工作清单：逐人的覆盖、最近联系与建议领导 / the coverage as a work list, person by person",
+    responses={200: {"content": {XLSX: {}}}},
+)
+@heavy
+def get_work_list(
+    request: Request,
+    store: ViewDep,
+    answers: AnswersDep,
+    audit: AuditDep,
+    caller: Viewer,
+    as_of: AsOf = None,
+    window_days: Annotated[int, within(WINDOW_DAYS)] = WINDOW_DAYS.default,
+    max_load: Annotated[int, within(MAX_LOAD)] = MAX_LOAD.default,
+    region: Annotated[str | None, Query(max_length=100, description="镇街名称")] = None,
+    base: Annotated[str | None, Query(max_length=200, description="同心荟名称")] = None,
+    leader: Annotated[str | None, Query(max_length=200, description="联系领导编号：其走访清单")] = None,
+    overdue_days: Annotated[int | None, Query(ge=0, le=36600, description="至少多少天未联系")] = None,
+    format: Annotated[
+        str, Query(description="json 或 xlsx（台账格式）", json_schema_extra={"enum": ["json", "xlsx"]})
+    ] = "json",
+):
+    """Names people (no personal information): every read is audited with their ids."""
+    if format not in ("json", "xlsx"):
+        raise InvalidQuery(f"不支持的格式「{format}」，可选：json、xlsx")
+    filters = {"region": region, "base": base, "leader": leader, "overdue_days": overdue_days}
+    key = ("work list", as_of or today(), window_days, max_load, *filters.values())
+    made = answers.get(
+        key,
+        store.version(),
+        lambda: coverage_table(store, as_of=as_of, window_days=window_days, max_load=max_load, **filters),
+    )
+    audit.record(caller, "coverage_people", [r["id"] for r in made["rows"]], format=format)
+    if format == "json":
+        return made
+    book = ledger({"as_of": made["as_of"], "tables": [as_ledger_table(made)]})
+    return Response(
+        book, media_type=XLSX, headers={"Content-Disposition": attachment(f"列名联系工作清单-{made['as_of']}.xlsx")}
+    )
 
 
 def leaders_pictured(store, as_of: str) -> list[str]:

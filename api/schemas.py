@@ -140,6 +140,48 @@ class CoverageAnswer(Model):
     candidates: dict[str, list[Candidate]] = Field(default_factory=dict)
 
 
+class Leader(Model):
+    id: str | None = Field(description="辖区外的领导为空 / none for a leader outside a scoped caller's towns")
+    name: str | None
+
+
+class LastContact(Model):
+    date: str
+    by: Leader
+    method: str | None
+
+
+class WorkRow(Model):
+    id: str
+    name: str | None
+    pinyin: str | None
+    region: str | None
+    bases: list[str]
+    industry: str | None
+    seats: list[str]
+    status: str = Field(description="未列名联系、超期未联系 或 正常")
+    liaisons: list[Leader]
+    last_contact: LastContact | None
+    days: int | None = Field(description="距最近一次联系的天数，从未联系为空 / days since the last contact")
+    suggested: list[Candidate]
+
+
+class WorkChoices(Model):
+    regions: list[str]
+    bases: list[str]
+    leaders: list[Leader]
+
+
+class WorkList(Model):
+    as_of: str
+    window_days: int
+    filters: dict[str, str | int | None]
+    total: int
+    shown: int
+    rows: list[WorkRow]
+    choices: WorkChoices
+
+
 class Broker(NodeRef):
     betweenness: float
     bases: list[str]

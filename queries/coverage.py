@@ -75,16 +75,17 @@ def coverage(
         ],
     }
     if candidates:
-        result["candidates"] = _candidates(store, facts, max_load)
+        result["candidates"] = suggest_leaders(store, facts, max_load)
     return result
 
 
 def coverage_facts(store: Store, as_of: str) -> dict[str, list[dict]]:
     """What the figures are counted from, at ``as_of`` (ISO date), each list in id order:
 
-    ``representatives`` (members marked 代表人士): id, name, region, industry, ``liaisons`` (the
-    leaders listed with them on that day), ``last_contact`` (the latest contact dated on or
-    before it by one of those leaders), ``bases`` (names of the bases they are members of);
+    ``representatives`` (members marked 代表人士): id, name, pinyin, region, industry, ``liaisons``
+    (the leaders listed with them on that day), ``last_contact`` (the latest contact dated on or
+    before it by one of those leaders) and ``last`` (its date, leader and method), ``bases``
+    (names of the bases they are members of);
     ``liaisons``: id, name, region, ``load`` (persons listed with them), those persons'
     ``industries``, ``bases`` (ids of the bases they answer for), ``last_contact``;
     ``bases``: id, name, ``responsible`` (whether any leader answers for it).
@@ -93,12 +94,14 @@ def coverage_facts(store: Store, as_of: str) -> dict[str, list[dict]]:
     liaisons, bases = store.nodes_where("Liaison", {}), store.nodes_where("Base", {})
     listed, answers_for = defaultdict(set), defaultdict(set)  # leader → persons, leader → bases
     latest: dict[tuple[str, str], str] = {}  # (leader, person) → latest contact
-    for r in store.active(["LIAISES_WITH", "RESPONSIBLE_FOR", "CONTACTED"], as_of, properties=["date"]):
+    method: dict[tuple[str, str], str | None] = {}  # … and how it was made
+    for r in store.active(["LIAISES_WITH", "RESPONSIBLE_FOR", "CONTACTED"], as_of, properties=["date", "method"]):
         when = r.properties.get("date")
         if r.type != "CONTACTED":
             (listed if r.type == "LIAISES_WITH" else answers_for)[r.source].add(r.target)
         elif when and when <= as_of and when > latest.get((r.source, r.target), ""):
             latest[(r.source, r.target)] = when
+            method[(r.source, r.target)] = r.properties.get("method")
     listed_with = defaultdict(set)  # person → leaders
     for leader, persons in listed.items():
         for person in persons:
@@ -118,6 +121,14 @@ def coverage_facts(store: Store, as_of: str) -> dict[str, list[dict]]:
     def props(node_id: str) -> dict:
         return named[node_id].properties if node_id in named else {}
 
+    def last(rep: str) -> dict | None:
+        """The latest contact by a leader listed with ``rep``: when, by whom, how."""
+        made = [(latest[(leader, rep)], leader) for leader in listed_with[rep] if (leader, rep) in latest]
+        if not made:
+            return None
+        when, leader = max(made)
+        return {"date": when, "by": leader, "method": method[(leader, rep)]}
+
     return {
         "representatives": [
             {
@@ -125,10 +136,10 @@ def coverage_facts(store: Store, as_of: str) -> dict[str, list[dict]]:
                 "name": props(rep).get("name"),
                 "region": props(rep).get("region"),
                 "industry": props(rep).get("industry"),
+                "pinyin": props(rep).get("pinyin"),
                 "liaisons": sorted(listed_with[rep]),
-                "last_contact": max(
-                    (latest[(leader, rep)] for leader in listed_with[rep] if (leader, rep) in latest), default=None
-                ),
+                "last_contact": (contact := last(rep)) and contact["date"],
+                "last": contact,
                 "bases": sorted(member_of[rep]),
             }
             for rep in reps
@@ -163,7 +174,7 @@ def coverage_series(
     return rows
 
 
-def _candidates(store: Store, facts: dict, max_load: int) -> dict[str, list[dict]]:
+def suggest_leaders(store: Store, facts: dict, max_load: int) -> dict[str, list[dict]]:
     """For each uncovered representative, up to three liaisons with spare load, best first:
     close in the graph (linked directly: 3, through one node: 2), responsible for one of
     their bases (3), in their region (1), already keeping someone of their industry (1).

@@ -356,3 +356,29 @@ def test_a_report_is_audited_with_the_people_it_names(client, tokens, store):
     assert [(r["operation"], r["format"]) for r in records] == [("report", "json"), ("report", "html")]
     assert records[0]["ids"] == [] and records[1]["ids"] == ["L1"]  # the leader drawn by name in B1's picture
     assert store.get("L1").properties["name"] in document
+
+
+def test_the_work_list_is_the_coverage_person_by_person(client, tokens):
+    import io
+
+    import openpyxl
+
+    figures = get(client, "/api/coverage?as_of=2025-12-31", tokens["viewer"]).json()
+    work = get(client, "/api/coverage/people?as_of=2025-12-31", tokens["viewer"]).json()
+    by_status = {s: [r["id"] for r in work["rows"] if r["status"] == s] for s in ("未列名联系", "超期未联系")}
+    assert work["total"] == work["shown"] == figures["total"]
+    assert sorted(by_status["未列名联系"]) == sorted(figures["uncovered"])
+    assert sorted(by_status["超期未联系"]) == sorted(figures["stale"])
+    p1 = next(r for r in work["rows"] if r["id"] == "P1")  # 张伟, listed with L1, visited on 2025-09-01 by phone
+    assert p1["last_contact"] == {
+        "date": "2025-09-01",
+        "by": {"id": "L1", "name": p1["liaisons"][0]["name"]},
+        "method": "电话",
+    }
+    assert p1["days"] == 121 and p1["region"] == "五马街道"
+    kept = get(client, "/api/coverage/people?as_of=2025-12-31&region=七都街道", tokens["viewer"]).json()
+    assert {r["region"] for r in kept["rows"]} <= {"七都街道"} and kept["total"] == work["total"]
+    book = get(client, "/api/coverage/people?as_of=2025-12-31&format=xlsx", tokens["viewer"])
+    rows = list(openpyxl.load_workbook(io.BytesIO(book.content)).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[3:]] == [r["name"] for r in work["rows"]]
+    assert get(client, "/api/coverage/people?format=pdf", tokens["viewer"]).status_code == 422

@@ -122,7 +122,9 @@ def test_the_path_finder_and_the_dashboard_say_what_the_api_says(page, live):
     totals = page.inner_text("#totals")
     assert f"代表人士 {figures['total']} 人" in totals and f"已列名联系 {figures['covered']} 人" in totals
     assert page.locator("#by-region rect").count() == len(figures["by_region"])
-    assert page.locator("#uncovered li").count() == len(figures["uncovered"])
+    page.wait_for_selector("#work-list tbody tr")
+    uncovered = page.locator("#work-list tbody tr.uncovered")
+    assert sorted(uncovered.evaluate_all("rows => rows.map(r => r.dataset.id)")) == sorted(figures["uncovered"])
     assert page.locator("#overloaded li").count() == len(figures["overloaded_liaisons"])
     page.screenshot(path=str(SHOTS / "coverage.png"), full_page=True)
 
@@ -261,3 +263,38 @@ def test_a_town_cadre_sees_their_town_only(page, live):
     page.click("nav button[data-view='coverage']")
     page.wait_for_selector("#totals:has-text('代表人士')")
     assert f"代表人士 {coverage(town)['total']} 人" in page.inner_text("#totals")
+
+
+def test_the_work_list_filtered_to_a_town_downloads_and_prints(page, live, tmp_path):
+    from queries.coverage_table import coverage_table
+    from tests.conftest import readable
+
+    base, token, store = live
+    open_signed_in(page, base, token, "coverage")
+    page.wait_for_selector("#work-list tbody tr")
+    page.fill("#as-of", "2026-06-30")
+    page.eval_on_selector("#coverage-form", "form => form.requestSubmit()")
+    page.wait_for_selector("#totals:has-text('截至 2026-06-30')")
+    page.click("#by-region g.bar[data-name='五马街道']")  # a town's bar picks the town
+    page.wait_for_selector("#work-count:has-text('共')")
+    page.wait_for_function("() => document.getElementById('work-region').value === '五马街道'")
+    expected = coverage_table(store, as_of="2026-06-30", region="五马街道")
+    page.wait_for_selector(f"#work-count:has-text('共 {expected['shown']} 人')")
+    shown = page.locator("#work-list tbody tr").evaluate_all("rows => rows.map(r => r.dataset.id)")
+    assert shown == [r["id"] for r in expected["rows"]] and shown
+    with page.expect_download() as download:
+        page.click("#work-download")
+    assert download.value.suggested_filename == "列名联系工作清单-2026-06-30.xlsx"
+    with open(download.value.path(), "rb") as handle:
+        book = openpyxl.load_workbook(io.BytesIO(handle.read()))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[2][:2] == ("姓名", "镇街") and "口径" in rows[1][0]
+    assert [r[0] for r in rows[3:]] == [r["name"] for r in expected["rows"]]
+    assert {r[1] for r in rows[3:]} == {"五马街道"}
+    suggested = [s["name"] for r in expected["rows"] for s in r["suggested"]]
+    assert suggested and all(any(name in (r[11] or "") for r in rows[3:]) for name in suggested)
+    page.screenshot(path=str(SHOTS / "work-list.png"), full_page=True)
+    page.emulate_media(media="print")
+    printed = readable(page.pdf(format="A4", landscape=True), "application/pdf")
+    assert all(r["name"] in printed for r in expected["rows"]) and "口径" in printed
+    assert "查人查基地" not in printed and "统计日期" not in printed  # no menu, no forms

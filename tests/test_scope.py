@@ -64,6 +64,7 @@ def asked(towns: tuple[str, ...]) -> dict[str, list[str]]:
         "/api/paths": [f"/api/paths?from={a}&to={b}&max_hops=6", f"/api/paths?from={a}&to={base}"],
         "/api/common": [f"/api/common?a={a}&b={b}", f"/api/common?a={a}&b={base}"],
         "/api/coverage": ["/api/coverage?as_of=2025-12-31"],
+        "/api/coverage/people": ["/api/coverage/people?as_of=2025-12-31", "/api/coverage/people?format=xlsx"],
         "/api/brokers": ["/api/brokers?top=100", f"/api/brokers?scope={base}"],
         "/api/quality": ["/api/quality"],
         "/api/report": [f"/api/report?as_of=2025-12-31&format={f}" for f in REPORT_FORMATS],

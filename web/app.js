@@ -177,34 +177,111 @@ $("path-form").addEventListener("submit", async e => {
 });
 
 // -- coverage dashboard ------------------------------------------------------------------
-function bars(svg, rows) {
+function percent(rate) { return rate === null ? "—" : (rate * 100).toFixed(1) + "%"; }
+function bars(svg, rows, pick) {  // lowest rate first, coloured by how far from full; a 0 % town still shows
   svg.replaceChildren();
-  const entries = Object.entries(rows), height = 22;
+  const entries = Object.entries(rows).sort(([a, x], [b, y]) => (x.rate ?? 2) - (y.rate ?? 2) || a.localeCompare(b, "zh"));
+  const height = 22;
   svg.setAttribute("height", entries.length * height + 10);
   entries.forEach(([name, r], i) => {
-    const y = i * height + 5, width = Math.max(0, (r.rate || 0) * 400);
+    const y = i * height + 5, width = Math.max(2, (r.rate || 0) * 300);
+    const fill = r.rate === null ? "#bbb" : r.rate >= 0.9 ? "#2e7d32" : r.rate >= 0.6 ? "#f9a825" : "#c62828";
+    const g = svgEl("g", {class: "bar", "data-name": name});
     const label = svgEl("text", {x: 0, y: y + 14}); label.textContent = name;
-    const bar = svgEl("rect", {x: 180, y, width, height: height - 6, fill: "#b71c1c", "data-name": name});
-    const figure = svgEl("text", {x: 190 + width, y: y + 14, class: "figure"});
-    figure.textContent = `${r.covered}/${r.total}（${r.rate === null ? "—" : (r.rate * 100).toFixed(1) + "%"}）`;
-    svg.append(label, bar, figure);
+    const bar = svgEl("rect", {x: 160, y, width, height: height - 6, fill, "data-name": name});
+    const figure = svgEl("text", {x: 168 + width, y: y + 14, class: "figure"});
+    figure.textContent = `${r.covered}/${r.total}（${percent(r.rate)}）`;
+    g.append(label, bar, figure);
+    if (pick) { g.addEventListener("click", () => pick(name)); g.style.cursor = "pointer"; }
+    svg.append(g);
   });
 }
 function ids(list, values, render) {
   const ul = $(list); ul.replaceChildren();
   values.forEach(v => { const li = el("li"); li.append(render(v)); ul.append(li); });
 }
+function coverageQuery() {
+  return `window_days=${$("window").value}` + ($("as-of").value ? `&as_of=${$("as-of").value}` : "");
+}
 $("coverage-form").addEventListener("submit", async e => {
   e.preventDefault();
-  const c = await api(`/api/coverage?window_days=${$("window").value}` + ($("as-of").value ? `&as_of=${$("as-of").value}` : ""));
+  const c = await api("/api/coverage?" + coverageQuery());
   $("totals").textContent = `截至 ${c.as_of}：代表人士 ${c.total} 人，已列名联系 ${c.covered} 人，覆盖率 ` +
-    `${c.rate === null ? "—" : (c.rate * 100).toFixed(1) + "%"}；${c.window_days} 天内未联系 ${c.stale.length} 人。`;
-  bars($("by-region"), c.by_region); bars($("by-base"), c.by_base);
-  ids("uncovered", c.uncovered, id => link(id));
-  ids("stale", c.stale, id => link(id));
+    `${percent(c.rate)}；${c.window_days} 天内未联系 ${c.stale.length} 人。`;
+  bars($("by-region"), c.by_region, town => { $("work-region").value = town; workList(); });
+  bars($("by-base"), c.by_base);
   ids("overloaded", c.overloaded_liaisons, l => { const s = el("span"); s.append(link(l.id, l.name), `（${l.load} 人）`); return s; });
   ids("no-liaison", c.bases_without_liaison, id => link(id));
+  await workList();
 });
+
+// The work list: a row per representative, by name, filtered on the server (the download is the same list).
+let work = null, workSort = null;
+function workFilters() {
+  const chosen = {region: $("work-region").value, base: $("work-base").value, leader: $("work-leader").value,
+                  overdue_days: $("work-overdue").value};
+  return coverageQuery() + Object.entries(chosen).filter(([, v]) => v).map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join("");
+}
+function fillChoices(select, values) {  // keep what was chosen while the lists are refreshed
+  const was = select.value;
+  select.replaceChildren(el("option", {value: ""}, "全部"), ...values.map(([value, text]) => el("option", {value}, text)));
+  select.value = values.some(([value]) => value === was) ? was : "";
+}
+async function workList() {
+  work = await api("/api/coverage/people?" + workFilters());
+  fillChoices($("work-region"), work.choices.regions.map(r => [r, r]));
+  fillChoices($("work-base"), work.choices.bases.map(b => [b, b]));
+  fillChoices($("work-leader"), work.choices.leaders.map(l => [l.id, l.name]));
+  $("work-count").textContent = `共 ${work.shown} 人（全部代表人士 ${work.total} 人）` +
+    ($("work-leader").value ? "，按走访先后：最久未联系的在前" : "");
+  $("work-basis").textContent = `口径：截至 ${work.as_of}；“超期未联系”指 ${work.window_days} 天内没有列名联系领导的联系记录；` +
+    "建议联系领导按关系网远近、是否负责其同心荟、同一镇街、同行业排序，只列联系人数未超上限者。";
+  drawWork();
+}
+function drawWork() {
+  const rows = [...work.rows];
+  if (workSort) rows.sort((a, b) => workSort.order * compare(a, b, workSort.key));
+  const body = $("work-list").tBodies[0]; body.replaceChildren();
+  for (const r of rows) {
+    const row = body.insertRow();
+    row.dataset.id = r.id; row.className = {"未列名联系": "uncovered", "超期未联系": "overdue"}[r.status] || "";
+    row.insertCell().append(link(r.id, r.name));
+    for (const value of [r.region || "", r.bases.join("、"), r.industry || "", r.seats.join("、"), r.status,
+                         r.liaisons.map(l => l.name).join("、")]) row.insertCell().textContent = value;
+    const last = r.last_contact;
+    row.insertCell().textContent = last ? `${dateZh(last.date)}，${last.by.name}${last.method ? "，" + last.method : ""}（${r.days} 天前）`
+                                        : (r.status === "未列名联系" ? "" : "从未联系");
+    const suggested = row.insertCell();
+    r.suggested.forEach((s, i) => {
+      if (i) suggested.append("；");
+      suggested.append(link(s.id, s.name), `（${s.reasons.join("、")}；已联系 ${s.load} 人）`);
+    });
+  }
+}
+function compare(a, b, key) {
+  if (key === "days") return (b.days ?? Infinity) - (a.days ?? Infinity);  // longest without a contact first
+  if (key === "name") return (a.pinyin || "").localeCompare(b.pinyin || "");
+  if (key === "status") return ["未列名联系", "超期未联系", "正常"].indexOf(a.status) - ["未列名联系", "超期未联系", "正常"].indexOf(b.status);
+  return (a[key] || "").localeCompare(b[key] || "", "zh");
+}
+document.querySelectorAll("#work-list th button").forEach(b => b.addEventListener("click", () => {
+  const key = b.dataset.sort;
+  workSort = {key, order: workSort && workSort.key === key ? -workSort.order : 1};
+  drawWork();
+}));
+$("work-filter").addEventListener("submit", e => { e.preventDefault(); workList(); });
+for (const id of ["work-region", "work-base", "work-leader"]) $(id).addEventListener("change", () => workList());
+$("work-download").addEventListener("click", async () => {
+  const response = await fetch("/api/coverage/people?format=xlsx&" + workFilters(), {headers: {Authorization: "Bearer " + token()}});
+  const url = URL.createObjectURL(await response.blob());
+  const a = el("a", {href: url, download: `列名联系工作清单-${work ? work.as_of : ""}.xlsx`});
+  a.click(); URL.revokeObjectURL(url);
+});
+$("work-print").addEventListener("click", () => window.print());
+function dateZh(iso) {  // 2024-03-05 → 2024年3月5日
+  const [y, m, d] = iso.split("-").map(Number);
+  return `${y}年${m}月${d}日`;
+}
 
 // -- overview ----------------------------------------------------------------------------
 async function overview() {
