@@ -59,6 +59,7 @@ class PathStep(Model):
     nodes: list[NodeRef]
     relationships: list[RelationshipRef]
     sentence: str = Field(description="张三 —成员→ 抖音之家·同心荟 ←负责联系— 李四")
+    go_between: list[NodeRef] = Field(description="路径上的中间人（可经其引荐）/ the people on the way")
 
 
 class OutsidePath(Model):

@@ -22,8 +22,9 @@ def path(
     whole: Store | None = None,
 ) -> dict:
     """All shortest paths between ``source`` and ``target`` ignoring direction, over ``via``
-    (default: all but LOCATED_IN and PART_OF), up to ``max_hops`` long; the first ``limit``
-    in a stable order (by the ids along the path, then the types).  Not found is an answer.
+    (default: all but LOCATED_IN and PART_OF), up to ``max_hops`` long, each route once
+    (:func:`distinct`); the first ``limit`` in a stable order (by the ids along the path, then
+    the types), each with the people on the way (``go_between``).  Not found is an answer.
 
     ``store`` may be a part of ``whole`` (a town-scoped view): a shorter path through the rest
     is then told as ``outside``, its length only, naming no one on it.
@@ -37,6 +38,7 @@ def path(
     else:
         found = store.shortest_paths(source, target, types, max_hops, ENUMERATE)
     found.sort(key=lambda p: (p.nodes, [(r.type, r.key) for r in p.relationships]))
+    found = distinct(found)
     shown = found[:limit]
     briefs = store.brief({i for p in shown for i in p.nodes}) | nodes
     answer = {
@@ -60,9 +62,28 @@ def path(
                 "nodes": [node_ref(store, briefs[i]) for i in p.nodes],
                 "relationships": [{"type": r.type, "from": r.source, "to": r.target} for r in p.relationships],
                 "sentence": sentence(store, p, briefs),
+                "go_between": [node_ref(store, briefs[i]) for i in p.nodes[1:-1] if "Person" in briefs[i].labels],
             }
         )
     return answer
+
+
+def distinct(paths: list[GraphPath]) -> list[GraphPath]:
+    """One path per route as staff read it (the same people, the same kinds of tie, the same
+    way round): two contacts on different days between the same two people are one route.
+
+    >>> from graph.records import Relationship as R
+    >>> twice = [GraphPath(["a", "b"], [R("CONTACTED", "b", "a", key=k)]) for k in ("d1", "d2")]
+    >>> len(distinct(twice))
+    1
+    """
+    seen, kept = set(), []
+    for p in paths:
+        route = (tuple(p.nodes), tuple((r.type, r.source, r.target) for r in p.relationships))
+        if route not in seen:
+            seen.add(route)
+            kept.append(p)
+    return kept
 
 
 def sentence(store: Store, p: GraphPath, briefs) -> str:

@@ -75,13 +75,14 @@ def graphs(draw):
 
 
 def reference_paths(nodes, rels, a, b, max_hops=6):
-    """(length, number of shortest paths counting parallel relationships) by plain BFS."""
+    """(length, number of shortest routes) by plain BFS: parallel relationships of different
+    types are different routes, of one type and direction (two contacts) the same route."""
     adjacency = defaultdict(list)
     structural = load().relationship_types("structural")
-    for r in rels:
-        if r.type not in structural:
-            adjacency[r.source].append(r.target)
-            adjacency[r.target].append(r.source)
+    for type_, source, target in sorted({(r.type, r.source, r.target) for r in rels}):
+        if type_ not in structural:
+            adjacency[source].append(target)
+            adjacency[target].append(source)
     dist, ways, queue = {a: 0}, {a: 1}, deque([a])
     while queue:
         u = queue.popleft()

@@ -108,9 +108,10 @@ def test_the_path_finder_and_the_dashboard_say_what_the_api_says(page, live):
     page.fill("#to", "B17")
     page.keyboard.press("Enter")
     page.wait_for_selector("#sentences li")
-    expected = [p["sentence"] for p in path(store, "P0083", "B17")["paths"]]
+    found = path(store, "P0083", "B17", limit=20)
+    expected = [said(p) for p in found["paths"]]
     assert page.eval_on_selector_all("#sentences li", "items => items.map(i => i.textContent)") == expected
-    assert page.locator("#path-picture g.node").count() == len(path(store, "P0083", "B17")["paths"][0]["nodes"])
+    assert page.locator("#path-picture g.node").count() == len({n["id"] for p in found["paths"] for n in p["nodes"]})
     page.screenshot(path=str(SHOTS / "path.png"))
     page.click("nav button[data-view='coverage']")
     page.wait_for_selector("#by-region rect", state="attached")
@@ -127,6 +128,51 @@ def test_the_path_finder_and_the_dashboard_say_what_the_api_says(page, live):
     assert sorted(uncovered.evaluate_all("rows => rows.map(r => r.dataset.id)")) == sorted(figures["uncovered"])
     assert page.locator("#overloaded li").count() == len(figures["overloaded_liaisons"])
     page.screenshot(path=str(SHOTS / "coverage.png"), full_page=True)
+
+
+def said(found_path: dict) -> str:
+    """A path as the page says it: the go-between first, then the sentence."""
+    people = "、".join(n["name"] for n in found_path["go_between"])
+    return (f"可经 {people} 引荐：" if people else "") + found_path["sentence"]
+
+
+def test_a_path_between_two_names_tells_namesakes_apart(page, live):
+    base, token, store = live
+    namesakes = [r for r in search(store, "吴艳")["results"] if r["name"] == "吴艳"]
+    assert len(namesakes) > 1  # the sample has two people called 吴艳
+    open_signed_in(page, base, token, "path")
+    page.wait_for_selector("#path:not([hidden])")
+    page.fill("#to", "鹿城青年创客")
+    page.wait_for_selector("#to-list li[data-id]")
+    page.locator("#to-list li[data-id]").first.dispatch_event("mousedown")
+    page.fill("#from", "吴艳")
+    page.wait_for_selector("#from-list li[data-id]")
+    options = page.locator("#from-list li[data-id]")
+    hints = options.locator(".hint").all_inner_texts()
+    assert options.count() == len(namesakes) and len(set(hints)) == len(hints)  # told apart by town, year, employer
+    page.click("#path-form button[type=submit]")  # not chosen yet: which 吴艳?
+    page.wait_for_selector("#path-error:has-text('有 2 个')")
+    assert page.locator("#sentences li").count() == 0
+    second = namesakes[1]["id"]
+    page.fill("#from", "吴艳")
+    page.wait_for_selector(f"#from-list li[data-id='{second}']")
+    page.locator(f"#from-list li[data-id='{second}']").dispatch_event("mousedown")
+    page.click("#path-form button[type=submit]")
+    page.wait_for_selector("#path-count:has-text('共')")
+    target = page.get_attribute("#to", "data-id")
+    found = path(store, second, target, limit=20)
+    assert page.inner_text("#path-error") == ""
+    shown = len(found["paths"])
+    assert f"共 {found['count']} 条路径" in page.inner_text("#path-count")
+    assert page.eval_on_selector_all("#sentences li", "items => items.map(i => i.textContent)") == [
+        said(p) for p in found["paths"]
+    ]
+    sentences = [p["sentence"] for p in found["paths"]]
+    assert len(set(sentences)) == shown  # each route once
+    drawn = {r["type"] for p in found["paths"] for r in p["relationships"]}
+    labels = {k for t in page.locator("#path-picture .edge-label").all_text_contents() for k in t.split("、")}
+    assert labels == {store.ontology.relationships[t].zh for t in drawn}
+    page.screenshot(path=str(SHOTS / "path-by-name.png"))
 
 
 def test_a_viewer_sees_masked_personal_information_on_the_page(page, live):

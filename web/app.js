@@ -153,28 +153,98 @@ $("export").addEventListener("click", async () => {
   a.click(); URL.revokeObjectURL(url);
 });
 
-// -- path finder -------------------------------------------------------------------------
+// -- path finder: two names, chosen from suggestions as they are typed ---------------------
+function describe(r) { return [zh(r.labels), r.hint].filter(Boolean).join(" · "); }
+function nameBox(input, list) {
+  let timer = null, asked = 0;
+  input.addEventListener("input", () => {
+    delete input.dataset.id;
+    clearTimeout(timer);
+    const q = input.value.trim();
+    if (!q) { list.replaceChildren(); return; }
+    timer = setTimeout(async () => {
+      const mine = ++asked, answer = await api(`/api/search?q=${encodeURIComponent(q)}&limit=8`);
+      if (mine !== asked) return;  // a later keystroke's answer wins
+      list.replaceChildren(...answer.results.map(r => {
+        const option = el("li", {role: "option", tabindex: "-1", "data-id": r.id});
+        option.append(el("b", {}, r.name), el("span", {class: "hint"}, describe(r)));
+        option.addEventListener("mousedown", e => { e.preventDefault(); pick(input, list, r); });
+        option.addEventListener("keydown", e => { if (e.key === "Enter") { e.preventDefault(); pick(input, list, r); } });
+        return option;
+      }));
+      if (answer.total > answer.results.length)
+        list.append(el("li", {class: "hint"}, `共 ${answer.total} 个，显示 ${answer.results.length} 个；请多输几个字`));
+    }, 150);
+  });
+  input.addEventListener("keydown", e => { if (e.key === "ArrowDown" && list.firstChild) { e.preventDefault(); list.firstChild.focus(); } });
+  input.addEventListener("blur", () => setTimeout(() => { if (!list.contains(document.activeElement)) list.replaceChildren(); }, 200));
+}
+function pick(input, list, r) {
+  input.value = r.name; input.dataset.id = r.id; input.title = describe(r);
+  list.replaceChildren(); input.focus();
+}
+async function chosen(input) {  // the id behind a name box: the one picked, an id typed, or the only match
+  if (input.dataset.id) return input.dataset.id;
+  const q = input.value.trim();
+  if (!q) throw new Error(`请填写“${input.labels[0].textContent}”哪一个人或同心荟`);
+  const answer = await api(`/api/search?q=${encodeURIComponent(q)}&limit=20`);
+  const exact = answer.results.filter(r => r.id === q || r.name === q);
+  const pool = exact.length ? exact : answer.results;
+  if (pool.length === 1) return pool[0].id;
+  if (!pool.length) throw new Error(`没有找到“${q}”，请换个写法或用拼音试试`);
+  throw new Error(`“${q}”有 ${pool.length} 个（${pool.slice(0, 5).map(r => r.name + "：" + describe(r)).join("；")}），请从提示中选定一个`);
+}
+nameBox($("from"), $("from-list"));
+nameBox($("to"), $("to-list"));
 $("path-form").addEventListener("submit", async e => {
   e.preventDefault();
-  const answer = await api(`/api/paths?from=${encodeURIComponent($("from").value.trim())}` +
-                           `&to=${encodeURIComponent($("to").value.trim())}&max_hops=${$("hops").value}`);
-  const list = $("sentences"); list.replaceChildren();
-  if (!answer.found) list.append(el("li", {}, `在 ${$("hops").value} 跳以内没有找到联系。`));
-  answer.paths.forEach(p => list.append(el("li", {}, p.sentence)));
+  const list = $("sentences"), svg = $("path-picture");
+  list.replaceChildren(); svg.replaceChildren(); $("path-count").textContent = ""; $("path-error").textContent = "";
+  let answer;
+  try {
+    const [from, to] = [await chosen($("from")), await chosen($("to"))];
+    answer = await api(`/api/paths?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&max_hops=${$("hops").value}&limit=20`);
+  } catch (error) { $("path-error").textContent = error.message; return; }
+  if (!answer.found) list.append(el("li", {}, `在 ${$("hops").value} 步以内没有找到联系。`));
+  else $("path-count").textContent = `${answer.from.name} 与 ${answer.to.name} 之间最短隔 ${answer.length} 步，共 ${answer.count} 条路径` +
+    (answer.count > answer.paths.length ? `，显示前 ${answer.paths.length} 条` : "") + (answer.truncated ? "（路径太多，只统计了一部分）" : "") + "。";
+  for (const p of answer.paths) {
+    const item = el("li", {});
+    if (p.go_between.length) item.append(el("b", {}, `可经 ${p.go_between.map(n => n.name).join("、")} 引荐：`));
+    item.append(p.sentence);
+    list.append(item);
+  }
   if (answer.outside) list.append(el("li", {class: "outside"}, answer.outside.note));
-  const svg = $("path-picture"); svg.replaceChildren();
-  if (!answer.found) return;
-  const nodes = answer.paths[0].nodes, step = (svg.clientWidth || 900) / (nodes.length + 1);
-  nodes.forEach((n, i) => {
-    if (i) svg.append(svgEl("line", {x1: step * i, y1: 80, x2: step * (i + 1), y2: 80, stroke: "#888"}));
-  });
-  nodes.forEach((n, i) => {
-    const g = svgEl("g", {class: "node", "data-id": n.id});
-    g.append(svgEl("circle", {cx: step * (i + 1), cy: 80, r: 9, fill: colour(n.labels)}));
-    const t = svgEl("text", {x: step * (i + 1) - 20, y: 110}); t.textContent = n.name;
-    g.append(t); g.addEventListener("click", () => openEntity(n.id)); svg.append(g);
-  });
+  if (answer.found) drawPaths(svg, answer.paths);
 });
+function drawPaths(svg, paths) {  // every path shown, left to right by step; shared people drawn once
+  const columns = [], place = {}, edges = new Map();
+  for (const p of paths) p.nodes.forEach((n, i) => {
+    columns[i] ||= [];
+    if (!(n.id in place)) { place[n.id] = {column: i, row: columns[i].length, node: n}; columns[i].push(n.id); }
+  });
+  for (const p of paths) p.relationships.forEach(r => {  // one line per pair, naming every kind of tie on it
+    const pair = [r.from, r.to].sort().join("|"), names = edges.get(pair) || {from: r.from, to: r.to, kinds: []};
+    if (!names.kinds.includes(r.type)) names.kinds.push(r.type);
+    edges.set(pair, names);
+  });
+  const width = svg.clientWidth || 900, stepX = width / (columns.length + 1), stepY = 56;
+  const height = Math.max(...columns.map(c => c.length)) * stepY + 40;
+  svg.setAttribute("height", height);
+  const at = id => ({x: stepX * (place[id].column + 1), y: 30 + place[id].row * stepY + (height - 40 - columns[place[id].column].length * stepY) / 2});
+  for (const r of edges.values()) {
+    const a = at(r.from), b = at(r.to);
+    svg.append(svgEl("line", {x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: "#999"}));
+    const label = svgEl("text", {x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 - 4, class: "edge-label", "text-anchor": "middle"});
+    label.textContent = r.kinds.map(k => ontology.relationships[k].zh).join("、"); svg.append(label);
+  }
+  for (const {node} of Object.values(place)) {
+    const {x, y} = at(node.id), g = svgEl("g", {class: "node", "data-id": node.id});
+    g.append(svgEl("circle", {cx: x, cy: y, r: 9, fill: colour(node.labels)}));
+    const t = svgEl("text", {x, y: y + 24, "text-anchor": "middle"}); t.textContent = node.name;
+    g.append(t); g.addEventListener("click", () => openEntity(node.id)); svg.append(g);
+  }
+}
 
 // -- coverage dashboard ------------------------------------------------------------------
 function percent(rate) { return rate === null ? "—" : (rate * 100).toFixed(1) + "%"; }
