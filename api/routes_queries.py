@@ -23,7 +23,9 @@ from api.schemas import (
     CoverageAnswer,
     EgoAnswer,
     EntityAnswer,
+    NeighboursAnswer,
     PathAnswer,
+    PlacesAnswer,
     QualityAnswer,
     ReportAnswer,
     SearchAnswer,
@@ -39,14 +41,28 @@ from queries.coverage import coverage
 from queries.coverage_table import as_ledger_table, coverage_table
 from queries.export import export
 from queries.formats import FORMATS, XLSX
-from queries.network import common, ego, entity
-from queries.options import HOPS, MAX_HOPS, MAX_LOAD, MAX_NODES, OFFSET, PATHS, RESULTS, TOP, WINDOW_DAYS, YEAR, Bound
+from queries.network import common, ego, entity, neighbours
+from queries.options import (
+    HOPS,
+    MAX_HOPS,
+    MAX_LOAD,
+    MAX_NODES,
+    NEIGHBOURS,
+    OFFSET,
+    PATHS,
+    RESULTS,
+    SKIP,
+    TOP,
+    WINDOW_DAYS,
+    YEAR,
+    Bound,
+)
 from queries.paths import path
 from queries.quality import quality
 from queries.report import base_networks, ledger, report
 from queries.report_document import REPORT_FORMATS, report_format
 from queries.search import search
-from queries.stats import stats
+from queries.stats import places, stats
 
 router = APIRouter(prefix="/api", tags=["queries"], responses=RESPONSES)
 Via = Annotated[
@@ -85,6 +101,11 @@ def get_stats(store: ViewDep, caller: Viewer) -> dict:
     return stats(store)
 
 
+@router.get("/places", response_model=PlacesAnswer, summary="镇街列表 / the towns, to choose one from")
+def get_places(store: ViewDep, caller: Viewer) -> dict:
+    return {"places": places(store)}
+
+
 @router.get(
     "/search", response_model=SearchAnswer, summary="搜索：中文、拼音、首字母、编号 / search by name, pinyin or id"
 )
@@ -94,8 +115,10 @@ def get_search(
     q: Annotated[str, Query(min_length=1, max_length=100)],
     limit: Annotated[int, within(RESULTS)] = RESULTS.default,
     offset: Annotated[int, within(OFFSET)] = OFFSET.default,
+    kind: Annotated[str | None, Query(max_length=50, description="只要这一类：Person、同心荟…")] = None,
+    region: Annotated[str | None, Query(max_length=100, description="只要这个镇街的")] = None,
 ) -> dict:
-    return for_caller(caller, search(store, q, limit=limit, offset=offset))
+    return for_caller(caller, search(store, q, limit=limit, offset=offset, kind=kind, region=region))
 
 
 @router.get("/entities/{id}", response_model=EntityAnswer, summary="一个节点及其关系 / a node and its relationships")
@@ -103,6 +126,25 @@ def get_entity(store: ViewDep, audit: AuditDep, caller: Viewer, id: Annotated[st
     answer = entity(store, id)
     audit.record(caller, "entity", [id], masked=not caller.sees_personal_information)
     return for_caller(caller, answer)
+
+
+@router.get(
+    "/entities/{id}/neighbours",
+    response_model=NeighboursAnswer,
+    summary="一个节点某类关系的全部对象，分页 / one of an entity's lists, a page at a time",
+)
+def get_neighbours(
+    store: ViewDep,
+    audit: AuditDep,
+    caller: Viewer,
+    id: Annotated[str, Path(max_length=200)],
+    type: Annotated[str, Query(max_length=50, description="关系类型，中文或英文")],
+    direction: Annotated[str, Query(description="out 或 in", json_schema_extra={"enum": ["out", "in"]})],
+    offset: Annotated[int, within(SKIP)] = SKIP.default,
+    limit: Annotated[int, within(NEIGHBOURS)] = NEIGHBOURS.default,
+) -> dict:
+    answer = neighbours(store, id, type, direction, offset=offset, limit=limit)
+    return audited(audit, caller, "neighbours", answer)
 
 
 @router.get("/entities/{id}/network", response_model=EgoAnswer, summary="周围的关系网 / ego network")

@@ -30,6 +30,16 @@ class Stats(Model):
     relationships: dict[str, int]
 
 
+class Place(Model):
+    id: str
+    name: str | None
+    parent: str | None
+
+
+class PlacesAnswer(Model):
+    places: list[Place]
+
+
 class SearchResult(NodeRef):
     score: int = Field(description="100 编号, 90 全名, 80 开头, 70 包含, 65 拼音, 60 首字母, 50/45 拼音或首字母开头")
     hint: str = Field(description="区分同名者：镇街、出生年份、工作单位 / what tells namesakes apart")
@@ -46,7 +56,17 @@ class RelationshipSummary(Model):
     type: str
     zh: str
     direction: str = Field(description="out 或 in")
-    count: int
+    count: int = Field(description="关系条数 / relationships")
+    others: int = Field(description="另一端的不同节点数 / distinct nodes at the other end")
+    neighbours: list[NodeRef] = Field(description="前若干个（按拼音）；其余见 /neighbours / the first few")
+
+
+class NeighboursAnswer(Model):
+    type: str
+    zh: str
+    direction: str
+    total: int
+    offset: int
     neighbours: list[NodeRef]
 
 

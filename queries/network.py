@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 
+from graph.errors import InvalidQuery
 from graph.ontology import Ontology
 from graph.records import Relationship, Step
 from graph.store import Store
 from queries.base import existing, node_ref, relationship_types, sort_key
-from queries.options import HOPS, MAX_NODES
+from queries.options import HOPS, MAX_NODES, NEIGHBOURS, SKIP
 
 EXPAND_LIMIT = 20000  # relationships read for an entity page or shared neighbours
 
@@ -25,8 +26,9 @@ def relationship_ref(onto: Ontology, rel: Relationship) -> dict:
 
 
 def entity(store: Store, node_id: str, *, neighbours: int = 50) -> dict:
-    """A node's properties and its relationships, counted by type and direction, with the
-    first ``neighbours`` neighbours (in Chinese order) of each."""
+    """A node's properties and its relationships by type and direction: ``count`` of them,
+    ``others`` at their other ends (two contacts with one leader: 2 and 1), the first
+    ``neighbours`` of those in Chinese order (:func:`neighbours` gives the rest)."""
     existing(store, node_id)
     node = store.get(node_id)
     steps = store.expand([node_id], list(store.ontology.relationships), EXPAND_LIMIT)
@@ -41,15 +43,55 @@ def entity(store: Store, node_id: str, *, neighbours: int = 50) -> dict:
                 "direction": direction,
                 "count": 0,
                 "neighbours": [],
+                "seen": set(),
             },
         )
         entry["count"] += 1
-        if len(entry["neighbours"]) < neighbours:
-            entry["neighbours"].append(node_ref(store, step.other))
+        if step.other.id not in entry["seen"]:
+            entry["seen"].add(step.other.id)
+            if len(entry["neighbours"]) < neighbours:
+                entry["neighbours"].append(node_ref(store, step.other))
+    for entry in summary.values():
+        entry["others"] = len(entry.pop("seen"))
     return {
         **node_ref(store, node),
         "properties": node.properties,
         "relationships": sorted(summary.values(), key=lambda e: (-e["count"], e["type"], e["direction"])),
+    }
+
+
+def neighbours(
+    store: Store,
+    node_id: str,
+    type_: str,
+    direction: str,
+    *,
+    offset: int = SKIP.default,
+    limit: int = NEIGHBOURS.default,
+) -> dict:
+    """One of an entity's lists in full, a page at a time: the nodes at the other end of its
+    ``type_`` relationships going ``direction`` (``out`` or ``in``), in Chinese order, each once.
+
+    An entity page shows the first of each list; this gives the rest (成员 295 人)."""
+    existing(store, node_id)
+    rel = store.ontology.relationship(type_)
+    if rel is None:
+        raise InvalidQuery(f"未知关系类型「{type_}」")
+    type_ = rel.name
+    if direction not in ("out", "in"):
+        raise InvalidQuery(f"方向应为 out 或 in，而不是「{direction}」")
+    SKIP.check(offset)
+    NEIGHBOURS.check(limit)
+    steps = store.expand([node_id], [type_], EXPAND_LIMIT)
+    others = {s.other.id: s.other for s in steps if (s.relationship.source == node_id) == (direction == "out")}
+    ordered = sorted(others.values(), key=sort_key)
+    return {
+        "type": type_,
+        "zh": store.ontology.relationships[type_].zh,
+        "direction": direction,
+        "total": len(ordered),
+        "offset": offset,
+        "neighbours": [node_ref(store, n) for n in ordered[offset : offset + limit]],
     }
 
 

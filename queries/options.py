@@ -34,6 +34,8 @@ class Bound:
 RESULTS = Bound("limit", 20, 1, 200, "最多几条")
 OFFSET = Bound("offset", 0, 0, 1000, "跳过前几条")
 HOPS = Bound("hops", 2, 1, 3, "几跳以内（1–3）")
+NEIGHBOURS = Bound("limit", 50, 1, 500, "每页几个")
+SKIP = Bound("offset", 0, 0, 1_000_000, "跳过前几个")
 MAX_NODES = Bound("max_nodes", 500, 1, 5000, "最多几个节点")
 MAX_HOPS = Bound("max_hops", 6, 1, 10, "最多几跳")
 PATHS = Bound("limit", 10, 1, 100, "最多几条路径")

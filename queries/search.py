@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from graph.errors import InvalidQuery
 from graph.names import fold_query
 from graph.records import Node
 from graph.store import Store
@@ -34,8 +35,17 @@ def _score(node: Node, name: str, latin: str | None) -> int:
     return 45  # initials start with the query
 
 
-def search(store: Store, text: str, *, limit: int = RESULTS.default, offset: int = OFFSET.default) -> dict:
-    """People, bases and everything else whose name, pinyin, initials or id match ``text``.
+def search(
+    store: Store,
+    text: str,
+    *,
+    limit: int = RESULTS.default,
+    offset: int = OFFSET.default,
+    kind: str | None = None,
+    region: str | None = None,
+) -> dict:
+    """People, bases and everything else whose name, pinyin, initials or id match ``text``;
+    only those of a ``kind`` (a label, in English or Chinese: 同心荟) or a town when asked.
 
     Ranked: exact id, exact name, name prefix, name substring, full pinyin, initials;
     ``total`` matches (at most 1000), of which ``limit`` from ``offset`` are returned.
@@ -54,6 +64,13 @@ def search(store: Store, text: str, *, limit: int = RESULTS.default, offset: int
     latin = latin if latin and re.fullmatch(r"[0-9a-z]+", latin) else None
     ids = sorted({name, name.upper()}) if name else []
     candidates = store.search_candidates(name, ids, latin, CANDIDATES) if name else []
+    if kind:
+        label = next((n for n, lab in store.ontology.labels.items() if kind in (n, lab.zh)), None)
+        if label is None:
+            raise InvalidQuery(f"未知类别「{kind}」")
+        candidates = [n for n in candidates if label in n.labels]
+    if region:
+        candidates = [n for n in candidates if n.properties.get("region") == region]
     ranked = sorted(candidates, key=lambda n: (-_score(n, name, latin), n.properties.get("pinyin", ""), n.id))
     page = ranked[offset : offset + limit]
     results = [dict(node_ref(store, n), score=_score(n, name, latin)) for n in page]

@@ -344,3 +344,54 @@ def test_the_work_list_filtered_to_a_town_downloads_and_prints(page, live, tmp_p
     printed = readable(page.pdf(format="A4", landscape=True), "application/pdf")
     assert all(r["name"] in printed for r in expected["rows"]) and "口径" in printed
     assert "查人查基地" not in printed and "统计日期" not in printed  # no menu, no forms
+
+
+def test_the_biggest_base_says_every_count_and_cuts_nothing_silently(page, live):
+    from collections import defaultdict
+
+    base, token, store = live
+    members = defaultdict(set)
+    for r in store.iter_relationships():
+        if r.type == "MEMBER_OF":
+            members[r.target].add(r.source)
+    biggest = max(members, key=lambda b: (len(members[b]), b))
+    lists = defaultdict(set)  # (type, direction) → the other ends, counted from the store itself
+    for r in store.iter_relationships():
+        if biggest in (r.source, r.target):
+            lists[(r.type, "out" if r.source == biggest else "in")].add(r.target if r.source == biggest else r.source)
+    open_signed_in(page, base, token, f"entity/{biggest}")
+    page.wait_for_selector("#relationships p.neighbours")
+    shown = page.locator("#relationships p.neighbours")
+    assert shown.count() == len(lists)
+    for i in range(shown.count()):
+        item = shown.nth(i)
+        key = (item.get_attribute("data-type"), item.get_attribute("data-direction"))
+        zh = store.ontology.relationships[key[0]].zh
+        assert f"{zh}（{len(lists[key])}）" in item.locator(".list-head").inner_text()
+        while item.locator("button.more").is_visible():
+            before = item.locator(".names a").count()
+            assert item.locator(".count").inner_text() == f"显示 {before} / {len(lists[key])}"
+            item.locator("button.more").click()
+            page.wait_for_function(
+                "([i, n]) => document.querySelectorAll('#relationships p.neighbours')[i].querySelectorAll('.names a').length > n",
+                arg=[i, before],
+            )
+        names = item.locator(".names a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        assert sorted(h.removeprefix("#entity/") for h in names) == sorted(lists[key])
+    around = ego(store, biggest, hops=1)
+    assert page.inner_text("#network-note").startswith(f"图中 {len(around['nodes'])} 个")
+    page.screenshot(path=str(SHOTS / "biggest-base.png"))
+
+
+def test_a_person_page_speaks_chinese(page, live):
+    base, token, store = live
+    person = next(
+        n for n in store.iter_nodes() if n.properties.get("representative") and n.properties.get("birth_year")
+    )
+    open_signed_in(page, base, token, f"entity/{person.id}")
+    page.wait_for_selector("#properties td")
+    text = page.inner_text("#properties")
+    assert "出生年份" in text and f"{person.properties['birth_year']}年" in text and "代表人士\t是" in text
+    for raw in ("birth_year", "political_status", "representative", "true", "ingested_at", "T0"):
+        assert raw not in text, raw
+    assert "来源" in text and "导入" in text

@@ -25,11 +25,7 @@ function show(view) {
 }
 
 function zh(labels) { return labels.map(l => ontology.labels[l].zh).join("、"); }
-function propertyZh(name) {  // a property's Chinese name, wherever the ontology declares it
-  for (const part of [...Object.values(ontology.labels), ...Object.values(ontology.relationships)])
-    if (part.properties[name]) return part.properties[name].zh;
-  return name;
-}
+function propertyZh(name) { return (propertySpec(name) || {}).zh || name; }  // its Chinese name
 function kind(labels) { return labels[labels.length - 1]; }  // the API orders labels as the ontology does
 function colour(labels) { return ontology.labels[kind(labels)].colour; }
 function legend(target, nodes) {  // the kinds drawn, in the ontology's order, each with its colour
@@ -57,18 +53,49 @@ function link(id, name) {
   return a;
 }
 
-// -- search ------------------------------------------------------------------------------
-$("search-form").addEventListener("submit", async e => {
-  e.preventDefault();
-  const answer = await api("/api/search?q=" + encodeURIComponent($("q").value));
+// -- search: the total, a page at a time, by kind and town --------------------------------
+const PAGE = 20;
+let searchOffset = 0;
+async function runSearch() {
+  const params = new URLSearchParams({q: $("q").value, limit: PAGE, offset: searchOffset});
+  if ($("q-kind").value) params.set("kind", $("q-kind").value);
+  if ($("q-region").value) params.set("region", $("q-region").value);
+  const answer = await api("/api/search?" + params);
   const list = $("results"); list.replaceChildren();
-  if (!answer.results.length) list.append(el("li", {}, "没有找到。"));
+  list.start = searchOffset + 1;
+  $("results-count").textContent = answer.total ? `共 ${answer.total} 个` +
+    (answer.total > answer.results.length ? `，显示第 ${searchOffset + 1}–${searchOffset + answer.results.length} 个` : "") : "没有找到。";
   for (const r of answer.results) {
     const item = el("li", {"data-id": r.id});
     item.append(link(r.id, r.name), el("span", {class: "hint"}, `${zh(r.labels)} · ${r.id}${r.hint ? " · " + r.hint : ""}`));
     list.append(item);
   }
-});
+  $("results-previous").hidden = searchOffset === 0;
+  $("results-next").hidden = searchOffset + answer.results.length >= answer.total;
+}
+$("search-form").addEventListener("submit", e => { e.preventDefault(); searchOffset = 0; runSearch(); });
+$("results-next").addEventListener("click", () => { searchOffset += PAGE; runSearch(); });
+$("results-previous").addEventListener("click", () => { searchOffset = Math.max(0, searchOffset - PAGE); runSearch(); });
+
+// -- values as staff read them, with the ontology's Chinese names ------------------------
+function propertySpec(name) {  // a property as the ontology declares it, on whichever label or type
+  for (const part of [...Object.values(ontology.labels), ...Object.values(ontology.relationships)])
+    if (part.properties[name]) return part.properties[name];
+  return null;
+}
+function shown(name, value) {  // 是/否, 2024年3月5日, lists with 、
+  const type = (propertySpec(name) || {}).type;
+  if (Array.isArray(value)) return value.join("、");
+  if (typeof value === "boolean") return value ? "是" : "否";
+  if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value)) return dateZh(value);
+  if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value)) {  // when a roster was read
+    const when = new Date(value);
+    return isNaN(when) ? value : when.toLocaleString("zh-CN", {dateStyle: "long", timeStyle: "short"});
+  }
+  if (type === "year") return `${value}年`;
+  return String(value);
+}
+const HIDDEN = new Set(["pinyin", "initials", "source_file", "source_sheet", "source_row", "ingested_at"]);
 
 // -- a person or a base, with the network around it --------------------------------------
 async function openEntity(id, keepHops) {
@@ -78,18 +105,40 @@ async function openEntity(id, keepHops) {
   $("entity-title").textContent = `${page.name}（${zh(page.labels)} · ${page.id}）`;
   const rows = $("properties").tBodies[0]; rows.replaceChildren();
   for (const [key, value] of Object.entries(page.properties)) {
-    if (key.startsWith("source_") || key === "pinyin" || key === "initials") continue;
-    const row = rows.insertRow(); row.insertCell().textContent = key;
-    row.insertCell().textContent = Array.isArray(value) ? value.join("、") : value;
+    if (HIDDEN.has(key) || value === null || value === "") continue;
+    const row = rows.insertRow(); row.insertCell().textContent = propertyZh(key);
+    row.insertCell().textContent = shown(key, value);
+  }
+  const source = page.properties;
+  if (source.source_file) {
+    const row = rows.insertRow(); row.insertCell().textContent = "来源";
+    row.insertCell().textContent = `${source.source_file}${source.source_sheet ? "「" + source.source_sheet + "」" : ""}` +
+      `${source.source_row ? " 第 " + source.source_row + " 行" : ""}${source.ingested_at ? "，" + shown("ingested_at", source.ingested_at) + "导入" : ""}`;
   }
   const rels = $("relationships"); rels.replaceChildren();
-  for (const r of page.relationships) {
-    const p = el("p", {}, `${r.direction === "out" ? "→" : "←"}${r.zh}（${r.count}）：`);
-    r.neighbours.slice(0, 12).forEach((n, i) => { if (i) p.append("、"); p.append(link(n.id, n.name)); });
-    rels.append(p);
-  }
+  for (const r of page.relationships) rels.append(neighbourList(id, r));
   draw($("network"), network);
+  $("network-note").textContent = `图中 ${network.nodes.length} 个` +
+    (network.truncated ? `：已达上限，未全部画出；请看下方各类关系的完整名单` : "");
   show("entity");
+}
+const FIRST = 12;
+function neighbourList(id, r) {  // the first names, "显示 12 / 295", and 更多 pages on through the rest
+  const p = el("p", {class: "neighbours", "data-type": r.type, "data-direction": r.direction});
+  const head = el("span", {class: "list-head"}, `${r.direction === "out" ? "→" : "←"}${r.zh}（${r.others}）：`);
+  const names = el("span", {class: "names"}), count = el("span", {class: "hint count"});
+  let shownCount = 0;
+  const add = list => list.forEach(n => { if (shownCount++) names.append("、"); names.append(link(n.id, n.name)); });
+  const say = () => { count.textContent = shownCount < r.others ? `显示 ${shownCount} / ${r.others}` : ""; more.hidden = shownCount >= r.others; };
+  const more = el("button", {type: "button", class: "more"}, "更多");
+  more.addEventListener("click", async () => {
+    const page = await api(`/api/entities/${encodeURIComponent(id)}/neighbours?type=${r.type}&direction=${r.direction}` +
+                           `&offset=${shownCount}&limit=100`);
+    add(page.neighbours); say();
+  });
+  add(r.neighbours.slice(0, FIRST)); say();
+  p.append(head, names, count, more);
+  return p;
 }
 
 function zoomable(svg) {
@@ -133,12 +182,11 @@ function draw(svg, network) {
     canvas.append(line);
   }
   for (const {x, y, node} of Object.values(place)) {
-    const g = svgEl("g", {class: "node", "data-id": node.id, tabindex: 0, role: "link"});
+    const g = svgEl("g", {class: "node", "data-id": node.id});  // the lists below are the keyboard's way in
     g.append(svgEl("circle", {cx: x, cy: y, r: node.id === centre ? 10 : 7, fill: colour(node.labels)}));
     const label = svgEl("text", {x: x + 10, y: y + 4}); label.textContent = node.name || node.id;
     g.append(label);
     g.addEventListener("click", () => openEntity(node.id));
-    g.addEventListener("keydown", e => { if (e.key === "Enter") openEntity(node.id); });
     canvas.append(g);
   }
 }
@@ -447,6 +495,9 @@ async function start() {
   $("nav-upload").hidden = me.role !== "admin";
   $("export-controls").hidden = !me.may_export;
   $("signin-error").textContent = "";
+  fillChoices($("q-kind"), Object.entries(ontology.labels).filter(([, l]) => !l.abstract).map(([name, l]) => [name, l.zh]));
+  const towns = (await api("/api/places")).places.filter(p => p.parent);
+  fillChoices($("q-region"), towns.map(t => [t.name, t.name]));
   signedIn(true);
   route();
 }
