@@ -71,7 +71,7 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
             _table(
                 f"bases_by_{prop}",
                 f"同心荟按{base_props[prop].zh}",
-                f"同心荟节点按「{base_props[prop].zh}」计数",
+                f"同心荟按「{base_props[prop].zh}」计数",
                 [base_props[prop].zh, "个数"],
                 _counted(Counter(nodes[b].properties.get(prop, NONE) for b in bases), base_props[prop].values),
             )
@@ -81,7 +81,7 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
         _table(
             "towns",
             "镇街覆盖（区、镇街两级全覆盖）",
-            "每个镇街（有上级的镇街节点）位于其中的同心荟个数",
+            "每个镇街（有上级的镇街）所辖的同心荟个数",
             ["镇街", "同心荟个数", "同心荟"],
             [[name(t), per_town[t], "、".join(name(b) for b in bases if located.get(b) == t)] for t in towns],
         )
@@ -107,7 +107,7 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
         _table(
             "members_by_stratum",
             "新的社会阶层人士按类别",
-            "新阶层人士节点按「新阶层类别」计数",
+            "新阶层人士按「新阶层类别」计数",
             ["新阶层类别", "人数"],
             _counted(Counter(m.properties.get("stratum", NONE) for m in members), member_props["stratum"].values),
         )
@@ -116,7 +116,7 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
         _table(
             "members_by_industry",
             "新的社会阶层人士按行业",
-            "新阶层人士节点按「行业」计数",
+            "新阶层人士按「行业」计数",
             ["行业", "人数"],
             _counted(Counter(m.properties.get("industry", NONE) for m in members)),
         )
@@ -163,7 +163,7 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
         _table(
             "activities_by_base",
             f"{year} 年各同心荟的活动",
-            f"日期在 {year} 年的活动按「举办」的同心荟计数；参加人数为「参加」关系数",
+            f"日期在 {year} 年的活动按「举办」的同心荟计数；参加人数为「参加」记录的人次",
             ["同心荟", f"{year} 年场次", f"{year} 年参加人次", f"{year - 1} 年场次", f"{year - 1} 年参加人次"],
             [
                 [
@@ -200,7 +200,7 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
         _table(
             "enterprises",
             "入驻企业",
-            f"{as_of} 有效的「入驻」关系按同心荟计数",
+            f"{as_of} 仍在入驻的企业按同心荟计数",
             ["同心荟", "入驻企业数"],
             [[name(b), settled[b]] for b in bases],
         )

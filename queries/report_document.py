@@ -86,8 +86,8 @@ def picture(svg: str) -> str:
 def caption(graph: nx.Graph, onto: Ontology) -> str:
     """Who is around a base, by kind; says so when the picture shows only the busiest."""
     counts = Counter(d["kind"] for _, d in graph.nodes(data=True) if d["kind"] != "Base")
-    text = "、".join(f"{onto.labels[k].zh} {counts[k]}" for k in onto.labels if counts[k]) or "暂无关系"
-    return text + (f"（图中为关系最多的 {PICTURE_NODES} 个）" if len(graph) > PICTURE_NODES else "")
+    text = "、".join(f"{onto.labels[k].zh} {counts[k]}" for k in onto.labels if counts[k]) or "暂无联系"
+    return text + (f"（图中为联系最多的 {PICTURE_NODES} 个）" if len(graph) > PICTURE_NODES else "")
 
 
 def html(store: Store, answer: dict, font_path: Path) -> bytes:

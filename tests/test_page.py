@@ -395,3 +395,30 @@ def test_a_person_page_speaks_chinese(page, live):
     for raw in ("birth_year", "political_status", "representative", "true", "ingested_at", "T0"):
         assert raw not in text, raw
     assert "来源" in text and "导入" in text
+
+
+def test_the_report_is_made_from_the_page(page, live):
+    from tests.conftest import readable
+
+    base, token, store = live
+    open_signed_in(page, base, token, "report")
+    page.wait_for_selector("#report:not([hidden])")
+    assert page.evaluate("document.activeElement.textContent") == "年度工作报表"  # focus on the view's heading
+    assert page.get_attribute("nav button[data-view='report']", "aria-current") == "page"
+    page.fill("#report-year", "2025")
+    page.select_option("#report-format", "pdf")
+    with page.expect_download(timeout=120_000) as download:
+        page.click("#report-form button")
+    assert download.value.suggested_filename.endswith(".pdf") and "2025" in download.value.suggested_filename
+    with open(download.value.path(), "rb") as handle:
+        printed = readable(handle.read(), "application/pdf")
+    assert "2025" in printed and "口径" in printed
+    page.wait_for_selector("#report-status:has-text('已生成')")
+    for word in ("节点", "关系数"):
+        assert word not in printed, word
+    page.select_option("#report-format", "xlsx")
+    with page.expect_download(timeout=120_000) as download:
+        page.click("#report-form button")
+    with open(download.value.path(), "rb") as handle:
+        book = openpyxl.load_workbook(io.BytesIO(handle.read()))
+    assert len(book.sheetnames) > 5

@@ -20,8 +20,11 @@ async function api(path) {
 
 function show(view) {
   document.querySelectorAll("main > section").forEach(s => s.hidden = s.id !== view);
-  document.querySelectorAll("nav button").forEach(b => b.toggleAttribute("aria-current", b.dataset.view === view));
+  document.querySelectorAll("nav button").forEach(b =>
+    b.dataset.view === view ? b.setAttribute("aria-current", "page") : b.removeAttribute("aria-current"));
   if (view !== "signin") location.hash = view === "entity" ? "entity/" + current : view;
+  const heading = document.querySelector(`#${view} h2[tabindex]`);  // a screen reader hears where it is now
+  if (heading && !heading.parentElement.contains(document.activeElement)) heading.focus();
 }
 
 function zh(labels) { return labels.map(l => ontology.labels[l].zh).join("、"); }
@@ -119,7 +122,7 @@ async function openEntity(id, keepHops) {
   for (const r of page.relationships) rels.append(neighbourList(id, r));
   draw($("network"), network);
   $("network-note").textContent = `图中 ${network.nodes.length} 个` +
-    (network.truncated ? `：已达上限，未全部画出；请看下方各类关系的完整名单` : "");
+    (network.truncated ? `：已达上限，未全部画出；请看下方各类联系的完整名单` : "");
   show("entity");
 }
 const FIRST = 12;
@@ -412,6 +415,28 @@ async function overview() {
   }
 }
 
+// -- the yearly report, made on the server and downloaded -------------------------------
+$("report-form").addEventListener("submit", async e => {
+  e.preventDefault();
+  const status = $("report-status"), button = $("report-form").querySelector("button");
+  const year = $("report-year").value, asOf = $("report-as-of").value || `${year}-12-31`;
+  const format = $("report-format").value, started = Date.now();
+  button.disabled = true;
+  const tick = setInterval(() => { status.textContent = `正在生成 ${year} 年报表……已用 ${Math.round((Date.now() - started) / 1000)} 秒`; }, 500);
+  status.className = ""; status.textContent = `正在生成 ${year} 年报表……`;
+  try {
+    const response = await fetch(`/api/report?year=${year}&as_of=${asOf}&format=${format}`, {headers: {Authorization: "Bearer " + token()}});
+    if (!response.ok) throw new Error((await response.json().catch(() => ({}))).detail || `服务器返回 ${response.status}`);
+    const name = decodeURIComponent((response.headers.get("Content-Disposition") || "").split("filename*=UTF-8''")[1] || `同心荟年度报表-${year}.${format}`);
+    const url = URL.createObjectURL(await response.blob());
+    const a = el("a", {href: url, download: name});
+    a.click(); URL.revokeObjectURL(url);
+    status.textContent = `已生成「${name}」（用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒），请在浏览器的下载中查看。`;
+  } catch (error) {
+    status.className = "error"; status.textContent = "生成失败：" + error.message;
+  } finally { clearInterval(tick); button.disabled = false; }
+});
+
 // -- uploading rosters (admins): check first, write only on confirmation -----------------
 async function upload(dryRun) {
   const form = new FormData();
@@ -438,8 +463,8 @@ async function upload(dryRun) {
     for (const value of [entry.action, what, fields.join("；")]) row.insertCell().textContent = value;
   }
   preview.hidden = !changes.rows.length;
-  const counts = `读取 ${body.rows} 行；新建节点 ${body.nodes_created}，更新节点 ${body.nodes_updated}；` +
-                 `新建关系 ${body.relationships_created}，更新关系 ${body.relationships_updated}。`;
+  const counts = `读取 ${body.rows} 行；新增人员和机构 ${body.nodes_created} 个，更新 ${body.nodes_updated} 个；` +
+                 `新增联系 ${body.relationships_created} 条，更新 ${body.relationships_updated} 条。`;
   $("upload-summary").className = response.ok ? "" : "error";
   $("upload-summary").textContent = !response.ok ? (body.detail || "导入失败") :
     dryRun ? "检查通过，尚未写入。确认后将" + counts : "已写入：" + counts;
@@ -480,10 +505,11 @@ document.querySelectorAll("nav button").forEach(b => b.addEventListener("click",
 function route() {
   const [view, id] = location.hash.slice(1).split("/");
   if (view === "entity" && id) return id === current && !$("entity").hidden ? null : openEntity(decodeURIComponent(id));
-  const views = ["search", "path", "coverage", "overview"].concat($("nav-upload").hidden ? [] : ["upload"]);
+  const views = ["search", "path", "coverage", "overview", "report"].concat($("nav-upload").hidden ? [] : ["upload"]);
   const known = views.includes(view) ? view : "search";
   if (known === "coverage") $("coverage-form").requestSubmit();
   if (known === "overview") overview();
+  if (known === "report" && !$("report-year").value) $("report-year").value = new Date().getFullYear();
   show(known);
 }
 
