@@ -12,7 +12,7 @@ from fastapi import FastAPI, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from api import problems, routes_admin, routes_queries
+from api import problems, routes_admin, routes_queries, routes_visits
 from api.access import Tokens
 from api.answers import AnswerCache
 from api.audit import AuditLog
@@ -109,6 +109,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.include_router(routes_queries.router)
     app.include_router(routes_admin.router)
+    app.include_router(routes_visits.router)
     app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
     return app
 

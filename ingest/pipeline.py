@@ -152,8 +152,26 @@ def ingest(
     except ValidationFailed as failed:
         return IngestReport(ok=False, written=False, rows=0, errors=failed.errors)
     tables, errors = read_all(paths, limits)
-    collected = map_tables(store, tables, read_through)
-    del tables  # the raw cells; a city's rosters hold hundreds of megabytes of them
+    return ingest_tables(
+        store, tables, errors, skip_invalid=skip_invalid, dry_run=dry_run, mapping=read_through, progress=progress
+    )
+
+
+def ingest_tables(
+    store: Store,
+    tables: list[Table],
+    errors: list[CellError] = (),
+    *,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    mapping: RosterMapping | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> IngestReport:
+    """:func:`ingest` from tables already read (``errors``: what reading them found), or made in
+    memory: a visit recorded on the page is a one-row 联系记录 checked like any roster.  The list
+    is emptied as it is read."""
+    collected = map_tables(store, tables, mapping)
+    tables.clear()  # the raw cells; a city's rosters hold hundreds of megabytes of them
     collected.errors[:0] = errors
     known_nodes(store.ontology, store, collected)
     nodes, relationships = resolve(store.ontology, store, collected, skip_invalid)

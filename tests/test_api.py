@@ -382,3 +382,24 @@ def test_the_work_list_is_the_coverage_person_by_person(client, tokens):
     rows = list(openpyxl.load_workbook(io.BytesIO(book.content)).active.iter_rows(values_only=True))
     assert [r[0] for r in rows[3:]] == [r["name"] for r in work["rows"]]
     assert get(client, "/api/coverage/people?format=pdf", tokens["viewer"]).status_code == 422
+
+
+def test_a_visit_is_recorded_as_a_roster_row_would_be(client, store, tokens):
+    from queries.coverage import coverage_facts
+
+    def post(body, role="officer"):
+        return client.post("/api/contacts", json=body, headers={"Authorization": f"Bearer {tokens[role]}"})
+
+    visit = {"leader": "L1", "person": "P1", "date": "2025年12月20日", "method": "走访", "note": "了解经营情况"}
+    assert post(visit, "viewer").status_code == 403
+    refused = post({**visit, "date": "2025-13-45"})
+    assert refused.status_code == 422 and "日期" in refused.json()["detail"]
+    assert post({**visit, "person": "nobody"}).status_code == 422
+    assert coverage_facts(store, "2025-12-31")["representatives"][0]["last_contact"] == "2025-09-01"
+    made = post(visit)
+    assert made.status_code == 200 and made.json()["relationships_created"] == 1
+    last = next(r for r in coverage_facts(store, "2025-12-31")["representatives"] if r["id"] == "P1")["last"]
+    assert last == {"date": "2025-12-20", "by": "L1", "method": "走访"}
+    assert post(visit).json()["relationships_created"] == 0  # the same visit twice is one record
+    records = get(client, "/api/audit", tokens["admin"]).json()["records"]
+    assert [(r["operation"], r["ids"]) for r in records if r["operation"] == "contact"][-1] == ("contact", ["L1", "P1"])

@@ -422,3 +422,37 @@ def test_the_report_is_made_from_the_page(page, live):
     with open(download.value.path(), "rb") as handle:
         book = openpyxl.load_workbook(io.BytesIO(handle.read()))
     assert len(book.sheetnames) > 5
+
+
+def test_a_visit_recorded_on_a_phone_shows_on_the_dashboard(browser, live):
+    import datetime as dt
+
+    from queries.coverage import coverage_facts
+
+    base, token, store = live
+    today = dt.date.today().isoformat()
+    facts = coverage_facts(store, today)
+    rep = next(r for r in facts["representatives"] if r["liaisons"] and r["last_contact"] != today)
+    leader = next(lead for lead in facts["liaisons"] if lead["id"] == rep["liaisons"][0])
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    page = context.new_page()
+    open_signed_in(page, base, token, "visit")
+    page.wait_for_selector("#visit:not([hidden])")
+    assert page.input_value("#visit-date") == today
+    for box, name, wanted in (("visit-leader", leader["name"], leader["id"]), ("visit-person", rep["name"], rep["id"])):
+        page.fill(f"#{box}", name)
+        page.wait_for_selector(f"#{box}-list li[data-id='{wanted}']")
+        page.locator(f"#{box}-list li[data-id='{wanted}']").dispatch_event("mousedown")
+    page.select_option("#visit-method", "走访")
+    page.fill("#visit-note", "了解企业经营情况")
+    page.screenshot(path=str(SHOTS / "visit-phone.png"), full_page=True)
+    page.click("#visit-form button[type=submit]")
+    page.wait_for_selector("#visit-status:has-text('已登记')")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width} px wide on a 390 px phone"
+    page.click("nav button[data-view='coverage']")
+    row = page.locator(f"#work-list tbody tr[data-id='{rep['id']}']")
+    row.wait_for()
+    y, m, d = (int(part) for part in today.split("-"))
+    assert f"{y}年{m}月{d}日，{leader['name']}，走访（0 天前）" in row.inner_text()
+    context.close()

@@ -181,7 +181,20 @@ def boundary(store, store_spec, tmp_path):
     settings = Settings(store=store_spec, config_dir=tmp_path / "config")
     token = Tokens(settings.config_dir).create(Role.officer, "五马", ("五马街道",))["token"]
     with TestClient(create_app(settings)) as client:
-        yield lambda url: get(client, url, token)
+        yield Officer(client, token)
+
+
+class Officer:
+    """The town's officer: ``officer(url)`` GETs, ``officer.post(url, json=…)`` POSTs."""
+
+    def __init__(self, client, token: str):
+        self.client, self.headers = client, {"Authorization": f"Bearer {token}"}
+
+    def __call__(self, url: str):
+        return self.client.get(url, headers=self.headers)
+
+    def post(self, url: str, **body):
+        return self.client.post(url, headers=self.headers, **body)
 
 
 def test_a_path_through_another_town_is_told_without_names(boundary):
@@ -225,3 +238,13 @@ def test_token_create_keeps_to_known_towns(store, store_spec, tmp_path):
 def test_a_tie_to_elsewhere_still_counts_in_data_quality(boundary):
     quality = boundary("/api/quality").json()
     assert "A1" not in quality["isolated"] and "A2" not in quality["isolated"]  # they know 乙中间 of 松台街道
+
+
+def test_a_town_officer_records_visits_in_the_town_only(boundary, store):
+    from queries.coverage import coverage_facts
+
+    visit = {"leader": "L9", "person": "A2", "date": "2025-07-01", "method": "电话"}
+    assert boundary.post("/api/contacts", json=visit).status_code == 404  # 丙领导 is of 松台街道
+    assert [r["last_contact"] for r in coverage_facts(store, "2025-12-31")["representatives"] if r["id"] == "A2"] == [
+        "2025-06-01"
+    ]

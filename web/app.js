@@ -206,7 +206,7 @@ $("export").addEventListener("click", async () => {
 
 // -- path finder: two names, chosen from suggestions as they are typed ---------------------
 function describe(r) { return [zh(r.labels), r.hint].filter(Boolean).join(" · "); }
-function nameBox(input, list) {
+function nameBox(input, list, kind) {  // kind: only suggest that label (联系领导 for the visit form)
   let timer = null, asked = 0;
   input.addEventListener("input", () => {
     delete input.dataset.id;
@@ -214,7 +214,7 @@ function nameBox(input, list) {
     const q = input.value.trim();
     if (!q) { list.replaceChildren(); return; }
     timer = setTimeout(async () => {
-      const mine = ++asked, answer = await api(`/api/search?q=${encodeURIComponent(q)}&limit=8`);
+      const mine = ++asked, answer = await api(`/api/search?q=${encodeURIComponent(q)}&limit=8${kind ? "&kind=" + kind : ""}`);
       if (mine !== asked) return;  // a later keystroke's answer wins
       list.replaceChildren(...answer.results.map(r => {
         const option = el("li", {role: "option", tabindex: "-1", "data-id": r.id});
@@ -234,11 +234,11 @@ function pick(input, list, r) {
   input.value = r.name; input.dataset.id = r.id; input.title = describe(r);
   list.replaceChildren(); input.focus();
 }
-async function chosen(input) {  // the id behind a name box: the one picked, an id typed, or the only match
+async function chosen(input, kind) {  // the id behind a name box: the one picked, an id typed, or the only match
   if (input.dataset.id) return input.dataset.id;
   const q = input.value.trim();
-  if (!q) throw new Error(`请填写“${input.labels[0].textContent}”哪一个人或同心荟`);
-  const answer = await api(`/api/search?q=${encodeURIComponent(q)}&limit=20`);
+  if (!q) throw new Error(`请填写“${input.labels[0].textContent}”是哪一位`);
+  const answer = await api(`/api/search?q=${encodeURIComponent(q)}&limit=20${kind ? "&kind=" + kind : ""}`);
   const exact = answer.results.filter(r => r.id === q || r.name === q);
   const pool = exact.length ? exact : answer.results;
   if (pool.length === 1) return pool[0].id;
@@ -415,6 +415,26 @@ async function overview() {
   }
 }
 
+// -- recording a visit (officers and admins): checked as a 联系记录 roster row ------------
+nameBox($("visit-leader"), $("visit-leader-list"), "Liaison");
+nameBox($("visit-person"), $("visit-person-list"), "Person");
+$("visit-form").addEventListener("submit", async e => {
+  e.preventDefault();
+  const status = $("visit-status");
+  status.className = ""; status.textContent = "";
+  try {
+    const body = {leader: await chosen($("visit-leader"), "Liaison"), person: await chosen($("visit-person"), "Person"),
+                  date: $("visit-date").value, method: $("visit-method").value, note: $("visit-note").value.trim()};
+    const response = await fetch("/api/contacts", {method: "POST", body: JSON.stringify(body),
+      headers: {Authorization: "Bearer " + token(), "Content-Type": "application/json"}});
+    const answer = await response.json().catch(() => ({detail: `服务器返回 ${response.status}`}));
+    if (!response.ok) throw new Error(answer.detail || response.status);
+    status.textContent = `已登记：${$("visit-leader").value} ${dateZh(body.date)} ${body.method || "联系"} ${$("visit-person").value}` +
+      (answer.relationships_created ? "。" : "（这条记录此前已登记过）。");
+    for (const id of ["visit-person", "visit-note"]) { $(id).value = ""; delete $(id).dataset.id; }
+  } catch (error) { status.className = "error"; status.textContent = "未登记：" + error.message; }
+});
+
 // -- the yearly report, made on the server and downloaded -------------------------------
 $("report-form").addEventListener("submit", async e => {
   e.preventDefault();
@@ -505,11 +525,13 @@ document.querySelectorAll("nav button").forEach(b => b.addEventListener("click",
 function route() {
   const [view, id] = location.hash.slice(1).split("/");
   if (view === "entity" && id) return id === current && !$("entity").hidden ? null : openEntity(decodeURIComponent(id));
-  const views = ["search", "path", "coverage", "overview", "report"].concat($("nav-upload").hidden ? [] : ["upload"]);
+  const views = ["search", "path", "coverage", "overview", "report"].concat(
+    $("nav-upload").hidden ? [] : ["upload"], $("nav-visit").hidden ? [] : ["visit"]);
   const known = views.includes(view) ? view : "search";
   if (known === "coverage") $("coverage-form").requestSubmit();
   if (known === "overview") overview();
   if (known === "report" && !$("report-year").value) $("report-year").value = new Date().getFullYear();
+  if (known === "visit" && !$("visit-date").value) $("visit-date").value = new Date().toLocaleDateString("sv-SE");  // today here, as YYYY-MM-DD
   show(known);
 }
 
@@ -519,6 +541,9 @@ async function start() {
   const scope = me.regions.length ? `，仅限${me.regions.join("、")}` : "";
   $("who").textContent = `${me.name}（${{viewer: "查看者", officer: "工作人员", admin: "管理员"}[me.role]}${scope}）`;
   $("nav-upload").hidden = me.role !== "admin";
+  $("nav-visit").hidden = me.role === "viewer";
+  const methods = ontology.relationships.CONTACTED.properties.method.values;
+  $("visit-method").replaceChildren(...methods.map(m => el("option", {value: m}, m)));
   $("export-controls").hidden = !me.may_export;
   $("signin-error").textContent = "";
   fillChoices($("q-kind"), Object.entries(ontology.labels).filter(([, l]) => !l.abstract).map(([name, l]) => [name, l.zh]));
@@ -527,6 +552,7 @@ async function start() {
   signedIn(true);
   route();
 }
-window.addEventListener("hashchange", () => { if (ontology) route(); });  // back and forward work
+// Back and forward work; before sign-in the address is kept as it is, to open once signed in.
+window.addEventListener("hashchange", () => { if (ontology && !document.querySelector("nav").hidden) route(); });
 localStorage.removeItem("tongxin-token");  // never left behind by earlier versions on a shared PC
 start().catch(() => signedIn(false));
