@@ -80,19 +80,28 @@ def test_staff_sign_in_search_open_a_person_and_see_the_network(page, live):
     assert shown == [r["id"] for r in search(store, "zw")["results"]]
     page.screenshot(path=str(SHOTS / "search.png"))
     page.click(f"#results li[data-id='{shown[0]}'] a")
-    page.wait_for_selector("#entity:not([hidden]) svg g.node")
-    assert page.locator("#network g.node").count() == len(ego(store, shown[0], hops=1)["nodes"])
-    page.mouse.move(700, 450)
-    page.mouse.wheel(0, -300)  # zoom in on the network
-    assert "scale(1." in page.get_attribute("#network > g", "transform")
+    page.wait_for_selector("#entity:not([hidden]) #network canvas")
+    first = ego(store, shown[0], hops=1)["nodes"]
+    page.wait_for_function(f"() => window.tongxinNetwork && window.tongxinNetwork.nodes().length === {len(first)}")
+    # the wheel zooms at the pointer: the point under it stays where it was
+    box = page.locator("#network").bounding_box()
+    pointer = (box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.3)
+    under = "([x, y]) => { const c = window.tongxinNetwork, p = c.pan(), z = c.zoom(); return [(x - p.x) / z, (y - p.y) / z, z]; }"
+    inside = [box["width"] * 0.7, box["height"] * 0.3]
+    before = page.evaluate(under, inside)
+    page.mouse.move(*pointer)
+    page.mouse.wheel(0, -300)
+    page.wait_for_timeout(200)
+    after = page.evaluate(under, inside)
+    assert after[2] > before[2] and abs(after[0] - before[0]) < 2 and abs(after[1] - before[1]) < 2
+    page.click("#network-fit")
     page.click("#expand")
     around = ego(store, shown[0], hops=2)["nodes"]
-    page.locator("#network g.node").nth(len(around) - 1).wait_for()  # locators: the page's policy forbids eval
-    assert page.locator("#network g.node").count() == len(around)
+    page.wait_for_function(f"() => window.tongxinNetwork.nodes().length === {len(around)}")
     # each node in its label's colour from the ontology, and a legend of exactly the kinds drawn
     onto = store.ontology
     kinds = {onto.kind(n["labels"]) for n in around}
-    fills = page.eval_on_selector_all("#network g.node circle", "cs => cs.map(c => c.getAttribute('fill'))")
+    fills = page.evaluate("() => window.tongxinNetwork.nodes().map(n => n.data('colour'))")
     assert set(fills) == {onto.labels[k].colour for k in kinds}
     assert page.locator("#network-legend .legend-item").all_inner_texts() == [
         label.zh for name, label in onto.labels.items() if name in kinds
@@ -378,8 +387,19 @@ def test_the_biggest_base_says_every_count_and_cuts_nothing_silently(page, live)
             )
         names = item.locator(".names a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
         assert sorted(h.removeprefix("#entity/") for h in names) == sorted(lists[key])
-    around = ego(store, biggest, hops=1)
-    assert page.inner_text("#network-note").startswith(f"图中 {len(around['nodes'])} 个")
+    around = ego(store, biggest, hops=1)["nodes"]
+    by_kind = defaultdict(int)
+    for n in around:
+        if n["id"] != biggest:
+            by_kind[store.ontology.kind(n["labels"])] += 1
+    groups = {k: n for k, n in by_kind.items() if n > 30}  # the page's GROUP
+    drawn = len(around) - sum(groups.values())
+    note = page.inner_text("#network-note")
+    assert note.startswith(f"图中 {drawn} 个") and (not groups or f"另有 {sum(groups.values())} 个" in note)
+    labels = page.evaluate("() => window.tongxinNetwork.nodes('.group').map(n => n.data('name'))")
+    assert sorted(labels) == sorted(f"{store.ontology.labels[k].zh} {n} 个" for k, n in groups.items())
+    assert page.evaluate("() => window.tongxinNetwork.nodes().length") == drawn + len(groups)
+    page.locator("#network").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "biggest-base.png"))
 
 

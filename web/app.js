@@ -120,14 +120,17 @@ async function openEntity(id, keepHops) {
   }
   const rels = $("relationships"); rels.replaceChildren();
   for (const r of page.relationships) rels.append(neighbourList(id, r));
-  draw($("network"), network);
-  $("network-note").textContent = `图中 ${network.nodes.length} 个` +
-    (network.truncated ? `：已达上限，未全部画出；请看下方各类联系的完整名单` : "");
-  show("entity");
+  show("entity");  // first, so the picture is laid out in a container that has its size
+  const made = draw($("network"), network);
+  $("network-note").textContent = `图中 ${network.nodes.length - made.grouped - made.left} 个` +
+    (made.grouped ? `，另有 ${made.grouped} 个按类别合并为一个方块（单击方块看名单）` : "") +
+    (made.left ? `，经合并者才能连到的 ${made.left} 个未画出` : "") +
+    (network.truncated ? `；已达 ${network.nodes.length} 个的上限，未全部画出，完整名单见下方各类联系` : "");
 }
 const FIRST = 12;
 function neighbourList(id, r) {  // the first names, "显示 12 / 295", and 更多 pages on through the rest
-  const p = el("p", {class: "neighbours", "data-type": r.type, "data-direction": r.direction});
+  const p = el("p", {class: "neighbours", "data-type": r.type, "data-direction": r.direction,
+                     "data-kinds": [...new Set(r.neighbours.map(n => kind(n.labels)))].join(" ")});
   const head = el("span", {class: "list-head"}, `${r.direction === "out" ? "→" : "←"}${r.zh}（${r.others}）：`);
   const names = el("span", {class: "names"}), count = el("span", {class: "hint count"});
   let shownCount = 0;
@@ -144,55 +147,116 @@ function neighbourList(id, r) {  // the first names, "显示 12 / 295", and 更�
   return p;
 }
 
-function zoomable(svg) {
-  // wheel zooms, dragging the background pans; the drawing sits in one <g> that moves
-  const view = svgEl("g", {}), state = {scale: 1, dx: 0, dy: 0, from: null};
-  const apply = () => view.setAttribute("transform", `translate(${state.dx},${state.dy}) scale(${state.scale})`);
-  svg.onwheel = e => { e.preventDefault(); state.scale *= e.deltaY < 0 ? 1.15 : 0.87; apply(); };
-  svg.onmousedown = e => { if (e.target === svg) state.from = [e.clientX - state.dx, e.clientY - state.dy]; };
-  svg.onmousemove = e => { if (state.from) { state.dx = e.clientX - state.from[0]; state.dy = e.clientY - state.from[1]; apply(); } };
-  svg.onmouseup = svg.onmouseleave = () => state.from = null;
-  svg.append(view);
-  return view;
-}
+// -- the network picture: Cytoscape.js (vendored from npm), laid out by fCoSE ------------
+cytoscape.use(cytoscapeFcose);
+const GROUP = 30;  // more neighbours of one kind than this are one node that says how many
+const CROWDED = 40;  // more nodes than this: only the centre and the groups are named until zoomed in
+let cy = null;
+const STYLE = [
+  {selector: "node", style: {"background-color": "data(colour)", label: "data(name)", "font-size": 11, width: 14, height: 14,
+    "text-valign": "bottom", "text-margin-y": 3, "min-zoomed-font-size": 7, "font-family": "Noto Sans CJK SC, sans-serif"}},
+  {selector: "node[?quiet]", style: {"min-zoomed-font-size": 14}},  // a crowded picture names the rest as you zoom in
+  {selector: "node.centre", style: {width: 24, height: 24, "font-weight": "bold", "min-zoomed-font-size": 0,
+    "border-width": 3, "border-color": "#ffb300"}},
+  {selector: "node.group", style: {shape: "round-rectangle", width: "label", height: 26, padding: 8, "text-valign": "center",
+    "text-margin-y": 0, "background-opacity": 0.2, "border-width": 2, "border-color": "data(colour)",
+    "font-size": 13, "min-zoomed-font-size": 0}},
+  {selector: "node.expanded", style: {"border-width": 2, "border-color": "#555"}},
+  {selector: "edge", style: {width: 1, "line-color": "#bbb", "curve-style": "bezier", label: "data(zh)", "font-size": 8,
+    "min-zoomed-font-size": 9, color: "#666", "text-rotation": "autorotate"}},
+];
 
-function draw(svg, network) {
-  svg.replaceChildren();
-  legend($("network-legend"), network.nodes);
-  const canvas = zoomable(svg);
-  const width = svg.clientWidth || 900, height = svg.clientHeight || 480;
-  const place = {}, rings = {};
-  const centre = network.center.id;
-  // rings by distance from the centre, in the answer's stable order
+function distances(network, centre) {  // hops from the centre, over the answer's relationships
   const distance = {[centre]: 0}, queue = [centre], adjacent = {};
-  for (const r of network.relationships) {
-    (adjacent[r.from] ||= []).push(r.to); (adjacent[r.to] ||= []).push(r.from);
-  }
+  for (const r of network.relationships) { (adjacent[r.from] ||= []).push(r.to); (adjacent[r.to] ||= []).push(r.from); }
   while (queue.length) {
     const here = queue.shift();
     for (const next of adjacent[here] || []) if (!(next in distance)) { distance[next] = distance[here] + 1; queue.push(next); }
   }
-  for (const n of network.nodes) (rings[distance[n.id] ?? 1] ||= []).push(n);
-  Object.entries(rings).forEach(([d, members]) => members.forEach((n, i) => {
-    const angle = 2 * Math.PI * i / members.length, radius = d * Math.min(width, height) / (2 * (hops + 0.6));
-    place[n.id] = {x: width / 2 + radius * Math.cos(angle), y: height / 2 + radius * Math.sin(angle), node: n};
-  }));
-  for (const r of network.relationships) {
-    const a = place[r.from], b = place[r.to];
-    if (!a || !b) continue;
-    const line = svgEl("line", {x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: "#aaa"});
-    line.append(Object.assign(svgEl("title", {}), {textContent: ontology.relationships[r.type].zh}));
-    canvas.append(line);
-  }
-  for (const {x, y, node} of Object.values(place)) {
-    const g = svgEl("g", {class: "node", "data-id": node.id});  // the lists below are the keyboard's way in
-    g.append(svgEl("circle", {cx: x, cy: y, r: node.id === centre ? 10 : 7, fill: colour(node.labels)}));
-    const label = svgEl("text", {x: x + 10, y: y + 4}); label.textContent = node.name || node.id;
-    g.append(label);
-    g.addEventListener("click", () => openEntity(node.id));
-    canvas.append(g);
-  }
+  return {distance, adjacent};
 }
+function elementsOf(network, centre) {
+  /* The ego network as Cytoscape elements.  Around the centre, a kind with more than GROUP
+     nodes is one group node ("成员 295 个"); what is reached only through them is left out,
+     and the note under the title says how many. */
+  const {distance, adjacent} = distances(network, centre);
+  const near = {};
+  for (const n of network.nodes) if (distance[n.id] === 1) (near[kind(n.labels)] ||= []).push(n.id);
+  const grouped = new Map();  // member id → group id
+  for (const [k, ids] of Object.entries(near)) if (ids.length > GROUP) ids.forEach(id => grouped.set(id, "group:" + k));
+  const kept = network.nodes.filter(n => !grouped.has(n.id) &&
+    (n.id === centre || distance[n.id] === 1 || (adjacent[n.id] || []).some(o => o !== centre && !grouped.has(o) && distance[o] < distance[n.id])));
+  const keptIds = new Set(kept.map(n => n.id));
+  const elements = kept.map(n => ({group: "nodes", classes: n.id === centre ? "centre" : "",
+    data: {id: n.id, name: n.name || n.id, colour: colour(n.labels), labels: n.labels, node: n}}));
+  for (const [k, ids] of Object.entries(near)) if (ids.length > GROUP) {
+    elements.push({group: "nodes", classes: "group", data: {id: "group:" + k, name: `${ontology.labels[k].zh} ${ids.length} 个`,
+      colour: ontology.labels[k].colour, kind: k, count: ids.length}});
+    elements.push({group: "edges", data: {id: `e:group:${k}`, source: centre, target: "group:" + k, zh: ""}});
+  }
+  const seen = new Set();
+  for (const r of network.relationships) {
+    if (!keptIds.has(r.from) || !keptIds.has(r.to)) continue;
+    const id = `${r.from}|${r.type}|${r.to}`;  // one line per kind of tie between two
+    if (seen.has(id)) continue;
+    seen.add(id);
+    elements.push({group: "edges", data: {id, source: r.from, target: r.to, zh: ontology.relationships[r.type].zh}});
+  }
+  const left = network.nodes.length - kept.length - grouped.size;
+  if (kept.length > CROWDED) for (const e of elements) if (e.group === "nodes" && e.classes === "") e.data.quiet = true;
+  return {elements, grouped: grouped.size, left};
+}
+function layout(fit = true) {
+  cy.layout({name: "fcose", quality: "default", randomize: true, animate: false, fit, padding: 30,
+             nodeRepulsion: 6000, idealEdgeLength: 70, packComponents: true}).run();
+}
+function draw(container, network) {
+  const centre = network.center.id, made = elementsOf(network, centre);
+  legend($("network-legend"), network.nodes);
+  if (cy) cy.destroy();
+  cy = cytoscape({container, elements: made.elements, style: STYLE, wheelSensitivity: 0.3, minZoom: 0.1, maxZoom: 6});
+  window.tongxinNetwork = cy;  // for whoever wants to look closer (and the page tests)
+  layout();
+  cy.on("tap", "node", e => tapped(e.target));
+  cy.on("dbltap", "node", e => { if (!e.target.hasClass("group")) openEntity(e.target.id()); });
+  cy.on("mouseover", "node", e => tip(e.target));
+  cy.on("mouseout", "node", () => { $("network-tip").hidden = true; });
+  cy.on("pan zoom", () => { $("network-tip").hidden = true; });
+  return made;
+}
+function tip(node) {  // name, kind and what tells namesakes apart, beside the pointer
+  const box = $("network-tip"), at = node.renderedPosition(), n = node.data("node");
+  box.textContent = node.hasClass("group") ? `${node.data("name")}：单击在下方名单中查看`
+    : `${n.name}（${zh(n.labels)}）${n.hint ? " · " + n.hint : ""}`;
+  box.style.left = `${at.x + 12}px`; box.style.top = `${at.y + 12}px`;
+  box.hidden = false;
+}
+async function tapped(node) {  // a group opens its list; a node grows its own neighbours in place
+  if (node.hasClass("group")) {
+    const list = document.querySelector(`#relationships p.neighbours[data-kinds~='${node.data("kind")}']`) ||
+                 document.querySelector("#relationships p.neighbours");
+    if (list) { list.scrollIntoView({block: "center"}); list.classList.add("flash"); setTimeout(() => list.classList.remove("flash"), 1500); }
+    return;
+  }
+  if (node.hasClass("expanded") || node.hasClass("centre")) return;
+  const around = await api(`/api/entities/${encodeURIComponent(node.id())}/network?hops=1&max_nodes=${GROUP + 1}`);
+  const known = new Set(cy.nodes().map(n => n.id()));
+  const added = around.nodes.filter(n => !known.has(n.id)).slice(0, GROUP).map(n => ({group: "nodes",
+    data: {id: n.id, name: n.name || n.id, colour: colour(n.labels), labels: n.labels, node: n},
+    position: {x: node.position("x") + (Math.random() - 0.5) * 80, y: node.position("y") + (Math.random() - 0.5) * 80}}));
+  cy.add(added);
+  for (const r of around.relationships) {
+    const id = `${r.from}|${r.type}|${r.to}`;
+    if (cy.getElementById(r.from).length && cy.getElementById(r.to).length && !cy.getElementById(id).length)
+      cy.add({group: "edges", data: {id, source: r.from, target: r.to, zh: ontology.relationships[r.type].zh}});
+  }
+  node.addClass("expanded");
+  cy.layout({name: "fcose", randomize: false, animate: false, fit: false, nodeRepulsion: 6000, idealEdgeLength: 70}).run();
+  legend($("network-legend"), cy.nodes().filter(n => !n.hasClass("group")).map(n => n.data("node")));
+  $("network-note").textContent = `图中 ${cy.nodes().length} 个（已就地展开 ${node.data("name")}` +
+    (around.nodes.length - 1 > GROUP ? `，其联系较多，只画出 ${added.length} 个，完整名单请打开其详情` : "") + "）";
+}
+$("network-fit").addEventListener("click", () => cy && cy.fit(undefined, 30));
 
 $("expand").addEventListener("click", () => { hops = Math.min(3, hops + 1); openEntity(current, true); });
 $("export").addEventListener("click", async () => {
