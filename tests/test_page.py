@@ -71,8 +71,9 @@ def test_staff_sign_in_search_open_a_person_and_see_the_network(page, live):
     page.wait_for_selector("#signin:not([hidden])")
     page.fill("#token", token)
     page.click("#signin-form button")
-    page.wait_for_selector("#search:not([hidden])")
+    page.wait_for_selector("#home:not([hidden])")  # the day's work first
     assert "页面测试" in page.inner_text("#who")
+    page.click("nav button[data-view='search']")
     page.fill("#q", "zw")
     page.press("#q", "Enter")
     page.wait_for_selector("#results li[data-id]")
@@ -259,7 +260,7 @@ def test_an_admin_uploads_a_roster_sees_its_errors_in_chinese_then_writes_a_good
 def test_only_admins_see_the_upload_view(page, live):
     base, token, _ = live
     open_signed_in(page, base, token, "upload")
-    page.wait_for_selector("#search:not([hidden])")  # an officer is sent to search
+    page.wait_for_selector("#home:not([hidden])")  # an officer is sent to the day's work
     assert page.is_hidden("#nav-upload") and page.is_hidden("#upload")
 
 
@@ -276,7 +277,7 @@ def test_sign_in_explains_the_token_keeps_it_in_this_tab_only_and_signs_out(page
     page.locator("#signin-error", has_text="令牌不对").wait_for()
     page.fill("#token", token)
     page.click("#signin-form button")
-    page.wait_for_selector("#search:not([hidden])")
+    page.wait_for_selector("#home:not([hidden])")
     assert page.is_visible("nav") and page.is_visible("#signout")
     assert page.evaluate("localStorage.getItem('tongxin-token')") is None
     assert page.evaluate("sessionStorage.getItem('tongxin-token')") == token
@@ -476,3 +477,36 @@ def test_a_visit_recorded_on_a_phone_shows_on_the_dashboard(browser, live):
     y, m, d = (int(part) for part in today.split("-"))
     assert f"{y}年{m}月{d}日，{leader['name']}，走访（0 天前）" in row.inner_text()
     context.close()
+
+
+def test_home_is_the_days_work_and_a_town_filters_every_view(page, live):
+    from queries.coverage_table import coverage_table
+
+    base, token, store = live
+    work = coverage_table(store)
+    open_signed_in(page, base, token, "home")
+    page.wait_for_selector("#home-towns article.card")
+    towns = {r["region"] for r in work["rows"]}
+    assert page.locator("#home-towns article.card").count() == len(towns)
+    town = "五马街道"
+    rows = [r for r in work["rows"] if r["region"] == town]
+    card = page.locator(f"#home-towns article.card[data-name='{town}']")
+    covered = sum(r["status"] != "未列名联系" for r in rows)
+    assert f"覆盖 {covered}/{len(rows)}" in card.inner_text()
+    for r in rows:
+        if r["status"] != "正常":
+            assert r["name"] in card.inner_text()  # people by name, not ids
+    page.screenshot(path=str(SHOTS / "home.png"), full_page=True)
+    card.locator("button.pick").click()
+    page.wait_for_selector("#town-chip:not([hidden])")
+    page.wait_for_function("() => document.querySelectorAll('#home-towns article.card').length === 1")
+    page.click("nav button[data-view='coverage']")
+    page.wait_for_selector(f"#work-count:has-text('共 {len(rows)} 人')")
+    page.click("nav button[data-view='search']")
+    page.fill("#q", "z")
+    page.press("#q", "Enter")
+    page.wait_for_selector("#results li[data-id]")
+    shown = page.eval_on_selector_all("#results li[data-id]", "items => items.map(i => i.dataset.id)")
+    assert shown and all(store.get(i).properties.get("region") == town for i in shown)
+    page.click("#town-clear")
+    page.wait_for_selector("#town-chip", state="hidden")

@@ -56,6 +56,51 @@ function link(id, name) {
   return a;
 }
 
+// -- home: the day's work, a card per town and per base ----------------------------------
+let town = sessionStorage.getItem("tongxin-town") || "";  // one town chosen on the home page filters every view
+function chooseTown(name) {
+  town = name;
+  name ? sessionStorage.setItem("tongxin-town", name) : sessionStorage.removeItem("tongxin-town");
+  $("town-chip").hidden = !name; $("town-chip-name").textContent = name;
+  $("q-region").value = name; $("work-region").value = name;
+}
+$("town-clear").addEventListener("click", () => { chooseTown(""); route(); });
+const SHOWN_NAMES = 5;
+function card(title, rows, onPick) {
+  const uncovered = rows.filter(r => r.status === "未列名联系"), overdue = rows.filter(r => r.status === "超期未联系");
+  const covered = rows.length - uncovered.length, rate = rows.length ? covered / rows.length : null;
+  const box = el("article", {class: "card " + (rate === null ? "" : rate >= 0.9 ? "good" : rate >= 0.6 ? "fair" : "poor"), "data-name": title});
+  const heading = el("h4");
+  heading.append(onPick ? Object.assign(el("button", {type: "button", class: "pick"}, title), {onclick: onPick}) : title);
+  box.append(heading, el("p", {class: "rate"}, `覆盖 ${covered}/${rows.length}（${percent(rate)}）`));
+  for (const [what, list] of [["未列名联系", uncovered], ["超期未联系", overdue]]) {
+    if (!list.length) continue;
+    const p = el("p", {class: "who"}, `${what} ${list.length} 人：`);
+    list.slice(0, SHOWN_NAMES).forEach((r, i) => { if (i) p.append("、"); p.append(link(r.id, r.name)); });
+    if (list.length > SHOWN_NAMES) p.append(el("span", {class: "hint"}, `等，显示 ${SHOWN_NAMES} / ${list.length}`));
+    box.append(p);
+  }
+  return box;
+}
+async function home() {
+  const work = await api("/api/coverage/people");
+  const rows = work.rows.filter(r => !town || r.region === town);
+  const towns = {}, bases = {};
+  for (const r of rows) {
+    (towns[r.region || "未填镇街"] ||= []).push(r);
+    for (const b of r.bases.length ? r.bases : ["未加入同心荟"]) (bases[b] ||= []).push(r);
+  }
+  const worst = entries => Object.entries(entries).sort(([a, x], [b, y]) =>  // the most to do first
+    y.filter(r => r.status !== "正常").length - x.filter(r => r.status !== "正常").length || a.localeCompare(b, "zh"));
+  $("home-towns").replaceChildren(...worst(towns).map(([name, list]) =>
+    card(name, list, name === "未填镇街" ? null : () => { chooseTown(name); home(); })));
+  $("home-bases").replaceChildren(...worst(bases).map(([name, list]) => card(name, list)));
+  const todo = rows.filter(r => r.status !== "正常").length;
+  $("home-summary").textContent = `截至 ${work.as_of}${town ? "，" + town : ""}：代表人士 ${rows.length} 人，` +
+    `待办 ${todo} 人（未列名联系 ${rows.filter(r => r.status === "未列名联系").length} 人，超期未联系 ` +
+    `${rows.filter(r => r.status === "超期未联系").length} 人）。点镇街名称只看该镇街。`;
+}
+
 // -- search: the total, a page at a time, by kind and town --------------------------------
 const PAGE = 20;
 let searchOffset = 0;
@@ -63,6 +108,7 @@ async function runSearch() {
   const params = new URLSearchParams({q: $("q").value, limit: PAGE, offset: searchOffset});
   if ($("q-kind").value) params.set("kind", $("q-kind").value);
   if ($("q-region").value) params.set("region", $("q-region").value);
+  if ($("q-region").value !== town) chooseTown($("q-region").value);
   const answer = await api("/api/search?" + params);
   const list = $("results"); list.replaceChildren();
   list.start = searchOffset + 1;
@@ -393,7 +439,7 @@ $("coverage-form").addEventListener("submit", async e => {
   const c = await api("/api/coverage?" + coverageQuery());
   $("totals").textContent = `截至 ${c.as_of}：代表人士 ${c.total} 人，已列名联系 ${c.covered} 人，覆盖率 ` +
     `${percent(c.rate)}；${c.window_days} 天内未联系 ${c.stale.length} 人。`;
-  bars($("by-region"), c.by_region, town => { $("work-region").value = town; workList(); });
+  bars($("by-region"), c.by_region, name => { chooseTown(name); workList(); });
   bars($("by-base"), c.by_base);
   ids("overloaded", c.overloaded_liaisons, l => { const s = el("span"); s.append(link(l.id, l.name), `（${l.load} 人）`); return s; });
   ids("no-liaison", c.bases_without_liaison, id => link(id));
@@ -403,7 +449,7 @@ $("coverage-form").addEventListener("submit", async e => {
 // The work list: a row per representative, by name, filtered on the server (the download is the same list).
 let work = null, workSort = null;
 function workFilters() {
-  const chosen = {region: $("work-region").value, base: $("work-base").value, leader: $("work-leader").value,
+  const chosen = {region: $("work-region").value || town, base: $("work-base").value, leader: $("work-leader").value,
                   overdue_days: $("work-overdue").value};
   return coverageQuery() + Object.entries(chosen).filter(([, v]) => v).map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join("");
 }
@@ -415,6 +461,7 @@ function fillChoices(select, values) {  // keep what was chosen while the lists 
 async function workList() {
   work = await api("/api/coverage/people?" + workFilters());
   fillChoices($("work-region"), work.choices.regions.map(r => [r, r]));
+  if (town) $("work-region").value = town;
   fillChoices($("work-base"), work.choices.bases.map(b => [b, b]));
   fillChoices($("work-leader"), work.choices.leaders.map(l => [l.id, l.name]));
   $("work-count").textContent = `共 ${work.shown} 人（全部代表人士 ${work.total} 人）` +
@@ -455,7 +502,8 @@ document.querySelectorAll("#work-list th button").forEach(b => b.addEventListene
   drawWork();
 }));
 $("work-filter").addEventListener("submit", e => { e.preventDefault(); workList(); });
-for (const id of ["work-region", "work-base", "work-leader"]) $(id).addEventListener("change", () => workList());
+$("work-region").addEventListener("change", () => { chooseTown($("work-region").value); workList(); });
+for (const id of ["work-base", "work-leader"]) $(id).addEventListener("change", () => workList());
 $("work-download").addEventListener("click", async () => {
   const response = await fetch("/api/coverage/people?format=xlsx&" + workFilters(), {headers: {Authorization: "Bearer " + token()}});
   const url = URL.createObjectURL(await response.blob());
@@ -574,6 +622,7 @@ $("signin-form").addEventListener("submit", async e => {
 });
 $("signout").addEventListener("click", () => {
   sessionStorage.removeItem("tongxin-token");
+  sessionStorage.removeItem("tongxin-town");
   localStorage.removeItem("tongxin-token");  // where earlier versions kept it
   $("signin-error").textContent = "已退出。";
   signedIn(false);
@@ -589,9 +638,10 @@ document.querySelectorAll("nav button").forEach(b => b.addEventListener("click",
 function route() {
   const [view, id] = location.hash.slice(1).split("/");
   if (view === "entity" && id) return id === current && !$("entity").hidden ? null : openEntity(decodeURIComponent(id));
-  const views = ["search", "path", "coverage", "overview", "report"].concat(
+  const views = ["home", "search", "path", "coverage", "overview", "report"].concat(
     $("nav-upload").hidden ? [] : ["upload"], $("nav-visit").hidden ? [] : ["visit"]);
-  const known = views.includes(view) ? view : "search";
+  const known = views.includes(view) ? view : "home";
+  if (known === "home") home();
   if (known === "coverage") $("coverage-form").requestSubmit();
   if (known === "overview") overview();
   if (known === "report" && !$("report-year").value) $("report-year").value = new Date().getFullYear();
@@ -613,6 +663,7 @@ async function start() {
   fillChoices($("q-kind"), Object.entries(ontology.labels).filter(([, l]) => !l.abstract).map(([name, l]) => [name, l.zh]));
   const towns = (await api("/api/places")).places.filter(p => p.parent);
   fillChoices($("q-region"), towns.map(t => [t.name, t.name]));
+  chooseTown(towns.some(t => t.name === town) ? town : "");
   signedIn(true);
   route();
 }
