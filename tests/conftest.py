@@ -105,6 +105,34 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture
+def page(browser, live):
+    base, _, _ = live
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    leaving = []
+
+    def only_localhost(route):
+        if route.request.url.startswith(base):
+            route.continue_()
+        else:
+            leaving.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_localhost)
+    page = context.new_page()
+    yield page
+    context.close()
+    assert leaving == [], leaving  # nothing but this server was asked for anything
+
+
+def open_signed_in(page, base: str, token: str, view: str = "") -> None:
+    """The page at ``#view`` with ``token`` already stored, as after an earlier sign-in."""
+    page.goto(base + "/")
+    page.evaluate(f"sessionStorage.setItem('tongxin-token', '{token}')")
+    page.goto(f"{base}/#{view}")
+    page.reload()
+
+
 def write_csv(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
     """A roster file written as staff's software would write it."""
     folder.mkdir(parents=True, exist_ok=True)

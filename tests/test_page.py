@@ -21,9 +21,8 @@ from queries.network import ego
 from queries.paths import path
 from queries.search import search
 from reliability.common import serving
-from tests.conftest import PROJECT_DIR, SAMPLE_DIR, snapshot
-
-SHOTS = PROJECT_DIR / "docs" / "screenshots"  # the user guide shows them
+from tests.conftest import SAMPLE_DIR, open_signed_in, snapshot
+from tests.page_walks import SHOTS, biggest_base, home_and_town
 
 
 @pytest.fixture(scope="module")
@@ -34,34 +33,6 @@ def live(tmp_path_factory):
     token = Tokens(folder).create(Role.officer, "页面测试")["token"]
     with serving(create_app(Settings(store=str(folder)))) as port:
         yield f"http://127.0.0.1:{port}", token, store
-
-
-@pytest.fixture
-def page(browser, live):
-    base, _, _ = live
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    leaving = []
-
-    def only_localhost(route):
-        if route.request.url.startswith(base):
-            route.continue_()
-        else:
-            leaving.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_localhost)
-    page = context.new_page()
-    yield page
-    context.close()
-    assert leaving == [], leaving  # nothing but this server was asked for anything
-
-
-def open_signed_in(page, base: str, token: str, view: str = "") -> None:
-    """The page at ``#view`` with ``token`` already stored, as after an earlier sign-in."""
-    page.goto(base + "/")
-    page.evaluate(f"sessionStorage.setItem('tongxin-token', '{token}')")
-    page.goto(f"{base}/#{view}")
-    page.reload()
 
 
 def test_staff_sign_in_search_open_a_person_and_see_the_network(page, live):
@@ -356,54 +327,6 @@ def test_the_work_list_filtered_to_a_town_downloads_and_prints(page, live, tmp_p
     assert "查人查基地" not in printed and "统计日期" not in printed  # no menu, no forms
 
 
-def test_the_biggest_base_says_every_count_and_cuts_nothing_silently(page, live):
-    from collections import defaultdict
-
-    base, token, store = live
-    members = defaultdict(set)
-    for r in store.iter_relationships():
-        if r.type == "MEMBER_OF":
-            members[r.target].add(r.source)
-    biggest = max(members, key=lambda b: (len(members[b]), b))
-    lists = defaultdict(set)  # (type, direction) → the other ends, counted from the store itself
-    for r in store.iter_relationships():
-        if biggest in (r.source, r.target):
-            lists[(r.type, "out" if r.source == biggest else "in")].add(r.target if r.source == biggest else r.source)
-    open_signed_in(page, base, token, f"entity/{biggest}")
-    page.wait_for_selector("#relationships p.neighbours")
-    shown = page.locator("#relationships p.neighbours")
-    assert shown.count() == len(lists)
-    for i in range(shown.count()):
-        item = shown.nth(i)
-        key = (item.get_attribute("data-type"), item.get_attribute("data-direction"))
-        zh = store.ontology.relationships[key[0]].zh
-        assert f"{zh}（{len(lists[key])}）" in item.locator(".list-head").inner_text()
-        while item.locator("button.more").is_visible():
-            before = item.locator(".names a").count()
-            assert item.locator(".count").inner_text() == f"显示 {before} / {len(lists[key])}"
-            item.locator("button.more").click()
-            page.wait_for_function(
-                "([i, n]) => document.querySelectorAll('#relationships p.neighbours')[i].querySelectorAll('.names a').length > n",
-                arg=[i, before],
-            )
-        names = item.locator(".names a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-        assert sorted(h.removeprefix("#entity/") for h in names) == sorted(lists[key])
-    around = ego(store, biggest, hops=1)["nodes"]
-    by_kind = defaultdict(int)
-    for n in around:
-        if n["id"] != biggest:
-            by_kind[store.ontology.kind(n["labels"])] += 1
-    groups = {k: n for k, n in by_kind.items() if n > 30}  # the page's GROUP
-    drawn = len(around) - sum(groups.values())
-    note = page.inner_text("#network-note")
-    assert note.startswith(f"图中 {drawn} 个") and (not groups or f"另有 {sum(groups.values())} 个" in note)
-    labels = page.evaluate("() => window.tongxinNetwork.nodes('.group').map(n => n.data('name'))")
-    assert sorted(labels) == sorted(f"{store.ontology.labels[k].zh} {n} 个" for k, n in groups.items())
-    assert page.evaluate("() => window.tongxinNetwork.nodes().length") == drawn + len(groups)
-    page.locator("#network").scroll_into_view_if_needed()
-    page.screenshot(path=str(SHOTS / "biggest-base.png"))
-
-
 def test_a_person_page_speaks_chinese(page, live):
     base, token, store = live
     person = next(
@@ -479,34 +402,9 @@ def test_a_visit_recorded_on_a_phone_shows_on_the_dashboard(browser, live):
     context.close()
 
 
-def test_home_is_the_days_work_and_a_town_filters_every_view(page, live):
-    from queries.coverage_table import coverage_table
+def test_the_biggest_base_says_every_count_and_cuts_nothing_silently(page, live):
+    biggest_base(page, live, "biggest-base.png")
 
-    base, token, store = live
-    work = coverage_table(store)
-    open_signed_in(page, base, token, "home")
-    page.wait_for_selector("#home-towns article.card")
-    towns = {r["region"] for r in work["rows"]}
-    assert page.locator("#home-towns article.card").count() == len(towns)
-    town = "五马街道"
-    rows = [r for r in work["rows"] if r["region"] == town]
-    card = page.locator(f"#home-towns article.card[data-name='{town}']")
-    covered = sum(r["status"] != "未列名联系" for r in rows)
-    assert f"覆盖 {covered}/{len(rows)}" in card.inner_text()
-    for r in rows:
-        if r["status"] != "正常":
-            assert r["name"] in card.inner_text()  # people by name, not ids
-    page.screenshot(path=str(SHOTS / "home.png"), full_page=True)
-    card.locator("button.pick").click()
-    page.wait_for_selector("#town-chip:not([hidden])")
-    page.wait_for_function("() => document.querySelectorAll('#home-towns article.card').length === 1")
-    page.click("nav button[data-view='coverage']")
-    page.wait_for_selector(f"#work-count:has-text('共 {len(rows)} 人')")
-    page.click("nav button[data-view='search']")
-    page.fill("#q", "z")
-    page.press("#q", "Enter")
-    page.wait_for_selector("#results li[data-id]")
-    shown = page.eval_on_selector_all("#results li[data-id]", "items => items.map(i => i.dataset.id)")
-    assert shown and all(store.get(i).properties.get("region") == town for i in shown)
-    page.click("#town-clear")
-    page.wait_for_selector("#town-chip", state="hidden")
+
+def test_home_is_the_days_work_and_a_town_filters_every_view(page, live):
+    home_and_town(page, live, "五马街道", "home.png")
