@@ -50,6 +50,25 @@ def test_staff_sign_in_search_open_a_person_and_see_the_network(page, live):
     page.wait_for_selector("#results li[data-id]")
     shown = page.eval_on_selector_all("#results li[data-id]", "items => items.map(i => i.dataset.id)")
     assert shown == [r["id"] for r in search(store, "zw")["results"]]
+    page.fill("#q", "")
+    page.type("#q", "zhang", delay=30)  # results follow the typing, with their total and pages
+    everyone = search(store, "zhang", limit=200)
+    page.wait_for_selector(f"#results-count:has-text('共 {everyone['total']} 个')")
+    if everyone["total"] > 20:
+        assert "显示第 1–20 个" in page.inner_text("#results-count")
+        page.click("#results-next")
+        page.wait_for_selector("#results-count:has-text('显示第 21–')")
+        second = page.eval_on_selector_all("#results li[data-id]", "items => items.map(i => i.dataset.id)")
+        assert second == [r["id"] for r in everyone["results"][20:40]]
+    page.select_option("#q-kind", "Base")
+    page.wait_for_selector("#results-count:has-text('共')")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#results li .hint')].every(h => h.textContent.startsWith('同心荟'))"
+    )
+    page.select_option("#q-kind", "")
+    page.fill("#q", "zw")
+    page.press("#q", "Enter")
+    page.wait_for_selector(f"#results li[data-id='{shown[0]}']")
     page.screenshot(path=str(SHOTS / "search.png"))
     page.click(f"#results li[data-id='{shown[0]}'] a")
     page.wait_for_selector("#entity:not([hidden]) #network canvas")

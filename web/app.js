@@ -123,6 +123,12 @@ async function runSearch() {
   $("results-next").hidden = searchOffset + answer.results.length >= answer.total;
 }
 $("search-form").addEventListener("submit", e => { e.preventDefault(); searchOffset = 0; runSearch(); });
+let typing = null;  // results follow the typing, a moment after the last key
+$("q").addEventListener("input", () => {
+  clearTimeout(typing);
+  if ($("q").value.trim()) typing = setTimeout(() => { searchOffset = 0; runSearch(); }, 250);
+});
+for (const id of ["q-kind", "q-region"]) $(id).addEventListener("change", () => { if ($("q").value.trim()) { searchOffset = 0; runSearch(); } });
 $("results-next").addEventListener("click", () => { searchOffset += PAGE; runSearch(); });
 $("results-previous").addEventListener("click", () => { searchOffset = Math.max(0, searchOffset - PAGE); runSearch(); });
 
