@@ -58,11 +58,12 @@ from queries.options import (
     Bound,
 )
 from queries.paths import path
+from queries.places import places
 from queries.quality import quality
 from queries.report import base_networks, ledger, report
 from queries.report_document import REPORT_FORMATS, report_format
 from queries.search import search
-from queries.stats import places, stats
+from queries.stats import stats
 
 router = APIRouter(prefix="/api", tags=["queries"], responses=RESPONSES)
 Via = Annotated[

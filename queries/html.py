@@ -1,16 +1,23 @@
 """One self-contained interactive HTML picture: no CDN, no remote asset, opens from file://
-on an offline intranet.  Positions come from networkx (fixed seed); the page draws SVG,
-colours each label with a legend, searches within the picture, pans and zooms."""
+on an offline intranet.  The page carries Cytoscape.js and the fCoSE layout (the same
+vendored files as the web page, web/vendor/cytoscape) and lays the network out in the
+browser, so a district's picture is written in a second, not laid out on the server for
+minutes; it colours each label as the ontology says, with a legend, searches within the
+picture, zooms at the pointer and lets nodes be dragged."""
 
 from __future__ import annotations
 
 import html
 import json
-
-import networkx as nx
+from functools import cache
+from pathlib import Path
 
 from graph.ontology import Ontology
 from graph.records import Node, Relationship
+
+VENDOR = Path(__file__).resolve().parents[1] / "web" / "vendor" / "cytoscape"
+SCRIPTS = ("cytoscape.min.js", "layout-base.js", "cose-base.js", "cytoscape-fcose.js")  # in this order
+DRAFT = 2000  # more nodes than this: fCoSE's quick spectral layout only
 
 PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>
@@ -19,71 +26,74 @@ body {{ margin: 0; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-seri
 header {{ padding: .5rem 1rem; display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; border-bottom: 1px solid #ddd; }}
 #legend span {{ margin-right: .8rem; white-space: nowrap; }}
 #legend i {{ display: inline-block; width: .8rem; height: .8rem; border-radius: 50%; margin-right: .25rem; vertical-align: middle; }}
-svg {{ width: 100vw; height: calc(100vh - 4rem); cursor: grab; }}
-.node circle {{ stroke: #fff; stroke-width: 1.5; }}
-.node text {{ font-size: 11px; pointer-events: none; }}
-.node.hit circle {{ stroke: #000; stroke-width: 3; }}
-.node.dim {{ opacity: .15; }}
-.many .node text {{ display: none; }}
-.many .node.hit text {{ display: inline; }}
-line {{ stroke: #999; stroke-opacity: .6; }}
+#picture {{ width: 100vw; height: calc(100vh - 4rem); }}
 #info {{ position: fixed; right: 1rem; bottom: 1rem; max-width: 22rem; background: #fff; border: 1px solid #ccc; padding: .5rem; font-size: 13px; white-space: pre-wrap; }}
-</style></head><body>
+</style>
+{scripts}
+</head><body>
 <header><strong>{title}</strong>
 <label>在图中查找 <input id="find" type="search" placeholder="姓名、拼音或编号"></label>
+<button type="button" id="fit">适合窗口</button>
 <span id="count"></span><div id="legend"></div></header>
-<svg id="picture" role="img" aria-label="{title}"><g id="view"></g></svg>
+<div id="picture" role="img" aria-label="{title}"></div>
 <div id="info" hidden></div>
 <script>
 const DATA = {data};
-const NS = "http://www.w3.org/2000/svg", view = document.getElementById("view");
-const place = {{}};
-DATA.nodes.forEach(n => place[n.id] = n);
-for (const e of DATA.edges) {{
-  const line = document.createElementNS(NS, "line"), a = place[e.s], b = place[e.t];
-  line.setAttribute("x1", a.x); line.setAttribute("y1", a.y); line.setAttribute("x2", b.x); line.setAttribute("y2", b.y);
-  const title = document.createElementNS(NS, "title"); title.textContent = e.zh; line.appendChild(title);
-  view.appendChild(line);
+cytoscape.use(cytoscapeFcose);
+const elements = DATA.nodes.map(n => ({{group: "nodes", data: {{...n, colour: DATA.colours[n.kind],
+  find: (n.name + " " + n.id + " " + (n.pinyin || "") + " " + (n.initials || "")).toLowerCase()}}}}));
+DATA.edges.forEach((e, i) => elements.push({{group: "edges", data: {{id: "e" + i, source: e.s, target: e.t, zh: e.zh}}}}));
+const many = DATA.nodes.length > 150;  // names as one zooms in, and on search hits
+const cy = window.cy = cytoscape({{container: document.getElementById("picture"), elements, wheelSensitivity: 0.3,
+  style: [
+    {{selector: "node", style: {{"background-color": "data(colour)", label: "data(name)", "font-size": 11, width: many ? 6 : 12, height: many ? 6 : 12,
+      "text-valign": "bottom", "text-margin-y": 3, "min-zoomed-font-size": many ? 14 : 6}}}},
+    {{selector: "node.hit", style: {{"border-width": 3, "border-color": "#000", "min-zoomed-font-size": 0}}}},
+    {{selector: "node.dim", style: {{opacity: 0.15}}}},
+    {{selector: "edge", style: {{"line-color": "#999", "line-opacity": 0.6, "curve-style": "haystack",
+      width: many ? 0.5 : 1, label: "data(zh)", "font-size": 8, "min-zoomed-font-size": 10, color: "#666"}}}},
+  ]}});
+function quiet() {{  // a crowded picture names its nodes once one zooms in past the whole of it
+  if (!many) return;
+  const shown = 11 * cy.zoom() * 1.6;
+  cy.style().selector("node").style("min-zoomed-font-size", shown).selector("edge").style("min-zoomed-font-size", shown)
+    .selector("node.hit").style("min-zoomed-font-size", 0).update();
 }}
-for (const n of DATA.nodes) {{
-  const g = document.createElementNS(NS, "g"), c = document.createElementNS(NS, "circle"), t = document.createElementNS(NS, "text");
-  g.setAttribute("class", "node"); g.dataset.id = n.id; g.dataset.find = (n.name + " " + n.id + " " + (n.pinyin || "") + " " + (n.initials || "")).toLowerCase();
-  c.setAttribute("cx", n.x); c.setAttribute("cy", n.y); c.setAttribute("r", 6); c.setAttribute("fill", DATA.colours[n.kind]);
-  t.setAttribute("x", n.x + 8); t.setAttribute("y", n.y + 4); t.textContent = n.name;
-  const tip = document.createElementNS(NS, "title"); tip.textContent = n.name + "（" + n.kind + "）";
-  g.append(c, t, tip); g.addEventListener("click", () => show(n)); view.appendChild(g); n.el = g;
+cy.layout({{name: "fcose", quality: DATA.nodes.length > {draft} ? "draft" : "default", randomize: true, animate: false,
+           padding: 20, nodeRepulsion: 6000, idealEdgeLength: 60, stop: quiet}}).run();
+document.getElementById("count").textContent = DATA.nodes.length + " 个，" + DATA.edges.length + " 条联系";
+const legend = document.getElementById("legend");
+for (const [kind, colour] of Object.entries(DATA.colours)) {{
+  const item = document.createElement("span"), dot = document.createElement("i");
+  dot.style.background = colour; item.append(dot, kind); legend.append(item);
 }}
-if (DATA.nodes.length > 150) view.classList.add("many");  // names on hover and on search hits only
-document.getElementById("count").textContent = DATA.nodes.length + " 个节点，" + DATA.edges.length + " 条关系";
-document.getElementById("legend").innerHTML = Object.entries(DATA.colours).map(([k, c]) => `<span><i style="background:${{c}}"></i>${{k}}</span>`).join("");
-function show(n) {{
-  const info = document.getElementById("info"); info.hidden = false;
+cy.on("tap", "node", e => {{
+  const n = e.target.data(), info = document.getElementById("info"); info.hidden = false;
   info.textContent = n.name + "（" + n.id + "）\\n" + Object.entries(n.props).map(([k, v]) => k + "：" + v).join("\\n");
-}}
+}});
 document.getElementById("find").addEventListener("input", e => {{
   const q = e.target.value.trim().toLowerCase();
-  for (const n of DATA.nodes) {{
-    const hit = q && n.el.dataset.find.includes(q);
-    n.el.classList.toggle("hit", !!hit); n.el.classList.toggle("dim", !!q && !hit);
-  }}
+  cy.nodes().forEach(n => {{
+    const hit = !!q && n.data("find").includes(q);
+    n.toggleClass("hit", hit); n.toggleClass("dim", !!q && !hit);
+  }});
 }});
-let scale = 1, dx = 0, dy = 0, drag = null;
-const svg = document.getElementById("picture");
-function apply() {{ view.setAttribute("transform", `translate(${{dx}},${{dy}}) scale(${{scale}})`); }}
-svg.addEventListener("wheel", e => {{ e.preventDefault(); scale *= e.deltaY < 0 ? 1.1 : 0.9; apply(); }});
-svg.addEventListener("mousedown", e => drag = [e.clientX - dx, e.clientY - dy]);
-svg.addEventListener("mousemove", e => {{ if (drag) {{ dx = e.clientX - drag[0]; dy = e.clientY - drag[1]; apply(); }} }});
-window.addEventListener("mouseup", () => drag = null);
-apply();
+document.getElementById("fit").addEventListener("click", () => cy.fit(undefined, 20));
 </script></body></html>
 """
 
 
+@cache
+def _scripts() -> str:
+    """Cytoscape.js and fCoSE, inline: the file must open with nothing beside it."""
+    parts = []
+    for name in SCRIPTS:
+        code = (VENDOR / name).read_text(encoding="utf-8").replace("</script", "<\\/script")
+        parts.append(f"<script>/* web/vendor/cytoscape/{name}, MIT licence */\n{code}\n</script>")
+    return "\n".join(parts)
+
+
 def picture(onto: Ontology, nodes: list[Node], rels: list[Relationship]) -> bytes:
-    graph = nx.Graph()
-    graph.add_nodes_from(sorted(n.id for n in nodes))
-    graph.add_edges_from(sorted({tuple(sorted((r.source, r.target))) for r in rels}))
-    layout = nx.spring_layout(graph, seed=2024, scale=340, center=(520, 360)) if len(graph) else {}
     kinds = {n.id: onto.labels[onto.kind(n.labels)].zh for n in nodes}
     drawn = set(kinds.values())
     colours = {label.zh: label.colour for label in onto.labels.values() if label.zh in drawn}
@@ -96,18 +106,16 @@ def picture(onto: Ontology, nodes: list[Node], rels: list[Relationship]) -> byte
                 "kind": kinds[n.id],
                 "pinyin": n.properties.get("pinyin"),
                 "initials": n.properties.get("initials"),
-                "x": round(float(layout[n.id][0]), 1),
-                "y": round(float(layout[n.id][1]), 1),
                 "props": {k: v for k, v in n.properties.items() if not k.startswith(("source_", "pinyin", "initials"))},
             }
-            for n in nodes
+            for n in sorted(nodes, key=lambda n: n.id)
         ],
         "edges": [{"s": r.source, "t": r.target, "zh": onto.relationships[r.type].zh} for r in rels],
     }
-    # No < > & left in the script's text (JSON may say them as \u escapes): no name can end it
+    # No < > & left in the script's text (JSON may say them as \\u escapes): no name can end it
     # early (</script>) or change how the browser reads it (<!--<script>).
     payload = json.dumps(data, ensure_ascii=False)
     for character, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         payload = payload.replace(character, escaped)
-    page = PAGE.format(title=html.escape("同心图谱 · 关系网"), data=payload)
+    page = PAGE.format(title=html.escape("同心图谱 · 关系网"), data=payload, scripts=_scripts(), draft=DRAFT)
     return page.encode()

@@ -21,7 +21,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from graph.records import active_on
-from graph.spreadsheet import append_text
+from graph.spreadsheet import append_text, sheet_title
 from graph.store import Store
 from queries.base import day
 from queries.coverage import coverage
@@ -313,7 +313,7 @@ def ledger(answer: dict) -> bytes:
     book = Workbook()
     book.remove(book.active)
     for number, table in enumerate(answer["tables"], start=1):
-        sheet = book.create_sheet(f"{number:02d} {table['title']}"[:31])
+        sheet = book.create_sheet(sheet_title(f"{number:02d} {table['title']}"))
         append_text(sheet, [f"{table['title']}（截至 {answer['as_of']}）"])
         append_text(sheet, [f"口径：{table['basis']}"])
         append_text(sheet, table["columns"])

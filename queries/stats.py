@@ -1,9 +1,8 @@
-"""How big the graph is (nodes per label, relationships per type) and which places it holds."""
+"""How big the graph is: nodes per label and relationships per type."""
 
 from __future__ import annotations
 
 from graph.store import Store
-from queries.base import sort_key
 
 
 def stats(store: Store) -> dict[str, dict[str, int]]:
@@ -19,20 +18,3 @@ def stats(store: Store) -> dict[str, dict[str, int]]:
     0
     """
     return store.counts()
-
-
-def places(store: Store) -> list[dict]:
-    """The places the graph holds (the ontology's ``places`` label: towns and the district),
-    in Chinese order, each with its ``parent``: what staff choose a town from.
-
-    >>> from graph.embedded import EmbeddedStore
-    >>> import tempfile
-    >>> places(EmbeddedStore(tempfile.mkdtemp()))
-    []
-    """
-    label = store.ontology.places.label if store.ontology.places else None
-    found = store.nodes(store.nodes_where(label, {})) if label else {}
-    return [
-        {"id": n.id, "name": n.properties.get("name"), "parent": n.properties.get("parent")}
-        for n in sorted(found.values(), key=sort_key)
-    ]

@@ -382,6 +382,8 @@ def test_the_work_list_is_the_coverage_person_by_person(client, tokens):
     rows = list(openpyxl.load_workbook(io.BytesIO(book.content)).active.iter_rows(values_only=True))
     assert [r[0] for r in rows[3:]] == [r["name"] for r in work["rows"]]
     assert get(client, "/api/coverage/people?format=pdf", tokens["viewer"]).status_code == 422
+    odd = get(client, "/api/coverage/people?format=xlsx&region=%1F&base=a*b/c", tokens["viewer"])  # found by fuzzing
+    assert odd.status_code == 200 and openpyxl.load_workbook(io.BytesIO(odd.content)).sheetnames
 
 
 def test_a_visit_is_recorded_as_a_roster_row_would_be(client, store, tokens):
