@@ -274,6 +274,16 @@ def test_sign_in_explains_the_token_keeps_it_in_this_tab_only_and_signs_out(page
     page.click("#signout")
     page.wait_for_selector("#signin:not([hidden])")
     assert page.evaluate("sessionStorage.getItem('tongxin-token')") is None and page.is_hidden("nav")
+    page.fill("#token", token)  # on one's own PC: remembered in a new window, forgotten at sign-out
+    page.check("#remember")
+    page.click("#signin-form button")
+    page.wait_for_selector("#home:not([hidden])")
+    again = page.context.new_page()
+    again.goto(base + "/")
+    again.wait_for_selector("#home:not([hidden])")
+    again.click("#signout")
+    again.wait_for_selector("#signin:not([hidden])")
+    assert again.evaluate("localStorage.getItem('tongxin-token')") is None
     assert not [e for e in errors if "Content Security Policy" in e], errors
 
 

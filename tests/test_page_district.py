@@ -71,3 +71,17 @@ def test_a_path_between_namesakes_in_the_district(page, live):
         assert f"共 {found['count']} 条路径" in page.inner_text("#path-count")
         assert page.locator("#sentences li").count() == len(found["paths"])
     page.screenshot(path=str(SHOTS / "district-path.png"))
+
+
+def test_finding_a_person_in_the_district_by_name_and_by_pinyin(page, live):
+    base, token, store = live
+    someone = next(n for n in store.iter_nodes() if "Member" in n.labels and len(n.properties["name"]) == 3)
+    open_signed_in(page, base, token, "search")
+    page.wait_for_selector("#search:not([hidden])")
+    for asked in (someone.properties["name"], someone.properties["pinyin"]):
+        expected = search(store, asked)
+        page.fill("#q", asked)
+        page.press("#q", "Enter")
+        page.wait_for_selector(f"#results-count:has-text('共 {expected['total']} 个')")
+        shown = page.eval_on_selector_all("#results li[data-id]", "items => items.map(i => i.dataset.id)")
+        assert someone.id in shown and shown == [r["id"] for r in expected["results"]]

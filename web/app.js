@@ -4,8 +4,9 @@ const NS = "http://www.w3.org/2000/svg";
 let ontology = null, current = null, hops = 1;
 
 const $ = id => document.getElementById(id);
-// The token lives for this tab only (sessionStorage): on a shared office PC, closing the window signs out.
-const token = () => sessionStorage.getItem("tongxin-token") || "";
+// The token lives for this tab only (sessionStorage): on a shared office PC, closing the window signs
+// out.  On one's own PC one may ask to be remembered (localStorage) until signing out.
+const token = () => sessionStorage.getItem("tongxin-token") || localStorage.getItem("tongxin-token") || "";
 
 async function api(path) {
   const response = await fetch(path, {headers: {Authorization: "Bearer " + token()}});
@@ -622,14 +623,16 @@ $("upload-confirm").addEventListener("click", () => upload(false));
 // -- sign-in and navigation --------------------------------------------------------------
 $("signin-form").addEventListener("submit", async e => {
   e.preventDefault();
-  sessionStorage.setItem("tongxin-token", $("token").value.trim());
+  const given = $("token").value.trim();
+  sessionStorage.setItem("tongxin-token", given);
+  if ($("remember").checked) localStorage.setItem("tongxin-token", given); else localStorage.removeItem("tongxin-token");
   $("token").value = "";
   try { await start(); } catch (error) { $("signin-error").textContent = "登录失败：" + error.message; }
 });
 $("signout").addEventListener("click", () => {
   sessionStorage.removeItem("tongxin-token");
   sessionStorage.removeItem("tongxin-town");
-  localStorage.removeItem("tongxin-token");  // where earlier versions kept it
+  localStorage.removeItem("tongxin-token");  // a remembered token too: signing out forgets it
   $("signin-error").textContent = "已退出。";
   signedIn(false);
 });
@@ -675,5 +678,4 @@ async function start() {
 }
 // Back and forward work; before sign-in the address is kept as it is, to open once signed in.
 window.addEventListener("hashchange", () => { if (ontology && !document.querySelector("nav").hidden) route(); });
-localStorage.removeItem("tongxin-token");  // never left behind by earlier versions on a shared PC
 start().catch(() => signedIn(false));
