@@ -80,6 +80,10 @@ class Generator:
         members = self.members(self.people - len(liaisons) - len(experts))
         self.liaison_system(liaisons, members)
         self.activities(members, experts, liaisons)
+        self.voices(members)
+        self.services(experts)
+        self.honours(members)
+        self.base_figures()
         return dict(self.rows)
 
     def places(self) -> None:
@@ -277,6 +281,85 @@ class Generator:
                     self.relate(self.rng.choice(experts)["id"], "参加", aid, role="主讲人")
                 if self.rng.random() < 0.4:
                     self.relate(self.rng.choice(liaisons)["id"], "参加", aid, role="嘉宾")
+
+    def voices(self, members: list[dict]) -> None:
+        """参政议政: each deputy or CPPCC member writes a proposal or two a year, some co-signed."""
+        seated = [m for m in members if m.get("seats")]
+        for year in (2023, 2024, 2025):
+            for author in seated:
+                for _ in range(self.rng.choice((1, 2, 2, 3))):
+                    title, topic = self.rng.choice(world.PROPOSAL_TOPICS)
+                    kind, body = self.rng.choice(world.PROPOSAL_KINDS)
+                    signers = [author] + self.rng.sample(seated, self.rng.choice((0, 0, 1, 2)))
+                    self.rows["proposals"].append(
+                        {
+                            "id": self.next_id("Y"),
+                            "name": f"{title}（{year}）",
+                            "kind": kind,
+                            "year": year,
+                            "channel": self.rng.choice(world.CHANNELS),
+                            "body": body,
+                            "topic": topic,
+                            "status": self.rng.choice(world.PROPOSAL_STATUS),
+                            "date": self.written(self.day(dt.date(year, 1, 10), dt.date(year, 11, 30))),
+                            "authors": "、".join(dict.fromkeys(s["id"] for s in signers)),
+                        }
+                    )
+
+    def services(self, experts: list[dict]) -> None:
+        """The 三师 serve enterprises through the bases (「三师」礼包): who asked, who served, solved or not."""
+        masters = [e for e in experts if e.get("field") in world.THREE_MASTERS] or experts
+        for year in (2024, 2025):
+            for _ in range(max(12, self.people * 2 // 11)):
+                bid = self.rng.choice(world.BASES)[0]
+                enterprise, _ = self.rng.choice(self.enterprises[bid])
+                matter, kind = self.rng.choice(world.SERVICE_MATTERS)
+                solved = self.rng.random() < 0.6
+                self.rows["service_cases"].append(
+                    {
+                        "id": self.next_id("S"),
+                        "name": matter,
+                        "date": self.written(self.day(dt.date(year, 1, 5), dt.date(year, 12, 20))),
+                        "kind": kind,
+                        "status": "已解决" if solved else "跟进中",
+                        "value": self.rng.choice((2000, 5000, 8000, 10000, 20000)),
+                        "requester": enterprise,
+                        "provider": self.rng.choice(masters)["id"],
+                        "base": bid,
+                    }
+                )
+
+    def honours(self, members: list[dict]) -> None:
+        for _ in range(max(5, self.people // 24)):
+            title, level = self.rng.choice(world.AWARDS)
+            year = self.rng.choice((2023, 2024, 2025))
+            self.rows["awards"].append(
+                {
+                    "id": self.next_id("H"),
+                    "name": title,
+                    "level": level,
+                    "year": year,
+                    "winners": self.rng.choice(members)["id"],
+                }
+            )
+
+    def base_figures(self) -> None:
+        """What each base reports of itself, with its source: kept apart from what the graph counts."""
+        for bid, name, category, *_rest in world.BASES:
+            for metric, unit in world.FIGURES[category]:
+                for year in (2024, 2025):
+                    self.rows["base_figures"].append(
+                        {
+                            "id": self.next_id("F"),
+                            "name": f"{name}{year}年{metric}",
+                            "base": bid,
+                            "period": str(year),
+                            "metric": metric,
+                            "value": str(self.rng.randint(20, 900)),
+                            "unit": unit,
+                            "source": f"{name}{year}年度工作报告",
+                        }
+                    )
 
 
 def generate(people: int = 400, seed: int = 2024) -> dict[str, list[dict]]:

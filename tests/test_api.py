@@ -405,3 +405,19 @@ def test_a_visit_is_recorded_as_a_roster_row_would_be(client, store, tokens):
     assert post(visit).json()["relationships_created"] == 0  # the same visit twice is one record
     records = get(client, "/api/audit", tokens["admin"]).json()["records"]
     assert [(r["operation"], r["ids"]) for r in records if r["operation"] == "contact"][-1] == ("contact", ["L1", "P1"])
+
+
+def test_a_viewer_sees_a_service_case_without_its_note(client, store, tokens, tmp_path):
+    cases = write_csv(
+        tmp_path / "cases",
+        "服务事项.csv",
+        "编号,事项,日期,类别,状态,价值（元）,求助方,承办专家,经由同心荟,备注\n"
+        "S1,合同纠纷咨询,2024-04-02,法律咨询,办结,5000,张伟,曾小单,工艺美术·同心荟,对方法定代表人李四拖欠货款\n",
+    )
+    assert ingest(store, [cases]).errors == []
+    seen = get(client, "/api/entities/S1", tokens["viewer"]).json()["properties"]
+    assert (seen["kind"], seen["status"], seen["value"], seen["note"]) == ("法律", "已解决", 5000, "（已隐藏）")
+    assert "李四" not in get(client, "/api/entities/S1/network", tokens["viewer"]).text
+    assert get(client, "/api/entities/S1", tokens["officer"]).json()["properties"]["note"].endswith("拖欠货款")
+    sides = {r["zh"] for r in get(client, "/api/entities/S1", tokens["viewer"]).json()["relationships"]}
+    assert sides == {"求助", "承办", "经由"}

@@ -39,21 +39,21 @@ labels:
   Person:
     properties:
       home_phone: {{type: phone, sensitive: true, zh: 家庭电话}}
-  Award:
-    zh: 荣誉
+  Patent:
+    zh: 专利
     extends: Entity
     colour: "{COLOUR}"
     properties:
       year: {{type: year, zh: 年度}}
 relationships:
-  HONOURED:
-    zh: 获奖
+  INVENTED:
+    zh: 发明
     from: [Person, Base]
-    to: [Award]
+    to: [Patent]
     properties:
-      citation: {{type: text, zh: 获奖事由, column: note}}
+      citation: {{type: text, zh: 发明说明, column: note}}
 templates:
-  awards: {{zh: 荣誉, label: Award}}
+  patents: {{zh: 专利, label: Patent}}
 """
 
 
@@ -74,8 +74,8 @@ def extended(monkeypatch, tmp_path, store):
     monkeypatch.setattr(ontology, "ONTOLOGY_FILE", path)
     store.ontology = load()
     rosters = tmp_path / "rosters"
-    write_csv(rosters, "荣誉.csv", "编号,名称,年度\nA1,百鹤杯金鼎奖,2024\n")
-    write_csv(rosters, "关系.csv", "起点,关系,终点,备注\nP1,获奖,A1,非遗传承创新\nB1,获奖,A1,集体奖\n")
+    write_csv(rosters, "专利.csv", "编号,名称,年度\nA1,鞋底防滑结构,2024\n")
+    write_csv(rosters, "关系.csv", "起点,关系,终点,备注\nP1,发明,A1,非遗传承创新\nB1,发明,A1,集体奖\n")
     write_csv(rosters, "人员.csv", "编号,姓名,人员类别,家庭电话\nP1,张伟,新阶层人士,139-1234-5678\n")
     assert ingest(store, [TINY_DIR]).errors == []
     assert ingest(store, [rosters]).errors == []
@@ -85,13 +85,13 @@ def extended(monkeypatch, tmp_path, store):
 def test_a_label_a_relationship_and_a_sensitive_property_from_yaml_alone(extended):
     store = extended
     counts = store.counts()
-    assert counts["nodes"]["Award"] == 1 and counts["relationships"]["HONOURED"] == 2
+    assert counts["nodes"]["Patent"] == 1 and counts["relationships"]["INVENTED"] == 2
     # queries
-    assert [r["id"] for r in search(store, "百鹤杯")["results"]] == ["A1"]
-    assert entity(store, "A1")["relationships"][0]["zh"] == "获奖"
-    honours = [r for r in ego(store, "A1", hops=1)["relationships"] if r["type"] == "HONOURED"]
+    assert [r["id"] for r in search(store, "防滑")["results"]] == ["A1"]
+    assert entity(store, "A1")["relationships"][0]["zh"] == "发明"
+    honours = [r for r in ego(store, "A1", hops=1)["relationships"] if r["type"] == "INVENTED"]
     assert {(r["from"], r["citation"]) for r in honours} == {("P1", "非遗传承创新"), ("B1", "集体奖")}
-    assert "—获奖→ 百鹤杯金鼎奖" in path(store, "P2", "A1")["paths"][0]["sentence"]
+    assert "—发明→ 鞋底防滑结构" in path(store, "P2", "A1")["paths"][0]["sentence"]
     coverage(store, as_of="2025-12-31"), quality(store, as_of="2025-12-31"), brokers(store)
     # masking: the new property is masked as a phone, not withheld whole
     assert mask(entity(store, "P1"))["properties"]["home_phone"] == "139****5678"
@@ -106,12 +106,12 @@ def test_every_export_format_and_the_shacl_shapes_know_the_new_label(extended):
             archive = zipfile.ZipFile(io.BytesIO(content))
             content = archive.read("nodes.csv") + archive.read("relationships.csv")
         text = content.decode("utf-8-sig")
-        assert "A1" in text and ("HONOURED" in text or "获奖" in text), fmt
+        assert "A1" in text and ("INVENTED" in text or "发明" in text), fmt
     assert COLOUR in export(store, "html").content.decode()
     graph = Graph().parse(data=export(store, "ttl").content.decode(), format="turtle")
-    assert (ENTITY["A1"], RDF.type, TX.Award) in graph
+    assert (ENTITY["A1"], RDF.type, TX.Patent) in graph
     generated = shapes(load())
-    assert "tx:AwardShape" in generated and "tx:HONOUREDShape" in generated
+    assert "tx:PatentShape" in generated and "tx:INVENTEDShape" in generated
     conforms, _, text = pyshacl.validate(graph, shacl_graph=Graph().parse(data=generated, format="turtle"))
     assert conforms, text
     masked = Graph().parse(data=export(store, "ttl", masked=True).content.decode(), format="turtle")
@@ -124,9 +124,9 @@ def test_the_page_and_the_report_draw_the_new_label_in_its_colour(extended, stor
     token = Tokens(settings.config_dir).create(Role.viewer)["token"]
     with TestClient(create_app(settings)) as client:
         described = client.get("/api/ontology", headers={"Authorization": f"Bearer {token}"}).json()
-    assert described["labels"]["Award"]["colour"] == COLOUR
-    assert described["relationships"]["HONOURED"]["properties"]["citation"]["shown"] is True
+    assert described["labels"]["Patent"]["colour"] == COLOUR
+    assert described["relationships"]["INVENTED"]["properties"]["citation"]["shown"] is True
     pictures = dict(base_networks(store, as_of="2025-12-31"))
-    assert pictures["工艺美术·同心荟"].nodes["A1"]["kind"] == "Award"
+    assert pictures["工艺美术·同心荟"].nodes["A1"]["kind"] == "Patent"
     page = REPORT_FORMATS["html"].write(store, report(store, as_of="2025-12-31"), Settings().report_font).decode()
-    assert f"background:{COLOUR}" in page.replace(" ", "") and "荣誉" in page
+    assert f"background:{COLOUR}" in page.replace(" ", "") and "专利" in page
