@@ -64,16 +64,7 @@ def test_a_store_that_cannot_be_reached_exits_1(monkeypatch):
 def test_generate_writes_every_template(tmp_path):
     result = tongxin("generate", "--people", "60", "--seed", "7", "--out", str(tmp_path))
     assert result.exit_code == 0
-    assert {p.name for p in tmp_path.iterdir()} == {
-        "镇街.csv",
-        "基地.csv",
-        "人员.csv",
-        "企业.csv",
-        "组织.csv",
-        "活动.csv",
-        "关系.csv",
-        "联系记录.csv",
-    }
+    assert {p.name for p in tmp_path.iterdir()} == {f"{t.zh}.csv" for t in load().templates.values()}
 
 
 def test_template_writes_the_blank_workbook_that_ingests_as_nothing(tmp_path):
