@@ -263,11 +263,93 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
             ],
         )
     )
+    tables.extend(_voices_and_services(onto, nodes, out, year, name))
     # The places at the top of what the store holds: the district, or a scoped view's towns.
     places = [n.properties for n in nodes.values() if "Region" in n.labels and n.properties.get("name")]
     names = {p["name"] for p in places}
     area = "、".join(sorted(p["name"] for p in places if p.get("parent") not in names))
     return {"as_of": as_of, "year": year, "area": area, "tables": tables}
+
+
+def _voices_and_services(onto, nodes: dict, out: dict, year: int, name) -> list[dict]:
+    """参政议政, the 三师's services and what the bases report of themselves (issue 22): counted from
+    the proposals, cases and figures the rosters hold; a base's reported figures stay its own, with
+    their source, beside the counted ones."""
+    this, last = str(year), str(year - 1)
+    proposals = [n.properties for n in nodes.values() if "Proposal" in n.labels]
+    in_year = lambda props, y: str(props.get("year") or str(props.get("date", ""))[:4]) == y  # noqa: E731
+    authors = defaultdict(set)
+    for r in out["AUTHORED"]:
+        authors[str(nodes[r.target].properties.get("year"))].add(r.source)
+    tables = []
+    for prop, title in (("kind", "类别"), ("channel", "渠道"), ("status", "办理情况")):
+        counted = {y: Counter(p.get(prop) or NONE for p in proposals if in_year(p, y)) for y in (this, last)}
+        keys = list(onto.labels["Proposal"].properties[prop].values) + sorted(
+            {k for c in counted.values() for k in c} - set(onto.labels["Proposal"].properties[prop].values)
+        )
+        tables.append(
+            _table(
+                f"proposals_by_{prop}",
+                f"参政议政：提案建议按{title}",
+                f"「年度」为该年的提案建议、课题报告和社情民意信息按「{title}」计数；撰写人 {len(authors[this])} 人"
+                f"（{last} 年 {len(authors[last])} 人），联名者各算一次",
+                [title, f"{this} 年", f"{last} 年"],
+                [[k, counted[this][k], counted[last][k]] for k in keys if counted[this][k] or counted[last][k]],
+            )
+        )
+    cases = {i: n.properties for i, n in nodes.items() if "ServiceCase" in n.labels}
+    asked = defaultdict(set)
+    for r in out["REQUESTED"]:
+        if "Enterprise" in nodes[r.source].labels:
+            asked[r.target].add(r.source)
+
+    def service(y: str) -> list:
+        chosen = [i for i, c in cases.items() if str(c.get("date", ""))[:4] == y]
+        return [
+            len(chosen),
+            sum(cases[i].get("status") == "已解决" for i in chosen),
+            len(set().union(*(asked[i] for i in chosen))) if chosen else 0,
+            sum(cases[i].get("value") or 0 for i in chosen),
+        ]
+
+    now, before = service(this), service(last)
+    tables.append(
+        _table(
+            "services",
+            "“三师”服务",
+            "「日期」在该年的「服务事项」：件数、状态为已解决的件数、求助的不同企业数、所记价值之和（元）",
+            ["指标", f"{this} 年", f"{last} 年"],
+            [[k, a, b] for k, a, b in zip(("服务事项", "已解决", "服务企业", "价值（元）"), now, before)],
+        )
+    )
+    belongs = {r.source: r.target for r in out["FIGURE_OF"]}
+    figures = sorted(
+        (
+            (i, n.properties)
+            for i, n in nodes.items()
+            if "BaseFigure" in n.labels and n.properties.get("period") == this
+        ),
+        key=lambda item: (str(item[1].get("base")), str(item[1].get("metric"))),
+    )
+    tables.append(
+        _table(
+            "base_figures",
+            f"同心荟自报数据（{this} 年）",
+            "各同心荟在其年报中报告的数字，原样照录并注明来源，不是由图谱统计所得",
+            ["同心荟", "指标", "数值", "单位", "来源"],
+            [
+                [
+                    name(belongs[i]) if i in belongs else f.get("base"),
+                    f.get("metric"),
+                    f.get("value"),
+                    f.get("unit") or "",
+                    f.get("source") or "",
+                ]
+                for i, f in figures
+            ],
+        )
+    )
+    return tables
 
 
 def base_networks(store: Store, *, as_of=None) -> list[tuple[str, nx.Graph]]:

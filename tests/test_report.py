@@ -171,3 +171,27 @@ def test_names_that_look_like_formulas_stay_text_in_every_workbook_we_write(stor
     book = openpyxl.load_workbook(io.BytesIO(ledger(answer)))
     cells = {c.value for sheet in book.worksheets for row in sheet.iter_rows() for c in row}
     assert hostile[0] in cells  # the leading = kept visible
+
+
+def test_voices_services_and_what_bases_report(answer):
+    """参政议政, the 三师's services and the bases' own figures, recounted from the roster files."""
+    proposals = rows("提案建议")
+    for column, title in (("类别", "类别"), ("渠道", "渠道"), ("办理情况", "办理情况")):
+        table = answer[f"参政议政：提案建议按{title}"]
+        for y, index in ((str(YEAR), 1), (str(YEAR - 1), 2)):
+            counted = Counter(p[column] for p in proposals if p["年度"] == y)
+            assert {row[0]: row[index] for row in table["rows"] if row[index]} == counted, (title, y)
+    cases = rows("服务事项")
+    for y, index in ((str(YEAR), 1), (str(YEAR - 1), 2)):
+        held = [c for c in cases if clean_date(c["日期"])[:4] == y]
+        figures = {row[0]: row[index] for row in answer["“三师”服务"]["rows"]}
+        assert figures == {
+            "服务事项": len(held),
+            "已解决": sum(c["状态"] == "已解决" for c in held),
+            "服务企业": len({c["求助方"] for c in held if c["求助方"].startswith("E")}),
+            "价值（元）": sum(int(c["价值"] or 0) for c in held),
+        }
+    reported = [f for f in rows("基地数据") if f["期间"] == str(YEAR)]
+    bases = {b["编号"]: b["名称"] for b in rows("基地")}
+    shown = {(row[0], row[1], row[2], row[4]) for row in answer[f"同心荟自报数据（{YEAR} 年）"]["rows"]}
+    assert shown == {(bases[f["同心荟"]], f["指标"], f["数值"], f["来源"]) for f in reported}
