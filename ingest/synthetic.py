@@ -26,6 +26,7 @@ FIRST_DAY, LAST_DAY = dt.date(2024, 1, 1), dt.date(2026, 10, 31)
 class Generator:
     def __init__(self, people: int, seed: int):
         self.rng = random.Random(seed)
+        self.seed = seed
         self.people = people
         self.rows: dict[str, list[dict]] = defaultdict(list)
         self.sequence = defaultdict(int)
@@ -80,6 +81,7 @@ class Generator:
         members = self.members(self.people - len(liaisons) - len(experts))
         self.liaison_system(liaisons, members)
         self.activities(members, experts, liaisons)
+        self.seat_holders(members)
         self.voices(members)
         self.services(experts)
         self.honours(members)
@@ -282,14 +284,31 @@ class Generator:
                 if self.rng.random() < 0.4:
                     self.relate(self.rng.choice(liaisons)["id"], "参加", aid, role="嘉宾")
 
+    def seat_holders(self, members: list[dict]) -> None:
+        """As many deputies and CPPCC members as the seed's 27 in 400 people, among the
+        representatives; drawn apart from the main stream so the rest of the sample stays put."""
+        rng = random.Random(self.seed + 27)
+        wanted = max(1, round(self.people * 27 / 400))
+        representatives = [m for m in members if m["representative"] == "是"]
+        seated = [m for m in representatives if m["seats"]]
+        for member in rng.sample(seated, max(0, len(seated) - wanted)):
+            member["seats"] = ""
+        unseated = [m for m in representatives if not m["seats"]]
+        for member in rng.sample(unseated, min(len(unseated), max(0, wanted - len(seated)))):
+            member["seats"] = "、".join(rng.sample(world.SEATS, rng.choice((1, 1, 2))))
+
     def voices(self, members: list[dict]) -> None:
-        """参政议政: each deputy or CPPCC member writes a proposal or two a year, some co-signed."""
+        """参政议政: each deputy or CPPCC member writes a proposal or two a year, some co-signed;
+        a deputy's are 建议 to the 人大, a CPPCC member's 提案 to the 政协, anyone's a 课题报告 or
+        社情民意信息; some concern the author's own base."""
         seated = [m for m in members if m.get("seats")]
         for year in (2023, 2024, 2025):
             for author in seated:
+                own = [k for k in world.PROPOSAL_KINDS if k[1] in author["seats"]]
+                kinds = own * 2 + [k for k in world.PROPOSAL_KINDS if k[1] == "党派"]
                 for _ in range(self.rng.choice((1, 2, 2, 3))):
                     title, topic = self.rng.choice(world.PROPOSAL_TOPICS)
-                    kind, body = self.rng.choice(world.PROPOSAL_KINDS)
+                    kind, body = self.rng.choice(kinds)
                     signers = [author] + self.rng.sample(seated, self.rng.choice((0, 0, 1, 2)))
                     self.rows["proposals"].append(
                         {
@@ -302,19 +321,28 @@ class Generator:
                             "topic": topic,
                             "status": self.rng.choice(world.PROPOSAL_STATUS),
                             "date": self.written(self.day(dt.date(year, 1, 10), dt.date(year, 11, 30))),
+                            "summary": f"{author['name']}等经调研提出，{topic}方面……"
+                            if self.rng.random() < 0.3
+                            else "",
                             "authors": "、".join(dict.fromkeys(s["id"] for s in signers)),
+                            "concerns": self.home_base[author["id"]] if self.rng.random() < 0.4 else "",
                         }
                     )
 
     def services(self, experts: list[dict]) -> None:
         """The 三师 serve enterprises through the bases (「三师」礼包): who asked, who served, solved or not."""
         masters = [e for e in experts if e.get("field") in world.THREE_MASTERS] or experts
-        for year in (2024, 2025):
+        for year in (2023, 2024, 2025):
+            served: set[str] = set()
             for _ in range(max(12, self.people * 2 // 11)):
                 bid = self.rng.choice(world.BASES)[0]
                 enterprise, _ = self.rng.choice(self.enterprises[bid])
+                if enterprise in served and self.rng.random() < 0.8:  # most enterprises ask once a year
+                    enterprise, _ = self.rng.choice(self.enterprises[bid])
+                served.add(enterprise)
                 matter, kind = self.rng.choice(world.SERVICE_MATTERS)
-                solved = self.rng.random() < 0.6
+                solved = self.rng.random() < 0.5
+                provider = self.rng.choice(masters)
                 self.rows["service_cases"].append(
                     {
                         "id": self.next_id("S"),
@@ -324,7 +352,10 @@ class Generator:
                         "status": "已解决" if solved else "跟进中",
                         "value": self.rng.choice((2000, 5000, 8000, 10000, 20000)),
                         "requester": enterprise,
-                        "provider": self.rng.choice(masters)["id"],
+                        "note": f"{provider['name']}{provider['field']}上门对接，企业负责人当面反映情况"
+                        if self.rng.random() < 0.4
+                        else "",
+                        "provider": provider["id"],
                         "base": bid,
                     }
                 )
@@ -346,7 +377,7 @@ class Generator:
     def base_figures(self) -> None:
         """What each base reports of itself, with its source: kept apart from what the graph counts."""
         for bid, name, category, *_rest in world.BASES:
-            for metric, unit in world.FIGURES[category]:
+            for metric, unit, low, high in world.FIGURES[category]:
                 for year in (2024, 2025):
                     self.rows["base_figures"].append(
                         {
@@ -355,7 +386,7 @@ class Generator:
                             "base": bid,
                             "period": str(year),
                             "metric": metric,
-                            "value": str(self.rng.randint(20, 900)),
+                            "value": str(self.rng.randint(low, high)),
                             "unit": unit,
                             "source": f"{name}{year}年度工作报告",
                         }

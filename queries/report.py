@@ -3,11 +3,6 @@
 Each table carries ``basis``: in words, what was counted, so a figure can be checked.
 One pass over the nodes and one over the relationships serve every table, on either
 store.  A relationship counts at ``as_of`` when its ``since``/``until`` span holds it.
-
->>> seat_parts("区人大代表")
-('区', '人大代表')
->>> seat_parts("全国政协委员")
-('全国', '政协委员')
 """
 
 from __future__ import annotations
@@ -23,27 +18,11 @@ from openpyxl.utils import get_column_letter
 from graph.records import active_on
 from graph.spreadsheet import append_text, sheet_title
 from graph.store import Store
-from queries.base import day
+from queries.base import day, sort_key
 from queries.coverage import coverage
 from queries.options import YEAR
-
-SEAT_LEVELS = ("全国", "省", "市", "区")
-NONE = "（未填）"
-
-
-def seat_parts(seat: str) -> tuple[str, str]:
-    """A political arrangement as (level, body): 区人大代表 → (区, 人大代表)."""
-    level = next((lv for lv in SEAT_LEVELS if seat.startswith(lv)), "")
-    return level, seat[len(level) :]
-
-
-def _table(key: str, title: str, basis: str, columns: list[str], rows: list[list]) -> dict:
-    return {"key": key, "title": title, "basis": basis, "columns": columns, "rows": rows}
-
-
-def _counted(counter: Counter, order=()) -> list[list]:
-    keys = [k for k in order if k in counter] + sorted(k for k in counter if k not in order)
-    return [[k, counter[k]] for k in keys]
+from queries.report_tables import NONE, SEAT_LEVELS, counted, seat_parts, table
+from queries.report_voices import voices_and_services
 
 
 def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
@@ -68,17 +47,30 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
     base_props = onto.labels["Base"].properties
     for prop in ("level", "category"):
         tables.append(
-            _table(
+            table(
                 f"bases_by_{prop}",
                 f"同心荟按{base_props[prop].zh}",
                 f"同心荟按「{base_props[prop].zh}」计数",
                 [base_props[prop].zh, "个数"],
-                _counted(Counter(nodes[b].properties.get(prop, NONE) for b in bases), base_props[prop].values),
+                counted(Counter(nodes[b].properties.get(prop, NONE) for b in bases), base_props[prop].values),
             )
         )
+    tables.append(
+        table(
+            "bases",
+            "同心荟名录",
+            "图谱中的每个同心荟及其「类别」「级别」和「位于」的镇街",
+            ["同心荟", base_props["category"].zh, base_props["level"].zh, "镇街"],
+            [
+                [name(b), nodes[b].properties.get("category", NONE), nodes[b].properties.get("level", NONE)]
+                + [name(located[b]) if b in located else NONE]
+                for b in sorted(bases, key=lambda b: sort_key(nodes[b]))
+            ],
+        )
+    )
     per_town = Counter(located.get(b) for b in bases)
     tables.append(
-        _table(
+        table(
             "towns",
             "镇街覆盖（区、镇街两级全覆盖）",
             "每个镇街（有上级的镇街）所辖的同心荟个数",
@@ -94,7 +86,7 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
         if industry:
             industries[r.target].add(industry)
     tables.append(
-        _table(
+        table(
             "industries",
             "同心荟联系的行业",
             f"{as_of} 在册成员的「行业」，按同心荟去重",
@@ -104,36 +96,36 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
     )
     member_props = onto.labels["Member"].properties
     tables.append(
-        _table(
+        table(
             "members_by_stratum",
             "新的社会阶层人士按类别",
             "新阶层人士按「新阶层类别」计数",
             ["新阶层类别", "人数"],
-            _counted(Counter(m.properties.get("stratum", NONE) for m in members), member_props["stratum"].values),
+            counted(Counter(m.properties.get("stratum", NONE) for m in members), member_props["stratum"].values),
         )
     )
     tables.append(
-        _table(
+        table(
             "members_by_industry",
             "新的社会阶层人士按行业",
             "新阶层人士按「行业」计数",
             ["行业", "人数"],
-            _counted(Counter(m.properties.get("industry", NONE) for m in members)),
+            counted(Counter(m.properties.get("industry", NONE) for m in members)),
         )
     )
     tables.append(
-        _table(
+        table(
             "members_by_town",
             "新的社会阶层人士按镇街",
             "新阶层人士按其「位于」的镇街计数",
             ["镇街", "人数"],
-            _counted(Counter(name(located[m.id]) if m.id in located else NONE for m in members)),
+            counted(Counter(name(located[m.id]) if m.id in located else NONE for m in members)),
         )
     )
     reps = [m for m in members if m.properties.get("representative")]
     seats = Counter(seat_parts(s) for m in reps for s in m.properties.get("seats") or [])
     tables.append(
-        _table(
+        table(
             "seats",
             "代表人士的政治安排",
             f"代表人士 {len(reps)} 人的「政治安排」按级别与类别计数（一人可有多项）",
@@ -160,7 +152,7 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
 
     this, last = activities(year), activities(year - 1)
     tables.append(
-        _table(
+        table(
             "activities_by_base",
             f"{year} 年各同心荟的活动",
             f"日期在 {year} 年的活动按「举办」的同心荟计数；参加人数为「参加」记录的人次",
@@ -179,7 +171,7 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
     )
     kinds = onto.labels["Activity"].properties["kind"].values
     tables.append(
-        _table(
+        table(
             "activities_by_kind",
             f"{year} 年活动按类型",
             f"日期在 {year} 年的活动按「类型」计数",
@@ -197,7 +189,7 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
     )
     settled = Counter(r.target for r in out["SETTLED_IN"] if active_on(r.properties, as_of))
     tables.append(
-        _table(
+        table(
             "enterprises",
             "入驻企业",
             f"{as_of} 仍在入驻的企业按同心荟计数",
@@ -211,7 +203,7 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
         coverage(store, as_of=f"{year - 1}-12-31", candidates=False),
     )
     tables.append(
-        _table(
+        table(
             "liaison_system",
             "列名联系制度",
             "与列名联系覆盖查询相同：有有效「列名联系」的代表人士为已覆盖",
@@ -227,7 +219,7 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
         )
     )
     tables.append(
-        _table(
+        table(
             "coverage_by_town",
             "列名联系覆盖按镇街",
             "与列名联系覆盖查询相同，代表人士按其「位于」的镇街分组",
@@ -243,7 +235,7 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
         (str(r.properties.get("date", ""))[:4], r.properties.get("method", NONE)) for r in out["CONTACTED"]
     )
     tables.append(
-        _table(
+        table(
             "contacts_by_method",
             f"{year} 年联系记录按方式",
             f"日期在 {year} 年的「联系记录」按「方式」计数",
@@ -252,7 +244,7 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
         )
     )
     tables.append(
-        _table(
+        table(
             "liaison_loads",
             "联系领导的工作量",
             "与列名联系覆盖查询相同：有效「列名联系」的不同对象数；联系人数多的在前",
@@ -263,93 +255,12 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
             ],
         )
     )
-    tables.extend(_voices_and_services(onto, nodes, out, year, name))
+    tables.extend(voices_and_services(onto, nodes, out, year=year, name=name))
     # The places at the top of what the store holds: the district, or a scoped view's towns.
     places = [n.properties for n in nodes.values() if "Region" in n.labels and n.properties.get("name")]
     names = {p["name"] for p in places}
     area = "、".join(sorted(p["name"] for p in places if p.get("parent") not in names))
     return {"as_of": as_of, "year": year, "area": area, "tables": tables}
-
-
-def _voices_and_services(onto, nodes: dict, out: dict, year: int, name) -> list[dict]:
-    """参政议政, the 三师's services and what the bases report of themselves (issue 22): counted from
-    the proposals, cases and figures the rosters hold; a base's reported figures stay its own, with
-    their source, beside the counted ones."""
-    this, last = str(year), str(year - 1)
-    proposals = [n.properties for n in nodes.values() if "Proposal" in n.labels]
-    in_year = lambda props, y: str(props.get("year") or str(props.get("date", ""))[:4]) == y  # noqa: E731
-    authors = defaultdict(set)
-    for r in out["AUTHORED"]:
-        authors[str(nodes[r.target].properties.get("year"))].add(r.source)
-    tables = []
-    for prop, title in (("kind", "类别"), ("channel", "渠道"), ("status", "办理情况")):
-        counted = {y: Counter(p.get(prop) or NONE for p in proposals if in_year(p, y)) for y in (this, last)}
-        keys = list(onto.labels["Proposal"].properties[prop].values) + sorted(
-            {k for c in counted.values() for k in c} - set(onto.labels["Proposal"].properties[prop].values)
-        )
-        tables.append(
-            _table(
-                f"proposals_by_{prop}",
-                f"参政议政：提案建议按{title}",
-                f"「年度」为该年的提案建议、课题报告和社情民意信息按「{title}」计数；撰写人 {len(authors[this])} 人"
-                f"（{last} 年 {len(authors[last])} 人），联名者各算一次",
-                [title, f"{this} 年", f"{last} 年"],
-                [[k, counted[this][k], counted[last][k]] for k in keys if counted[this][k] or counted[last][k]],
-            )
-        )
-    cases = {i: n.properties for i, n in nodes.items() if "ServiceCase" in n.labels}
-    asked = defaultdict(set)
-    for r in out["REQUESTED"]:
-        if "Enterprise" in nodes[r.source].labels:
-            asked[r.target].add(r.source)
-
-    def service(y: str) -> list:
-        chosen = [i for i, c in cases.items() if str(c.get("date", ""))[:4] == y]
-        return [
-            len(chosen),
-            sum(cases[i].get("status") == "已解决" for i in chosen),
-            len(set().union(*(asked[i] for i in chosen))) if chosen else 0,
-            sum(cases[i].get("value") or 0 for i in chosen),
-        ]
-
-    now, before = service(this), service(last)
-    tables.append(
-        _table(
-            "services",
-            "“三师”服务",
-            "「日期」在该年的「服务事项」：件数、状态为已解决的件数、求助的不同企业数、所记价值之和（元）",
-            ["指标", f"{this} 年", f"{last} 年"],
-            [[k, a, b] for k, a, b in zip(("服务事项", "已解决", "服务企业", "价值（元）"), now, before)],
-        )
-    )
-    belongs = {r.source: r.target for r in out["FIGURE_OF"]}
-    figures = sorted(
-        (
-            (i, n.properties)
-            for i, n in nodes.items()
-            if "BaseFigure" in n.labels and n.properties.get("period") == this
-        ),
-        key=lambda item: (str(item[1].get("base")), str(item[1].get("metric"))),
-    )
-    tables.append(
-        _table(
-            "base_figures",
-            f"同心荟自报数据（{this} 年）",
-            "各同心荟在其年报中报告的数字，原样照录并注明来源，不是由图谱统计所得",
-            ["同心荟", "指标", "数值", "单位", "来源"],
-            [
-                [
-                    name(belongs[i]) if i in belongs else f.get("base"),
-                    f.get("metric"),
-                    f.get("value"),
-                    f.get("unit") or "",
-                    f.get("source") or "",
-                ]
-                for i, f in figures
-            ],
-        )
-    )
-    return tables
 
 
 def base_networks(store: Store, *, as_of=None) -> list[tuple[str, nx.Graph]]:
@@ -394,17 +305,17 @@ def ledger(answer: dict) -> bytes:
     Chinese headers, landscape A4 with the header row repeated on every printed page."""
     book = Workbook()
     book.remove(book.active)
-    for number, table in enumerate(answer["tables"], start=1):
-        sheet = book.create_sheet(sheet_title(f"{number:02d} {table['title']}"))
-        append_text(sheet, [f"{table['title']}（截至 {answer['as_of']}）"])
-        append_text(sheet, [f"口径：{table['basis']}"])
-        append_text(sheet, table["columns"])
-        for row in table["rows"]:  # names staff typed: text, never a formula
+    for number, item in enumerate(answer["tables"], start=1):
+        sheet = book.create_sheet(sheet_title(f"{number:02d} {item['title']}"))
+        append_text(sheet, [f"{item['title']}（截至 {answer['as_of']}）"])
+        append_text(sheet, [f"口径：{item['basis']}"])
+        append_text(sheet, item["columns"])
+        for row in item["rows"]:  # names staff typed: text, never a formula
             append_text(sheet, row)
         sheet["A1"].font = Font(bold=True, size=13)
         for cell in sheet[3]:
             cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-        for index, _ in enumerate(table["columns"], start=1):
+        for index, _ in enumerate(item["columns"], start=1):
             sheet.column_dimensions[get_column_letter(index)].width = 18 if index > 1 else 24
         sheet.freeze_panes = "A4"
         sheet.print_title_rows = "3:3"

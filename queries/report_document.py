@@ -37,6 +37,11 @@ CHARTS = {  # table key → the columns drawn as bars (the first column names th
     "activities_by_base": [1, 3],
     "coverage_by_town": [3, 4],
     "contacts_by_method": [1, 2],
+    "seat_holders": [1, 2],
+    "proposals_by_kind": [1, 2],
+    "proposals_by_channel": [1, 2],
+    "proposals_by_status": [1, 2],
+    "services_by_kind": [1, 4],
 }
 
 
@@ -60,7 +65,10 @@ def highlights(answer: dict) -> list[str]:
     levels = "、".join(f"{level} {n} 个" for level, n in tables["bases_by_level"]["rows"])
     towns = tables["towns"]["rows"]
     without = [row[0] for row in towns if not row[1]]
-    system = {row[0]: row[1:] for row in tables["liaison_system"]["rows"]}
+    system, seats, voices, served = (
+        {row[0]: row[1:] for row in tables[key]["rows"]}
+        for key in ("liaison_system", "seat_holders", "proposals", "services")
+    )
     year = answer["year"]
     return [
         f"建成同心荟 {total('bases_by_level')} 个"
@@ -74,6 +82,9 @@ def highlights(answer: dict) -> list[str]:
         f"（{year - 1} 年 {total('activities_by_base', 3)} 场、{total('activities_by_base', 4)} 人次）。",
         f"列名联系覆盖率 {formatted(system['覆盖率'][0] or 0, '覆盖率')}（{system['已列名联系'][0]}/{system['代表人士'][0]}），"
         f"一年内未联系 {system['一年内未联系'][0]} 人；{year} 年联系记录 {total('contacts_by_method')} 次。",
+        f"各级人大代表、政协委员 {seats['合计'][-1]} 人，{year} 年撰写课题报告、提案建议 {voices['提案建议等（件）'][0]} 件"
+        f"（{year - 1} 年 {voices['提案建议等（件）'][1]} 件）；“三师”为 {served['服务企业'][0]} 家企业服务，"
+        f"接受咨询事项 {served['服务事项'][0]} 件，助企化解问题 {served['已解决'][0]} 个。",
     ]
 
 

@@ -173,14 +173,44 @@ def test_names_that_look_like_formulas_stay_text_in_every_workbook_we_write(stor
     assert hostile[0] in cells  # the leading = kept visible
 
 
-def test_voices_services_and_what_bases_report(answer):
-    """参政议政, the 三师's services and the bases' own figures, recounted from the roster files."""
+def test_seat_holders_and_proposals(answer):
+    """参政议政 recounted from the roster files: who holds a seat, what was written, by whom."""
+    seats = {
+        p["编号"]: [x for x in p["政治安排"].split("、") if x.endswith(("人大代表", "政协委员"))] for p in rows("人员")
+    }
+    seats = {i: s for i, s in seats.items() if s}
+    table = {row[0]: row[1:] for row in answer["参政议政：各级人大代表、政协委员"]["rows"]}
+    assert table["合计"] == [
+        sum(any(x.endswith("人大代表") for x in s) for s in seats.values()),
+        sum(any(x.endswith("政协委员") for x in s) for s in seats.values()),
+        len(seats),
+    ]
+    for level in ("省", "市", "区"):
+        people = [s for s in seats.values() if any(x.startswith(level) for x in s)]
+        assert table.get(level, [0, 0, 0])[-1] == len(people), level
     proposals = rows("提案建议")
-    for column, title in (("类别", "类别"), ("渠道", "渠道"), ("办理情况", "办理情况")):
-        table = answer[f"参政议政：提案建议按{title}"]
+    summary = {row[0]: row[1:] for row in answer["参政议政：提案建议概况"]["rows"]}
+    for index, y in enumerate((str(YEAR), str(YEAR - 1))):
+        written = [p for p in proposals if p["年度"] == y]
+        authors = {a for p in written for a in p["撰写人"].split("、")}
+        assert summary["提案建议等（件）"][index] == len(written)
+        assert summary["撰写人（人）"][index] == len(authors)
+        assert summary["其中人大代表、政协委员（人）"][index] == len(authors & set(seats))
+        assert summary["多人联名（件）"][index] == sum("、" in p["撰写人"] for p in written)
+        assert summary["已立案、采纳、办复、批示（件）"][index] == sum(p["办理情况"] != "提交" for p in written)
+        assert summary["涉及同心荟、镇街或企业（件）"][index] == sum(bool(p["涉及"]) for p in written)
+    for column in ("类别", "渠道", "办理情况"):
+        table = answer[f"参政议政：提案建议按{column}"]
         for y, index in ((str(YEAR), 1), (str(YEAR - 1), 2)):
             counted = Counter(p[column] for p in proposals if p["年度"] == y)
-            assert {row[0]: row[index] for row in table["rows"] if row[index]} == counted, (title, y)
+            assert {row[0]: row[index] for row in table["rows"] if row[index]} == counted, (column, y)
+    bases = {b["编号"]: b["名称"] for b in rows("基地")}
+    about = {row[0]: row[2] for row in answer["参政议政：提案建议涉及的同心荟、镇街和企业"]["rows"] if row[2]}
+    assert about == Counter(bases[p["涉及"]] for p in proposals if p["年度"] == str(YEAR) and p["涉及"])
+
+
+def test_services_and_what_bases_report(answer):
+    """The 三师's services and the bases' own figures, recounted from the roster files."""
     cases = rows("服务事项")
     for y, index in ((str(YEAR), 1), (str(YEAR - 1), 2)):
         held = [c for c in cases if clean_date(c["日期"])[:4] == y]
@@ -189,9 +219,43 @@ def test_voices_services_and_what_bases_report(answer):
             "服务事项": len(held),
             "已解决": sum(c["状态"] == "已解决" for c in held),
             "服务企业": len({c["求助方"] for c in held if c["求助方"].startswith("E")}),
+            "承办专家": len({c["承办专家"] for c in held}),
             "价值（元）": sum(int(c["价值"] or 0) for c in held),
         }
+    this = [c for c in cases if clean_date(c["日期"])[:4] == str(YEAR)]
+    by_kind = {row[0]: row[1:4] for row in answer["“三师”服务按类别"]["rows"] if row[1]}
+    assert by_kind == {
+        k: [sum(c["类别"] == k for c in this), sum(c["类别"] == k and c["状态"] == "已解决" for c in this)]
+        + [sum(c["类别"] == k and c["状态"] == "跟进中" for c in this)]
+        for k in {c["类别"] for c in this}
+    }
     reported = [f for f in rows("基地数据") if f["期间"] == str(YEAR)]
     bases = {b["编号"]: b["名称"] for b in rows("基地")}
-    shown = {(row[0], row[1], row[2], row[4]) for row in answer[f"同心荟自报数据（{YEAR} 年）"]["rows"]}
-    assert shown == {(bases[f["同心荟"]], f["指标"], f["数值"], f["来源"]) for f in reported}
+    table = answer[f"同心荟自报数据（{YEAR} 年）"]
+    shown = {(row[0], row[1]): row for row in table["rows"]}
+    assert {k: (row[2], row[4]) for k, row in shown.items()} == {
+        (bases[f["同心荟"]], f["指标"]): (f["数值"], f["来源"]) for f in reported
+    }
+    # beside a reported 入驻企业数, the graph's own count of enterprises still settled at the year's end
+    settled = Counter(r["终点"] for r in rows("关系") if r["关系"] == "入驻" and active(r))
+    reported_settled = [f for f in reported if f["指标"] == "入驻企业数"]
+    assert reported_settled
+    for f in reported_settled:
+        assert shown[bases[f["同心荟"]], "入驻企业数"][5] == settled[f["同心荟"]]
+    assert all(row[5] is None for row in table["rows"] if row[1] in ("入驻团队数", "月均GMV"))
+
+
+def test_the_sample_tells_the_seeds_own_figures(store):
+    """The seed article's sentences, from the sample's 2024 report: 27 deputies and CPPCC members,
+    50-odd proposals and reports, 60-odd consultations for 50-odd enterprises, 30-odd solved,
+    the 17 bases with their categories and levels."""
+    assert ingest(store, [SAMPLE_DIR]).ok
+    tables = {t["key"]: t for t in report(store, as_of="2024-12-31", year=2024)["tables"]}
+    assert tables["seat_holders"]["rows"][-1][0] == "合计" and tables["seat_holders"]["rows"][-1][-1] == 27
+    voices = {row[0]: row[1] for row in tables["proposals"]["rows"]}
+    services = {row[0]: row[1] for row in tables["services"]["rows"]}
+    assert voices["提案建议等（件）"] >= 50
+    assert services["服务事项"] >= 60 and services["已解决"] >= 30 and services["服务企业"] >= 50
+    bases = tables["bases"]["rows"]
+    assert len(bases) == 17 and all(row[1] != "（未填）" and row[2] != "（未填）" for row in bases)
+    assert all(t["basis"] for t in tables.values())
