@@ -52,13 +52,19 @@ class SearchAnswer(Model):
     results: list[SearchResult]
 
 
+class ListedNode(NodeRef):
+    card: dict[str, Any] | None = Field(
+        None, description="本体 card 所列的属性（如提案的年度、类别、办理情况）/ the columns its label's card declares"
+    )
+
+
 class RelationshipSummary(Model):
     type: str
     zh: str
     direction: str = Field(description="out 或 in")
     count: int = Field(description="关系条数 / relationships")
     others: int = Field(description="另一端的不同节点数 / distinct nodes at the other end")
-    neighbours: list[NodeRef] = Field(description="前若干个（按拼音）；其余见 /neighbours / the first few")
+    neighbours: list[ListedNode] = Field(description="前若干个（按拼音）；其余见 /neighbours / the first few")
 
 
 class NeighboursAnswer(Model):
@@ -67,7 +73,7 @@ class NeighboursAnswer(Model):
     direction: str
     total: int
     offset: int
-    neighbours: list[NodeRef]
+    neighbours: list[ListedNode]
 
 
 class EntityAnswer(NodeRef):

@@ -68,6 +68,8 @@ class Label:
     colour: str | None = None
     rdf: str | None = None
     identity: tuple[tuple[str, ...], ...] = ()  # what identifies a node given without its id, best first
+    card: tuple[str, ...] = ()  # the columns it shows as a row in another node's lists
+    named_by: tuple[str, ...] = ()  # what names a node a roster gives without a name
 
 
 @dataclass(frozen=True)
@@ -241,6 +243,14 @@ def _lineage(name: str, raw: dict) -> tuple[str, ...]:
     return tuple(chain)
 
 
+def _known(raw, properties: dict[str, Property], where: str) -> tuple[str, ...]:
+    names = tuple(raw or ())
+    unknown = [name for name in names if name not in properties]
+    if unknown:
+        raise OntologyError(f"{where}: unknown properties {unknown}")
+    return names
+
+
 def _identity(raw, properties: dict[str, Property], where: str) -> tuple[tuple[str, ...], ...]:
     keys = tuple(tuple(key) for key in raw or ())
     unknown = sorted({name for key in keys for name in key} - set(properties))
@@ -271,6 +281,8 @@ def _labels(raw: dict) -> dict[str, Label]:
             colour=spec.get("colour"),
             rdf=spec.get("rdf"),
             identity=_identity(spec.get("identity"), merged, f"labels.{name}"),
+            card=_known(spec.get("card"), merged, f"labels.{name}.card"),
+            named_by=_known(spec.get("named_by"), merged, f"labels.{name}.named_by"),
         )
     return labels
 
@@ -416,6 +428,7 @@ def describe(onto: Ontology) -> dict:
                 "extends": lab.extends,
                 "abstract": lab.abstract,
                 "colour": lab.colour,
+                "card": list(lab.card),
                 "properties": props(lab.properties),
             }
             for lab in onto.labels.values()

@@ -190,6 +190,8 @@ class Collector:
                 continue
             if column.prop.link:
                 links.append((column.prop, header))
+        if "name" not in props and not missing:
+            missing = not self._named(template, props, origin)
         if "id" not in props and not missing:
             props["id"] = self._identified(template, props, origin)
         if missing or props.get("id") is None:
@@ -221,6 +223,19 @@ class Collector:
                 )
             )
         return node.id
+
+    def _named(self, template: Template, props: dict, origin: Origin) -> bool:
+        """A row without a name is named by the values its label's ``named_by`` gives, when it
+        gives them all (a base's figure: base, period, metric); told when it does not."""
+        label = self.onto.labels[template.label]
+        parts = [props.get(name) for name in label.named_by]
+        if label.named_by and all(parts):
+            props["name"] = " ".join(str(part) for part in parts)
+            return True
+        ways = "、".join(label.properties[n].zh for n in label.named_by)
+        zh = label.properties["name"].zh
+        self.out.fail(origin, zh, f"必填项「{zh}」为空" + (f"，也没有填全「{ways}」" if ways else ""), "")
+        return False
 
     def _instead(self, link: dict, labels: set[str], props: dict, header: str, raw) -> bool:
         """A 工作单位及职务 cell on a row whose kind keeps it as properties (a leader's 单位 and 职务)."""

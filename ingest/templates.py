@@ -78,7 +78,10 @@ def columns(onto: Ontology, template: Template) -> dict[str, Column]:
         props = label.properties if label_name == template.label else label.own
         for prop in props.values():
             if prop.name not in PROVENANCE and not prop.derived:
-                required = prop.required and not (prop.name == "id" and onto.labels[template.label].identity)
+                own = onto.labels[template.label]
+                required = prop.required and not (
+                    (prop.name == "id" and own.identity) or (prop.name == "name" and own.named_by)
+                )
                 found[prop.name] = Column(prop.name, prop.zh, required, prop, label_name, headers=prop.headers)
     for name, link in template.links.items():
         found[name] = Column(name, link["zh"], end="link", headers=tuple(link.get("headers", ())), link=link)

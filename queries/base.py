@@ -60,6 +60,20 @@ def node_ref(store: Store, node: Node) -> dict:
     return {"id": node.id, "name": node.properties.get("name"), "labels": ordered_labels(store, node.labels)}
 
 
+def with_cards(store: Store, refs: list[dict]) -> list[dict]:
+    """Node refs as rows of another node's list: each with the columns its label's ``card``
+    declares (a proposal's year, kind and status), read in one go, when it has any."""
+    onto = store.ontology
+    carded = [r["id"] for r in refs if onto.labels[onto.kind(r["labels"])].card]
+    full = store.nodes(carded) if carded else {}
+    return [
+        {**r, "card": {k: full[r["id"]].properties.get(k) for k in onto.labels[onto.kind(r["labels"])].card}}
+        if r["id"] in full
+        else r
+        for r in refs
+    ]
+
+
 def sort_key(node: Node) -> tuple:
     """Chinese order: by pinyin, then by id (so namesakes keep a stable order)."""
     name = node.properties.get("name") or ""

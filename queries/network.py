@@ -8,7 +8,7 @@ from graph.errors import InvalidQuery
 from graph.ontology import Ontology
 from graph.records import Relationship, Step
 from graph.store import Store
-from queries.base import existing, node_ref, relationship_types, sort_key
+from queries.base import existing, node_ref, relationship_types, sort_key, with_cards
 from queries.options import HOPS, MAX_NODES, NEIGHBOURS, SKIP
 
 EXPAND_LIMIT = 20000  # relationships read for an entity page or shared neighbours
@@ -53,6 +53,7 @@ def entity(store: Store, node_id: str, *, neighbours: int = 50) -> dict:
                 entry["neighbours"].append(node_ref(store, step.other))
     for entry in summary.values():
         entry["others"] = len(entry.pop("seen"))
+        entry["neighbours"] = with_cards(store, entry["neighbours"])
     return {
         **node_ref(store, node),
         "properties": node.properties,
@@ -91,7 +92,7 @@ def neighbours(
         "direction": direction,
         "total": len(ordered),
         "offset": offset,
-        "neighbours": [node_ref(store, n) for n in ordered[offset : offset + limit]],
+        "neighbours": with_cards(store, [node_ref(store, n) for n in ordered[offset : offset + limit]]),
     }
 
 

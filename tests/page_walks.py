@@ -25,8 +25,8 @@ def biggest_base(page, live, shot: str) -> None:
         if biggest in (r.source, r.target):
             lists[(r.type, "out" if r.source == biggest else "in")].add(r.target if r.source == biggest else r.source)
     open_signed_in(page, base, token, f"entity/{biggest}")
-    page.wait_for_selector("#relationships p.neighbours")
-    shown = page.locator("#relationships p.neighbours")
+    page.wait_for_selector("#relationships .neighbours")
+    shown = page.locator("#relationships .neighbours")
     assert shown.count() == len(lists)
     for i in range(shown.count()):
         item = shown.nth(i)
@@ -38,7 +38,7 @@ def biggest_base(page, live, shot: str) -> None:
             assert item.locator(".count").inner_text() == f"显示 {before} / {len(lists[key])}"
             item.locator("button.more").click()
             page.wait_for_function(
-                "([i, n]) => document.querySelectorAll('#relationships p.neighbours')[i].querySelectorAll('.names a').length > n",
+                "([i, n]) => document.querySelectorAll('#relationships .neighbours')[i].querySelectorAll('.names a').length > n",
                 arg=[i, before],
             )
         names = item.locator(".names a").evaluate_all("links => links.map(a => a.getAttribute('href'))")

@@ -421,3 +421,35 @@ def test_a_viewer_sees_a_service_case_without_its_note(client, store, tokens, tm
     assert get(client, "/api/entities/S1", tokens["officer"]).json()["properties"]["note"].endswith("拖欠货款")
     sides = {r["zh"] for r in get(client, "/api/entities/S1", tokens["viewer"]).json()["relationships"]}
     assert sides == {"求助", "承办", "经由"}
+
+
+def test_a_case_and_a_proposal_keep_their_free_text_from_viewers_and_list_as_cards(client, store, tokens, tmp_path):
+    """A service case's note and a proposal's summary may name people: a viewer gets the case and
+    the proposal without them; the expert's and author's pages list them with their card columns."""
+    folder = tmp_path / "voices"
+    write_csv(
+        folder,
+        "服务事项.csv",
+        "编号,事项,日期,类别,状态,情况说明,求助方,承办专家\nS1,合同纠纷咨询,2025-03-05,法律,已解决,张伟当面反映欠款,E1,P2\n",
+    )
+    write_csv(
+        folder,
+        "提案建议.csv",
+        "编号,题目,类别,年度,办理情况,内容摘要,撰写人\nY1,关于非遗进社区的提案,提案,2025,立案,曾小单调研所得,P1\n",
+    )
+    assert ingest(store, [folder]).errors == []
+    for role, note, summary in (
+        ("viewer", "（已隐藏）", "（已隐藏）"),
+        ("officer", "张伟当面反映欠款", "曾小单调研所得"),
+    ):
+        assert get(client, "/api/entities/S1", tokens[role]).json()["properties"]["note"] == note
+        assert get(client, "/api/entities/Y1", tokens[role]).json()["properties"]["summary"] == summary
+    for owner, rel, card in (
+        ("P2", "PROVIDED", {"date": "2025-03-05", "kind": "法律", "status": "已解决", "value": None}),
+        ("P1", "AUTHORED", {"year": 2025, "kind": "提案", "channel": None, "status": "立案"}),
+    ):
+        page = get(client, f"/api/entities/{owner}", tokens["viewer"]).json()
+        listed = next(r for r in page["relationships"] if r["type"] == rel)["neighbours"]
+        assert [n["card"] for n in listed] == [card]
+        more = get(client, f"/api/entities/{owner}/neighbours?type={rel}&direction=out", tokens["viewer"]).json()
+        assert [n["card"] for n in more["neighbours"]] == [card]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import openpyxl
+
 from graph.records import WriteResult
 from ingest.pipeline import ingest
 from queries.stats import stats
@@ -430,3 +432,85 @@ def test_the_version_moves_on_with_every_write_and_clear_and_only_then(store):
     assert written != first and store.version() == written
     store.clear()
     assert store.version() not in (first, written)
+
+
+def test_proposals_cases_awards_and_figures_as_offices_keep_them(store, tmp_path):
+    """The issue-22 rosters with the headers and words offices use (政协提案, 已立案, 办结, 融资…),
+    people and bases named instead of given by id, a GBK CSV and an XLSX sheet alike."""
+    folder = tmp_path / "base"
+    write_csv(folder, "镇街.csv", "编号,名称\nR1,五马街道\n")
+    write_csv(folder, "基地.csv", "编号,名称,类别,级别,所属镇街\nB1,抖音之家·同心荟,孵化型,区级,五马街道\n")
+    write_csv(
+        folder,
+        "人员.csv",
+        "编号,姓名,人员类别,所属镇街,政治安排\nP1,周海燕,新阶层人士,五马街道,区政协委员\n"
+        "P2,陈立新,新阶层人士,五马街道,市人大代表\nX1,林律,专家,五马街道,\n",
+    )
+    write_csv(folder, "企业.csv", "编号,名称,所属镇街\nE1,温州鹿港鞋业有限公司,五马街道\n")
+    assert ingest(store, [folder]).errors == []
+    rosters = tmp_path / "rosters"
+    write_csv(
+        rosters,
+        "提案建议.csv",
+        "标题,类型,年份,报送渠道,报送单位,状态,提案人,涉及同心荟,内容\n"
+        "关于支持直播电商出海的建议,政协提案,2024,我建言,政治协商会议,已立案,周海燕、陈立新,抖音之家,周海燕调研所得\n",
+        "gbk",
+    )
+    write_csv(
+        rosters,
+        "荣誉奖项.csv",
+        "荣誉名称,级别,获奖年份,获奖人\n百鹤杯金鼎奖,市,2024,陈立新\n",
+        "gbk",
+    )
+    book = openpyxl.Workbook()
+    cases = book.active
+    cases.title = "服务事项"
+    cases.append(["咨询事项", "受理日期", "服务类别", "办理情况", "金额", "备注", "求助企业", "服务专家", "所属同心荟"])
+    cases.append(
+        [
+            "银行授信对接",
+            "2024年5月6日",
+            "融资",
+            "办结",
+            5000,
+            "周总当面反映",
+            "温州鹿港鞋业有限公司",
+            "林律",
+            "抖音之家",
+        ]
+    )
+    figures = book.create_sheet("基地数据")
+    figures.append(["所属同心荟", "统计期间", "统计指标", "数量", "计量单位", "数据来源"])
+    figures.append(["抖音之家·同心荟", "2024", "入驻团队", "120", "支", "2024年度工作报告"])
+    book.save(rosters / "服务与数据.xlsx")
+    report = ingest(store, [rosters])
+    assert report.errors == [], report.errors[:3]
+
+    def one(label):
+        found = [n for n in store.iter_nodes() if label in n.labels]
+        assert len(found) == 1, label
+        return found[0]
+
+    proposal = one("Proposal").properties
+    assert (proposal["kind"], proposal["channel"], proposal["body"], proposal["status"], proposal["year"]) == (
+        "提案",
+        "鹿力同心·我建言",
+        "政协",
+        "立案",
+        2024,
+    )
+    case, award, figure = one("ServiceCase"), one("Award"), one("BaseFigure")
+    assert (case.properties["kind"], case.properties["status"], case.properties["date"]) == (
+        "金融",
+        "已解决",
+        "2024-05-06",
+    )
+    assert case.properties["value"] == 5000 and case.properties["note"] == "周总当面反映"
+    assert (award.properties["level"], figure.properties["metric"]) == ("市级", "入驻团队数")
+    ends = {(r.type, r.source, r.target) for r in store.iter_relationships()}
+    pid = one("Proposal").id
+    assert {("AUTHORED", "P1", pid), ("AUTHORED", "P2", pid), ("CONCERNS", pid, "B1")} <= ends
+    assert {("REQUESTED", "E1", case.id), ("PROVIDED", "X1", case.id), ("VIA_BASE", case.id, "B1")} <= ends
+    assert {("AWARDED", "P2", award.id), ("FIGURE_OF", figure.id, "B1")} <= ends
+    assert ingest(store, [rosters]).errors == []  # the same rosters again: the same records, no copies
+    assert store.counts()["nodes"]["Proposal"] == 1 and store.counts()["nodes"]["ServiceCase"] == 1

@@ -14,7 +14,7 @@ import pytest
 from graph.errors import InvalidQuery
 from ingest.pipeline import ingest
 from queries.export import export
-from tests.conftest import TINY_DIR, write_csv
+from tests.conftest import SAMPLE_DIR, TINY_DIR, write_csv
 
 
 @pytest.fixture
@@ -140,3 +140,49 @@ def test_rdf_parses_keeps_chinese_and_passes_the_shacl_shapes(tiny, fmt, syntax)
     assert len(set(graph.subjects(RDF.type, TX.Link))) == 17
     graph.remove((ENTITY["P1"], SCHEMA.name, None))  # the shapes must notice a person without a name
     assert not pyshacl.validate(graph, shacl_graph=shapes)[0]
+
+
+@pytest.fixture
+def sample_store(store):
+    assert ingest(store, [SAMPLE_DIR]).ok
+    return store
+
+
+NEW_LABELS = {"Proposal": "Y0001", "ServiceCase": "S0001", "Award": "H0001", "BaseFigure": "F0001"}
+
+
+def labelled(fmt: str, content: bytes) -> dict[str, set[str]]:
+    """Each format read back by its own reader: node id → its labels."""
+    if fmt in READERS:
+        graph = READERS[fmt](content)
+        return {n: set(d["labels"].split(":")) for n, d in graph.nodes(data=True)}
+    if fmt == "cyjs":
+        return {n["data"]["id"]: set(n["data"]["labels"].split(":")) for n in json.loads(content)["elements"]["nodes"]}
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    rows = list(csv.reader(io.StringIO(archive.read("nodes.csv").decode("utf-8-sig"))))
+    return {r[0]: set(r[1].split(";")) for r in rows[1:]}
+
+
+@pytest.mark.parametrize("fmt", [*READERS, "cyjs", "csv"])
+def test_proposals_cases_awards_and_figures_travel_in_every_export(sample_store, fmt):
+    """The issue-22 kinds and their ties, in each format the sample is exported to."""
+    found = labelled(fmt, export(sample_store, fmt).content)
+    counts = sample_store.counts()["nodes"]
+    for label, node_id in NEW_LABELS.items():
+        assert label in found[node_id], (fmt, label)
+        assert sum(label in labels for labels in found.values()) == counts[label], (fmt, label)
+
+
+def test_the_samples_rdf_with_the_new_kinds_passes_the_generated_shapes(sample_store):
+    import pyshacl
+    from rdflib import RDF, Graph
+
+    from queries.rdf import ENTITY, SHAPES, TX
+
+    graph = Graph().parse(data=export(sample_store, "ttl").content.decode(), format="turtle")
+    conforms, _, report = pyshacl.validate(graph, shacl_graph=Graph().parse(SHAPES))
+    assert conforms, report
+    links = set(graph.subjects(TX.to, ENTITY["Y0001"]))
+    assert any((link, TX.type, TX.AUTHORED) in graph for link in links)
+    for label, node_id in NEW_LABELS.items():
+        assert (ENTITY[node_id], RDF.type, TX[label]) in graph

@@ -86,6 +86,8 @@ def _break(document, path, value):
         (("relationships", "KNOWS", "kind"), "friendship", "none of tie, event, structural"),
         (("templates", "people", "links"), {"x": {"zh": "X", "relationship": "HELD_AT"}}, "cannot join"),
         (("labels", "Person", "identity"), [["passport"]], "unknown properties"),
+        (("labels", "Proposal", "card"), ["year", "budget"], "card: unknown properties"),
+        (("labels", "BaseFigure", "named_by"), ["base", "quarter"], "named_by: unknown properties"),
         (("templates", "people", "links", "employer", "create"), "Base", "cannot end at"),
         (("templates", "people", "links", "employer", "position"), "salary", "has no property"),
         (("templates", "people", "links", "employer", "instead"), {"Liaison": {"unit": "office"}}, "not a property"),

@@ -5,6 +5,7 @@ the same answers as the API, with no request leaving localhost."""
 from __future__ import annotations
 
 import io
+from collections import defaultdict
 
 import openpyxl
 import pytest
@@ -368,6 +369,61 @@ def test_a_person_page_speaks_chinese(page, live):
     for raw in ("birth_year", "political_status", "representative", "true", "ingested_at", "T0"):
         assert raw not in text, raw
     assert "来源" in text and "导入" in text
+
+
+def _card_rows(page, rel_type: str) -> list[list[str]]:
+    table = page.locator(f"#relationships div.neighbours[data-type='{rel_type}'] table.card-list")
+    table.wait_for()
+    return table.locator("tr").evaluate_all(
+        "rows => rows.map(r => [...r.cells].map(c => c.querySelector('a') ? c.querySelector('a').hash : c.textContent))"
+    )
+
+
+def test_cards_list_proposals_cases_and_a_bases_figures_with_their_columns(page, live):
+    """A person's proposals with year, kind, channel and status; an expert's cases; a base's own
+    figures and the cases that came through it: rows of the values the store holds."""
+    base, token, store = live
+    by_type = defaultdict(lambda: defaultdict(set))
+    for r in store.iter_relationships():
+        if r.type in ("AUTHORED", "PROVIDED", "VIA_BASE", "FIGURE_OF"):
+            end = r.source if r.type in ("AUTHORED", "PROVIDED") else r.target
+            by_type[r.type][end].add(r.target if r.type in ("AUTHORED", "PROVIDED") else r.source)
+    for rel_type, zh_columns in (
+        ("AUTHORED", ["题目", "年度", "类别", "渠道", "办理情况"]),
+        ("PROVIDED", ["事项", "日期", "类别", "状态", "价值"]),
+        ("FIGURE_OF", ["名称", "期间", "指标", "数值", "单位", "来源"]),
+        ("VIA_BASE", ["事项", "日期", "类别", "状态", "价值"]),
+    ):
+        owner = max(by_type[rel_type], key=lambda k: (len(by_type[rel_type][k]), k))
+        records = by_type[rel_type][owner]
+        open_signed_in(page, base, token, f"entity/{owner}")
+        rows = _card_rows(page, rel_type)
+        assert rows[0] == zh_columns, rel_type
+        assert len(rows) - 1 == min(12, len(records))
+        for link, *cells in rows[1:]:
+            assert link.removeprefix("#entity/") in records
+            record = store.get(link.removeprefix("#entity/"))
+            card = store.ontology.labels[store.ontology.kind(record.labels)].card
+            for prop, cell in zip(card, cells):
+                value = record.properties.get(prop)
+                if prop == "date":
+                    y, m, d = value.split("-")
+                    value = f"{y}年{int(m)}月{int(d)}日"
+                elif prop == "year":
+                    value = f"{value}年"
+                assert cell == ("" if value is None else str(value)), (rel_type, prop)
+    page.locator("#relationships div.neighbours[data-type='VIA_BASE']").screenshot(path=str(SHOTS / "base-cases.png"))
+
+
+def test_a_viewer_sees_a_service_case_without_its_note(page, live):
+    base, _, store = live
+    case = next(n for n in store.iter_nodes() if "ServiceCase" in n.labels and n.properties.get("note"))
+    viewer = Tokens(store.folder).create(Role.viewer, "查看者测试")["token"]
+    open_signed_in(page, base, viewer, f"entity/{case.id}")
+    page.wait_for_selector("#properties td")
+    text = page.inner_text("#properties")
+    assert case.properties["name"] in text and "情况说明\t（已隐藏）" in text
+    assert case.properties["note"] not in page.content()
 
 
 def test_the_report_is_made_from_the_page(page, live):

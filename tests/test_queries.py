@@ -15,7 +15,7 @@ from queries.network import common, ego, entity
 from queries.paths import path
 from queries.quality import quality
 from queries.search import search
-from tests.conftest import SAMPLE_DIR, TESTS_DIR, TINY_DIR
+from tests.conftest import SAMPLE_DIR, TESTS_DIR, TINY_DIR, write_csv
 
 COVERAGE_DIR = TESTS_DIR / "fixtures" / "coverage"
 
@@ -185,3 +185,24 @@ def test_brokers_bridge_the_groups(tiny):
 def test_search_pages_through_its_matches(tiny):
     first, second = search(tiny, "同心荟", limit=1), search(tiny, "同心荟", limit=1, offset=1)
     assert (first["total"], ids(first), ids(second)) == (2, ["B1"], ["B2"])
+
+
+def test_co_authors_are_linked_through_their_proposal(tiny, tmp_path):
+    """Two people who signed one proposal: a path of two steps through it, the proposal in common,
+    and whoever co-signs with two otherwise separate people is the broker between them."""
+    before = path(tiny, "P2", "L1")
+    was = {b["id"]: b["betweenness"] for b in brokers(tiny, top=50)["brokers"]}
+    roster = write_csv(
+        tmp_path,
+        "提案建议.csv",
+        "编号,题目,类别,年度,撰写人\nY1,关于非遗工坊进社区的提案,提案,2024,P2、L1\nY2,关于直播电商规范的建议,建议,2024,P2、P1\n",
+    )
+    assert ingest(tiny, [roster]).errors == []
+    found = path(tiny, "P2", "L1")
+    assert found["length"] == 2 and found["length"] <= before["length"]
+    through = [p for p in found["paths"] if [n["id"] for n in p["nodes"]] == ["P2", "Y1", "L1"]]
+    assert through and [r["type"] for r in through[0]["relationships"]] == ["AUTHORED", "AUTHORED"]
+    shared = common(tiny, "P2", "L1")
+    assert "Y1" in [c["id"] for c in shared["common"]] and shared["by_label"]["Proposal"] == 1
+    centrality = {b["id"]: b["betweenness"] for b in brokers(tiny, top=50)["brokers"]}
+    assert centrality["P2"] > was["P2"]

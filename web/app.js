@@ -181,13 +181,28 @@ async function openEntity(id, keepHops) {
     (network.truncated ? `；已达 ${network.nodes.length} 个的上限，未全部画出，完整名单见下方各类联系` : "");
 }
 const FIRST = 12;
-function neighbourList(id, r) {  // the first names, "显示 12 / 295", and 更多 pages on through the rest
-  const p = el("p", {class: "neighbours", "data-type": r.type, "data-direction": r.direction,
-                     "data-kinds": [...new Set(r.neighbours.map(n => kind(n.labels)))].join(" ")});
+function neighbourList(id, r) {
+  /* The first names, "显示 12 / 295", and 更多 pages on through the rest.  Nodes whose label
+     declares a card (proposals, service cases, awards, a base's figures) are a table of its
+     columns instead, one row each. */
+  const card = r.neighbours.length && r.neighbours[0].card ? kind(r.neighbours[0].labels) : null;
+  const columns = card ? ontology.labels[card].card : [];
+  const box = el(card ? "div" : "p", {class: "neighbours", "data-type": r.type, "data-direction": r.direction,
+                                      "data-kinds": [...new Set(r.neighbours.map(n => kind(n.labels)))].join(" ")});
   const head = el("span", {class: "list-head"}, `${r.direction === "out" ? "→" : "←"}${r.zh}（${r.others}）：`);
-  const names = el("span", {class: "names"}), count = el("span", {class: "hint count"});
+  const names = el(card ? "tbody" : "span", {class: "names"}), count = el("span", {class: "hint count"});
   let shownCount = 0;
-  const add = list => list.forEach(n => { if (shownCount++) names.append("、"); names.append(link(n.id, n.name)); });
+  const add = list => list.forEach(n => {
+    if (card) {
+      const row = names.insertRow();
+      row.insertCell().append(link(n.id, n.name));
+      for (const c of columns) row.insertCell().textContent = n.card && n.card[c] != null ? shown(c, n.card[c]) : "";
+    } else {
+      if (shownCount) names.append("、");
+      names.append(link(n.id, n.name));
+    }
+    shownCount++;
+  });
   const say = () => { count.textContent = shownCount < r.others ? `显示 ${shownCount} / ${r.others}` : ""; more.hidden = shownCount >= r.others; };
   const more = el("button", {type: "button", class: "more"}, "更多");
   more.addEventListener("click", async () => {
@@ -196,8 +211,15 @@ function neighbourList(id, r) {  // the first names, "显示 12 / 295", and 更�
     add(page.neighbours); say();
   });
   add(r.neighbours.slice(0, FIRST)); say();
-  p.append(head, names, count, more);
-  return p;
+  if (card) {
+    const table = el("table", {class: "card-list"});
+    const header = table.createTHead().insertRow();
+    for (const text of [ontology.labels[card].properties.name.zh, ...columns.map(c => ontology.labels[card].properties[c].zh)])
+      header.append(el("th", {scope: "col"}, text));
+    table.append(names);
+    box.append(head, count, more, table);
+  } else box.append(head, names, count, more);
+  return box;
 }
 
 // -- the network picture: Cytoscape.js (vendored from npm), laid out by fCoSE ------------
@@ -286,8 +308,8 @@ function tip(node) {  // name, kind and what tells namesakes apart, beside the p
 }
 async function tapped(node) {  // a group opens its list; a node grows its own neighbours in place
   if (node.hasClass("group")) {
-    const list = document.querySelector(`#relationships p.neighbours[data-kinds~='${node.data("kind")}']`) ||
-                 document.querySelector("#relationships p.neighbours");
+    const list = document.querySelector(`#relationships .neighbours[data-kinds~='${node.data("kind")}']`) ||
+                 document.querySelector("#relationships .neighbours");
     if (list) { list.scrollIntoView({block: "center"}); list.classList.add("flash"); setTimeout(() => list.classList.remove("flash"), 1500); }
     return;
   }
