@@ -190,7 +190,7 @@ class Collector:
                 continue
             if column.prop.link:
                 links.append((column.prop, header))
-        if "name" not in props and not missing:
+        if "name" not in record and not missing and self.onto.labels[template.label].named_by:
             missing = not self._named(template, props, origin)
         if "id" not in props and not missing:
             props["id"] = self._identified(template, props, origin)
@@ -229,12 +229,11 @@ class Collector:
         gives them all (a base's figure: base, period, metric); told when it does not."""
         label = self.onto.labels[template.label]
         parts = [props.get(name) for name in label.named_by]
-        if label.named_by and all(parts):
+        if all(parts):
             props["name"] = " ".join(str(part) for part in parts)
             return True
-        ways = "、".join(label.properties[n].zh for n in label.named_by)
-        zh = label.properties["name"].zh
-        self.out.fail(origin, zh, f"必填项「{zh}」为空" + (f"，也没有填全「{ways}」" if ways else ""), "")
+        zh, ways = label.properties["name"].zh, "、".join(label.properties[n].zh for n in label.named_by)
+        self.out.fail(origin, zh, f"必填项「{zh}」为空，也没有填全「{ways}」", "")
         return False
 
     def _instead(self, link: dict, labels: set[str], props: dict, header: str, raw) -> bool:

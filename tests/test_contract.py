@@ -514,3 +514,7 @@ def test_proposals_cases_awards_and_figures_as_offices_keep_them(store, tmp_path
     assert {("AWARDED", "P2", award.id), ("FIGURE_OF", figure.id, "B1")} <= ends
     assert ingest(store, [rosters]).errors == []  # the same rosters again: the same records, no copies
     assert store.counts()["nodes"]["Proposal"] == 1 and store.counts()["nodes"]["ServiceCase"] == 1
+    unnamed = write_csv(tmp_path / "bad", "基地数据.csv", "同心荟,期间,数值\n抖音之家,2025,130\n")
+    refused = ingest(store, [unnamed])
+    assert [(e.row, e.column) for e in refused.errors] == [(2, "名称")]
+    assert "也没有填全「同心荟、期间、指标」" in refused.errors[0].message
