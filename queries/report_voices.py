@@ -26,8 +26,35 @@ def voices_and_services(onto: Ontology, nodes: dict, out: dict, *, year: int, na
         seat_holders(nodes),
         *proposals(onto, nodes, out, this, last, name),
         *services(onto, nodes, out, this, last),
+        awards(onto, nodes, out, this, last),
         base_figures(nodes, out, this, name),
     ]
+
+
+def awards(onto: Ontology, nodes: dict, out: dict, this: str, last: str) -> dict:
+    """荣誉奖项 given in the year, by level, and how many people, enterprises and bases won them."""
+    won = defaultdict(set)
+    for r in out["AWARDED"]:
+        won[r.target].add(r.source)
+    given = {
+        y: [i for i, n in nodes.items() if "Award" in n.labels and str(n.properties.get("year")) == y]
+        for y in (this, last)
+    }
+    levels = list(onto.labels["Award"].properties["level"].values)
+    levels += sorted({nodes[i].properties.get("level") or NONE for y in given for i in given[y]} - set(levels))
+
+    def count(y: str, level: str | None = None) -> list[int]:
+        chosen = [i for i in given[y] if level is None or (nodes[i].properties.get("level") or NONE) == level]
+        return [len(chosen), len(set().union(*(won[i] for i in chosen))) if chosen else 0]
+
+    return table(
+        "awards",
+        "荣誉奖项",
+        "「年度」为该年的「荣誉奖项」按「级别」计数；获奖者为获得这些奖项的不同人员、企业或同心荟，合计行每个只算一次",
+        ["级别", f"{this} 年奖项", f"{this} 年获奖者", f"{last} 年奖项", f"{last} 年获奖者"],
+        [[lv, *count(this, lv), *count(last, lv)] for lv in levels if count(this, lv)[0] or count(last, lv)[0]]
+        + [["合计", *count(this), *count(last)]],
+    )
 
 
 def seat_holders(nodes: dict) -> dict:

@@ -229,6 +229,13 @@ def test_services_and_what_bases_report(answer):
         + [sum(c["类别"] == k and c["状态"] == "跟进中" for c in this)]
         for k in {c["类别"] for c in this}
     }
+    awards = rows("荣誉奖项")
+    table = {row[0]: row[1:] for row in answer["荣誉奖项"]["rows"]}
+    for y, at in ((str(YEAR), 0), (str(YEAR - 1), 2)):
+        given = [a for a in awards if a["年度"] == y]
+        assert table["合计"][at : at + 2] == [len(given), len({w for a in given for w in a["获奖者"].split("、")})]
+        for level in {a["级别"] for a in given}:
+            assert table[level][at] == sum(a["级别"] == level for a in given)
     reported = [f for f in rows("基地数据") if f["期间"] == str(YEAR)]
     bases = {b["编号"]: b["名称"] for b in rows("基地")}
     table = answer[f"同心荟自报数据（{YEAR} 年）"]
