@@ -69,11 +69,25 @@ class Tokens:
     def __init__(self, config_dir: Path):
         self.path = Path(config_dir) / TOKENS_FILE
         self._lock = FileLock(str(self.path) + ".lock", timeout=30)
+        self._known: tuple[tuple, dict[str, dict]] = ((), {})  # (the file's stat, digest → record)
 
     def _read(self) -> list[dict]:
         if not self.path.exists():
             return []
         return json.loads(self.path.read_text(encoding="utf-8"))
+
+    def _by_digest(self) -> dict[str, dict]:
+        """The live tokens by digest, read again only when the file changed: every change (here,
+        the command line, another worker) replaces it whole, so a new inode or time says so."""
+        try:
+            info = os.stat(self.path)
+            stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+        except FileNotFoundError:
+            stamp = None
+        if stamp != self._known[0]:
+            live = {r["digest"]: r for r in (self._read() if stamp else []) if not r["revoked"]}
+            self._known = (stamp, live)
+        return self._known[1]
 
     def _write(self, records: list[dict]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -121,10 +135,10 @@ class Tokens:
         if not token:
             raise Unauthenticated("需要令牌：请在请求头中加上 Authorization: Bearer <令牌>")
         digest = _digest(token)
-        for record in self._read():
-            if hmac.compare_digest(record["digest"], digest) and not record["revoked"]:
-                return Caller(record["id"], record["name"], Role(record["role"]), tuple(record.get("regions", ())))
-        raise Unauthenticated("令牌无效或已被吊销")
+        record = self._by_digest().get(digest)
+        if record is None or not hmac.compare_digest(record["digest"], digest):
+            raise Unauthenticated("令牌无效或已被吊销")
+        return Caller(record["id"], record["name"], Role(record["role"]), tuple(record.get("regions", ())))
 
 
 def check(caller: Caller, needed: Role) -> Caller:

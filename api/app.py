@@ -78,7 +78,7 @@ def create_app(settings: Settings) -> FastAPI:
         )
 
     @app.get("/health", tags=["health"], summary="进程存活 / process is up")
-    def health() -> dict:
+    async def health() -> dict:
         return {"status": "ok"}
 
     @app.get(

@@ -8,9 +8,8 @@ import datetime as dt
 import json
 import logging
 import os
+import threading
 from pathlib import Path
-
-from filelock import FileLock
 
 from api.access import Caller
 from graph.errors import StoreUnavailable
@@ -49,9 +48,30 @@ def ids_in(answer, label: str | None = "Person") -> list[str]:
 
 
 class AuditLog:
+    """Records are appended through one descriptor opened ``O_APPEND``: each record is one
+    ``write`` of a whole line, which the kernel places at the end of the file even when other
+    processes (the command line, ``serve --workers N``) append at the same time, so no lock is
+    taken; the descriptor is opened again when the file was moved away or removed."""
+
     def __init__(self, config_dir: Path):
         self.path = Path(config_dir) / AUDIT_FILE
-        self._lock = FileLock(str(self.path) + ".lock", timeout=30)
+        self._lock = threading.Lock()  # one writer per process at a time, and one opening
+        self._descriptor: int | None = None
+
+    def _open(self) -> int:
+        """The descriptor, opened again if the file at ``path`` is no longer the one it writes to."""
+        if self._descriptor is not None:
+            try:
+                same = os.path.samestat(os.fstat(self._descriptor), os.stat(self.path))
+            except FileNotFoundError:
+                same = False
+            if same:
+                return self._descriptor
+            os.close(self._descriptor)
+            self._descriptor = None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        return self._descriptor
 
     def record(self, caller: Caller | None, operation: str, ids: list[str] | None = None, **detail) -> None:
         entry = {
@@ -65,14 +85,13 @@ class AuditLog:
             "count": len(set(ids or [])),
             **detail,
         }
-        line = json.dumps(entry, ensure_ascii=False) + "\n"
+        line = (json.dumps(entry, ensure_ascii=False) + "\n").encode()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            with self._lock, open(descriptor, "a", encoding="utf-8") as handle:
-                handle.write(line)
-                handle.flush()
-                os.fsync(handle.fileno())
+            with self._lock:
+                descriptor = self._open()
+                if os.write(descriptor, line) != len(line):
+                    raise OSError("the audit record was written only in part (is the disk full?)")
+                os.fdatasync(descriptor)
         except OSError as exc:
             logger.error("cannot write the audit log %s: %s", self.path, exc)
             raise AuditUnwritable("无法写入审计日志；为保证留痕，本次操作未执行，请管理员查看服务器日志") from None

@@ -7,6 +7,7 @@ scripts calling ``tongxin`` many times do not each pay for openpyxl, pypinyin or
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +21,7 @@ from api.console import JsonOption, answer, err, fail, out, print_json, settings
 from graph import local_neo4j
 from graph.errors import TongxinError
 from graph.ontology import load
-from graph.settings import Settings, open_store, settings_from_env
+from graph.settings import Settings, is_neo4j_uri, open_store, settings_from_env
 from ingest.templates import TEMPLATE_FILE
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -211,16 +212,44 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="端口")] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=64,
+            help="工作进程数；默认 Neo4j 为 CPU 核数（至多 8），嵌入式图库为 1（每个进程各持一份整图）",
+        ),
+    ] = None,
 ) -> None:
     """启动 API 与网页 / serve the API and the page."""
     import uvicorn
 
     from api.app import create_app
 
-    out.print(f"同心图谱：http://{host}:{port}/ （API 文档 /docs）")
+    chosen = settings(ctx)
+    count = workers or default_workers(chosen)
+    out.print(f"同心图谱：http://{host}:{port}/ （API 文档 /docs；{count} 个工作进程）")
     # On SIGTERM, requests still running after this many seconds are cancelled: an upload being
     # checked is dropped (nothing written, its temporary folder removed) rather than holding the stop.
-    uvicorn.run(create_app(settings(ctx)), host=host, port=port, timeout_graceful_shutdown=STOP_SECONDS)
+    if count == 1:
+        uvicorn.run(create_app(chosen), host=host, port=port, timeout_graceful_shutdown=STOP_SECONDS)
+        return
+    # Each worker process builds the app from the environment: this store and configuration.
+    os.environ.update(TONGXIN_STORE=chosen.store, TONGXIN_CONFIG_DIR=str(chosen.config_dir))
+    uvicorn.run(
+        "api.app:from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=count,
+        timeout_graceful_shutdown=STOP_SECONDS,
+    )
+
+
+def default_workers(chosen: Settings) -> int:
+    """One per core for Neo4j (the server does the work); one for the embedded store, whose every
+    process holds the whole graph in memory."""
+    return min(os.cpu_count() or 1, 8) if is_neo4j_uri(chosen.store) else 1
 
 
 STOP_SECONDS = 10
@@ -236,7 +265,7 @@ def demo(
     _load(settings(ctx), [SAMPLE_DIR])
     made = admin_commands.issue_token(settings(ctx).config_dir, Role.admin, "demo")
     out.print(f"演示用管理员令牌（在网页上登录时填写）：{made['token']}")
-    serve(ctx, host, port)
+    serve(ctx, host, port, None)
 
 
 PortOption = Annotated[int | None, typer.Option(help="Bolt 端口，默认 7687 或 $TONGXIN_NEO4J_PORT")]

@@ -13,13 +13,13 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.audit import ids_in
-from api.deps import Admin, AuditDep, SettingsDep, StoreDep
+from api.deps import Admin, AuditDep, OneHop, SettingsDep, StoreDep
 from api.problems import RESPONSES, problem
 from api.schemas import AuditAnswer, CypherAnswer
 from ingest.pipeline import IngestReport, ingest
 from ingest.readers import ReadLimits
 
-router = APIRouter(prefix="/api", tags=["admin"], responses=RESPONSES)
+router = APIRouter(route_class=OneHop, prefix="/api", tags=["admin"], responses=RESPONSES)
 CHUNK = 1 << 20
 
 

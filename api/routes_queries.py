@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 
 from api.access import Caller, Forbidden
 from api.audit import ids_in
-from api.deps import AnswersDep, AuditDep, SettingsDep, ViewDep, Viewer, heavy
+from api.deps import AnswersDep, AuditDep, OneHop, SettingsDep, ViewDep, Viewer, heavy
 from api.problems import RESPONSES
 from api.schemas import (
     BrokersAnswer,
@@ -65,7 +65,7 @@ from queries.report_document import REPORT_FORMATS, report_format
 from queries.search import search
 from queries.stats import stats
 
-router = APIRouter(prefix="/api", tags=["queries"], responses=RESPONSES)
+router = APIRouter(route_class=OneHop, prefix="/api", tags=["queries"], responses=RESPONSES)
 Via = Annotated[
     str | None, Query(max_length=500, description="只沿这些关系类型，逗号分隔 / relationship types, comma separated")
 ]

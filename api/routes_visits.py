@@ -9,13 +9,13 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from api.deps import AuditDep, Officer, StoreDep, ViewDep
+from api.deps import AuditDep, Officer, OneHop, StoreDep, ViewDep
 from api.problems import RESPONSES, problem
 from graph.errors import NotFound
 from ingest.pipeline import IngestReport, ingest_tables
 from ingest.readers import Table
 
-router = APIRouter(prefix="/api", tags=["records"], responses=RESPONSES)
+router = APIRouter(route_class=OneHop, prefix="/api", tags=["records"], responses=RESPONSES)
 SOURCE = "网页登记"  # what the record's source_file says
 
 

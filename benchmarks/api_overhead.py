@@ -114,6 +114,7 @@ def main() -> None:
             assert ingest(sample, [SAMPLE]).ok
             sample.close()
         result = measure(spec, args.runs)
+    result["store"] = args.store or "the sample, embedded"
     print(f"/health {result['health_ms']} ms (p50, {args.runs} runs)")
     for name, row in result["routes"].items():
         print(

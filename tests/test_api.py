@@ -89,10 +89,15 @@ def test_a_wrong_or_revoked_token_is_401_problem_json(client, settings, tokens):
     response = get(client, "/api/stats", "tx_not-a-token")
     assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer"
     assert response.headers["content-type"] == "application/problem+json"
-    store = Tokens(settings.config_dir)
+    assert get(client, "/api/stats", tokens["viewer"]).status_code == 200  # the server now knows the tokens
+    store = Tokens(settings.config_dir)  # as the command line does, beside the server
     viewer = next(t for t in store.list() if t["role"] == "viewer")
     store.revoke(viewer["id"])
-    assert get(client, "/api/stats", tokens["viewer"]).status_code == 401
+    assert get(client, "/api/stats", tokens["viewer"]).status_code == 401  # at the very next request
+    made = store.create(Role.viewer, "后来者")
+    assert get(client, "/api/stats", made["token"]).status_code == 200
+    store.revoke(made["id"])  # within the same millisecond as its making: still seen
+    assert get(client, "/api/stats", made["token"]).status_code == 401
 
 
 def test_a_viewer_never_sees_personal_information(client, tokens):

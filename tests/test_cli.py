@@ -222,3 +222,58 @@ def test_an_export_to_a_file_is_private_and_audited_with_whose_records_left(stor
     exports = [(r["operation"], r["ids"], r["masked"]) for r in records if r["operation"] == "export"]
     people = sorted(n["id"] for n in json.loads(plain.read_text(encoding="utf-8"))["nodes"] if "Person" in n["labels"])
     assert "P1" in people and exports == [("export", people, False), ("export", people, True)]
+
+
+def test_serve_with_workers_shares_tokens_and_the_audit_log_across_processes(tmp_path):
+    """Two worker processes: a token revoked by the command line is refused by every worker at the
+    next request, and every read each worker served is one whole line of the one audit log."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    from api.access import Role, Tokens
+    from api.audit import AUDIT_FILE
+    from reliability.common import free_port
+
+    store, port = tmp_path / "store", free_port()
+    runner = CliRunner()
+    assert runner.invoke(app, ["--store", str(store), "ingest", str(TINY_DIR)]).exit_code == 0
+    made = Tokens(store).create(Role.officer, "两个进程")
+    server = subprocess.Popen([str(TONGXIN), "--store", str(store), "serve", "--port", str(port), "--workers", "2"])
+    base, headers = f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {made['token']}"}
+    try:
+        for _ in range(300):
+            try:
+                requests.get(f"{base}/health", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        workers = [p for p in Path("/proc").glob("[0-9]*") if _parent(p) == server.pid]
+        assert len(workers) >= 2, "uvicorn runs two worker processes"
+
+        def ask(_) -> int:  # a connection of its own each time: either worker may take it
+            return requests.get(f"{base}/api/entities/P1", headers=headers, timeout=30).status_code
+
+        def burst(n: int) -> list[int]:  # four at a time: the token's limit in flight
+            with ThreadPoolExecutor(4) as pool:
+                return list(pool.map(ask, range(n)))
+
+        assert burst(40) == [200] * 40
+        revoked = subprocess.run(
+            [str(TONGXIN), "--store", str(store), "token", "revoke", made["id"]], capture_output=True, text=True
+        )
+        assert revoked.returncode == 0, revoked.stderr
+        assert burst(20) == [401] * 20
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    lines = (store / AUDIT_FILE).read_text(encoding="utf-8").splitlines()
+    reads = [json.loads(line) for line in lines if '"entity"' in line]
+    assert len(reads) == 40 and all(r["ids"] == ["P1"] and r["name"] == "两个进程" for r in reads)
+
+
+def _parent(proc: Path) -> int | None:
+    try:
+        return int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
