@@ -19,6 +19,7 @@ import networkx as nx
 from filelock import FileLock, Timeout
 
 from graph.errors import StoreUnavailable
+from graph.matching import Match, rank_key
 from graph.ontology import ROOT_LABEL, Ontology
 from graph.records import GraphPath, Node, Relationship, Step, WriteResult, active_on, ended_before, now_stamp
 from graph.shortest import shortest_paths
@@ -169,6 +170,15 @@ class EmbeddedStore(Store):
             ):
                 found.append(node_id)
         return [self._node(i) for i in sorted(found)[:limit]]
+
+    def ranked(self, match: Match, offset: int, limit: int, cap: int) -> tuple[int, list[tuple[Node, int]]]:
+        scored = []
+        for node_id, data in self.graph.nodes(data=True):  # every match ranked, then cut at ``cap``
+            node = Node(node_id, data["labels"], data["properties"])
+            if score := match.score(node):
+                scored.append((node, score))
+        scored = sorted(scored, key=rank_key)[:cap]
+        return len(scored), [(self._node(n.id), score) for n, score in scored[offset : offset + limit]]
 
     def expand(self, ids: Iterable[str], types: Sequence[str], limit: int) -> list[Step]:
         graph, allowed, steps = self.graph, set(types), []

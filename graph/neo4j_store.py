@@ -27,6 +27,7 @@ from neo4j.exceptions import (
 
 from graph.cypher_guard import refuse_unsafe
 from graph.errors import InvalidQuery, QueryTimeout, StoreUnavailable
+from graph.matching import Match
 from graph.ontology import ROOT_LABEL, Ontology
 from graph.records import GraphPath, Node, Relationship, Step, WriteResult, now_stamp
 from graph.settings import BATCH_SIZE
@@ -99,6 +100,11 @@ def _batches(rows: Sequence, size: int):
     iterator = iter(rows)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+def _phrase(name: str) -> str:
+    """``name`` as one Lucene phrase, its quotes and backslashes escaped."""
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 class Neo4jStore(Store):
@@ -375,7 +381,38 @@ class Neo4jStore(Store):
         props = {k: v for k, v in row["props"].items() if k != "key"}
         return Relationship(row["type"], row["from"], row["to"], props, row["props"].get("key", ""))
 
-    def search_candidates(self, name: str, ids: list[str], latin: str | None, limit: int) -> list[Node]:
+    def ranked(self, match: Match, offset: int, limit: int, cap: int) -> tuple[int, list[tuple[Node, int]]]:
+        """Matched, filtered, ranked and cut inside Neo4j: only the page asked for comes back."""
+        where = " AND ".join(
+            c for c, on in (("$label IN labels(n)", match.label), ("n.region = $region", match.region)) if on
+        )
+        query = (
+            f"CALL () {{ {self._matching(match.name, match.latin)} }} WITH DISTINCT n "
+            + (f"WHERE {where} " if where else "")
+            + f"WITH n, {match.cypher_score()} AS score WHERE score > 0 "
+            "ORDER BY score DESC, coalesce(n.pinyin, ''), n.id LIMIT $cap "
+            f"WITH collect({{id: n.id, labels: labels(n), props: n{_BRIEF}, score: score}}) AS found "
+            "RETURN size(found) AS total, found[$offset..$offset + $limit] AS page"
+        )
+        rows = self.rows(
+            query,
+            ("total", "page"),
+            ids=list(match.ids),
+            name=match.name,
+            phrase=_phrase(match.name),
+            latin=match.latin,
+            label=match.label,
+            region=match.region,
+            cap=cap,
+            offset=offset,
+            limit=limit,
+        )
+        return rows[0]["total"], [(self._node_of(item), item["score"]) for item in rows[0]["page"]]
+
+    @staticmethod
+    def _matching(name: str, latin: str | None) -> str:
+        """A UNION of the ways a node can match, each on an index: the id, the name (full-text
+        bigrams from two characters on), the pinyin and the initials."""
         branches = [f"MATCH (n:{ROOT_LABEL}) WHERE n.id IN $ids RETURN n"]
         if name and len(name) >= 2:  # the cjk analyzer indexes bigrams; one character needs CONTAINS
             branches.append(
@@ -387,12 +424,14 @@ class Neo4jStore(Store):
         if latin:
             branches.append(f"MATCH (n:{ROOT_LABEL}) WHERE n.pinyin STARTS WITH $latin RETURN n")
             branches.append(f"MATCH (n:{ROOT_LABEL}) WHERE n.initials STARTS WITH $latin RETURN n")
+        return " UNION ".join(branches)
+
+    def search_candidates(self, name: str, ids: list[str], latin: str | None, limit: int) -> list[Node]:
         query = (
-            "CALL () { " + " UNION ".join(branches) + " } "
+            f"CALL () {{ {self._matching(name, latin)} }} "
             f"RETURN n.id AS id, labels(n) AS labels, n{_BRIEF} AS props ORDER BY id LIMIT $limit"
         )
-        phrase = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
-        rows = self.rows(query, NODE_COLUMNS, ids=ids, name=name, phrase=phrase, latin=latin, limit=limit)
+        rows = self.rows(query, NODE_COLUMNS, ids=ids, name=name, phrase=_phrase(name), latin=latin, limit=limit)
         return [self._node_of(row) for row in rows]
 
     def expand(self, ids: Iterable[str], types: Sequence[str], limit: int) -> list[Step]:

@@ -6,6 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from graph.errors import NotSupported
+from graph.matching import Match, rank_key
 from graph.ontology import Ontology, load
 from graph.records import GraphPath, Node, Relationship, Step, WriteResult
 
@@ -76,6 +77,14 @@ class Store(ABC):
     def search_candidates(self, name: str, ids: list[str], latin: str | None, limit: int) -> list[Node]:
         """Nodes (brief) whose name contains ``name``, whose id is one of ``ids``, or whose
         pinyin or initials start with ``latin``; at most ``limit``, in id order."""
+
+    def ranked(self, match: Match, offset: int, limit: int, cap: int) -> tuple[int, list[tuple[Node, int]]]:
+        """How many nodes ``match`` finds (at most ``cap``) and ``limit`` of them from ``offset``,
+        brief, with their scores, in :func:`graph.matching.rank_key` order.  By default the first
+        ``cap`` candidates in id order are ranked; a store that can rank all of them does."""
+        found = self.search_candidates(match.name, list(match.ids), match.latin, cap)
+        scored = sorted(((n, s) for n in found if (s := match.score(n))), key=rank_key)
+        return len(scored), scored[offset : offset + limit]
 
     @abstractmethod
     def expand(self, ids: Iterable[str], types: Sequence[str], limit: int) -> list[Step]:

@@ -206,3 +206,20 @@ def test_co_authors_are_linked_through_their_proposal(tiny, tmp_path):
     assert "Y1" in [c["id"] for c in shared["common"]] and shared["by_label"]["Proposal"] == 1
     centrality = {b["id"]: b["betweenness"] for b in brokers(tiny, top=50)["brokers"]}
     assert centrality["P2"] > was["P2"]
+
+
+def test_search_ranks_every_match_before_it_cuts_at_a_thousand(store, tmp_path):
+    """More than a thousand matches: the best of them all come first (an exact name whose id sorts
+    last, then full pinyin), not the best of the first thousand ids; the total says the cut."""
+    rows = "".join(f"P{i:05d},林{chr(0x4E00 + i)}{chr(0x4E00 + i + 1)},新阶层人士\n" for i in range(1100))
+    roster = write_csv(tmp_path, "人员.csv", "编号,姓名,人员类别\n" + rows + "Z99999,林,新阶层人士\n")
+    assert ingest(store, [roster]).errors == []
+    found = search(store, "林", limit=5)
+    assert found["total"] == 1000 and found["results"][0]["id"] == "Z99999" and found["results"][0]["score"] == 90
+    assert [r["score"] for r in found["results"][1:]] == [80] * 4
+    pinyin = search(store, "lin", limit=3)
+    assert pinyin["results"][0]["id"] == "Z99999" and pinyin["results"][0]["score"] == 65
+    assert (
+        search(store, "林", limit=5, offset=998)["results"]
+        and search(store, "林", offset=999, limit=5)["total"] == 1000
+    )
