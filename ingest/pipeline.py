@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.collector import without_collector
 from graph.errors import CellError, ValidationFailed
 from graph.records import Node, Relationship, WriteResult
 from graph.store import Store
@@ -151,10 +152,11 @@ def ingest(
         read_through = load_mapping(store.ontology, Path(mapping)) if mapping else None
     except ValidationFailed as failed:
         return IngestReport(ok=False, written=False, rows=0, errors=failed.errors)
-    tables, errors = read_all(paths, limits)
-    return ingest_tables(
-        store, tables, errors, skip_invalid=skip_invalid, dry_run=dry_run, mapping=read_through, progress=progress
-    )
+    with without_collector():  # the rows, records and graph made here live on: see graph/collector.py
+        tables, errors = read_all(paths, limits)
+        return ingest_tables(
+            store, tables, errors, skip_invalid=skip_invalid, dry_run=dry_run, mapping=read_through, progress=progress
+        )
 
 
 def ingest_tables(
