@@ -18,7 +18,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from graph.names import fold_query
 from graph.records import Node
 
 # (score, property, test), best first.  A node matches when one of them holds.
@@ -55,6 +54,8 @@ class Match:
 
     @classmethod
     def of(cls, text: str, label: str | None = None, region: str | None = None) -> Match:
+        from graph.names import fold_query  # pypinyin: loaded by a search, not by every command
+
         name = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
         latin = fold_query(text)
         latin = latin if latin and re.fullmatch(r"[0-9a-z]+", latin) else None

@@ -168,12 +168,7 @@ def test_serve_stops_on_sigterm_during_an_upload_and_leaves_nothing_behind(tmp_p
     before = set(glob.glob(str(Path(tempfile.gettempdir()) / "tongxin-upload-*")))
     server = subprocess.Popen([str(TONGXIN), "--store", str(store), "serve", "--port", str(port)])
     try:
-        for _ in range(100):
-            try:
-                requests.get(f"http://127.0.0.1:{port}/health", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
+        _wait_until_up(f"http://127.0.0.1:{port}")
 
         def upload() -> None:
             try:
@@ -242,12 +237,7 @@ def test_serve_with_workers_shares_tokens_and_the_audit_log_across_processes(tmp
     server = subprocess.Popen([str(TONGXIN), "--store", str(store), "serve", "--port", str(port), "--workers", "2"])
     base, headers = f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {made['token']}"}
     try:
-        for _ in range(300):
-            try:
-                requests.get(f"{base}/health", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
+        _wait_until_up(base)
         workers = [p for p in Path("/proc").glob("[0-9]*") if _parent(p) == server.pid]
         assert len(workers) >= 2, "uvicorn runs two worker processes"
 
@@ -270,6 +260,19 @@ def test_serve_with_workers_shares_tokens_and_the_audit_log_across_processes(tmp
     lines = (store / AUDIT_FILE).read_text(encoding="utf-8").splitlines()
     reads = [json.loads(line) for line in lines if '"entity"' in line]
     assert len(reads) == 40 and all(r["ids"] == ["P1"] and r["name"] == "两个进程" for r in reads)
+
+
+def _wait_until_up(base: str, seconds: float = 30) -> None:
+    import requests
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"{base}/health", timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    raise AssertionError(f"{base} did not answer /health within {seconds} s")
 
 
 def _parent(proc: Path) -> int | None:
