@@ -26,7 +26,15 @@ def table(key: str, title: str, basis: str, columns: list[str], rows: list[list]
     return {"key": key, "title": title, "basis": basis, "columns": columns, "rows": rows}
 
 
+def in_order(order, seen) -> list:
+    """The vocabulary's words in its order, then the other words written, sorted.
+
+    >>> in_order(["甲", "乙"], {"丙", "甲"})
+    ['甲', '乙', '丙']
+    """
+    return list(order) + sorted(set(seen) - set(order))
+
+
 def counted(counter: Counter, order=()) -> list[list]:
     """A counter's rows, the vocabulary's order first, then what else was written."""
-    keys = [k for k in order if k in counter] + sorted(k for k in counter if k not in order)
-    return [[k, counter[k]] for k in keys]
+    return [[k, counter[k]] for k in in_order(order, counter) if k in counter]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from graph.ontology import Ontology
 from graph.records import active_on
 from queries.base import sort_key
-from queries.report_tables import NONE, SEAT_LEVELS, seat_parts, table
+from queries.report_tables import NONE, SEAT_LEVELS, in_order, seat_parts, table
 
 BODIES = ("人大代表", "政协委员")
 
@@ -40,12 +40,14 @@ def awards(onto: Ontology, nodes: dict, out: dict, this: str, last: str) -> dict
         y: [i for i, n in nodes.items() if "Award" in n.labels and str(n.properties.get("year")) == y]
         for y in (this, last)
     }
-    levels = list(onto.labels["Award"].properties["level"].values)
-    levels += sorted({nodes[i].properties.get("level") or NONE for y in given for i in given[y]} - set(levels))
+    levels = in_order(
+        onto.labels["Award"].properties["level"].values,
+        {nodes[i].properties.get("level") or NONE for y in given for i in given[y]},
+    )
 
     def count(y: str, level: str | None = None) -> list[int]:
         chosen = [i for i in given[y] if level is None or (nodes[i].properties.get("level") or NONE) == level]
-        return [len(chosen), len(set().union(*(won[i] for i in chosen))) if chosen else 0]
+        return [len(chosen), reached(won, chosen)]
 
     return table(
         "awards",
@@ -57,13 +59,24 @@ def awards(onto: Ontology, nodes: dict, out: dict, this: str, last: str) -> dict
     )
 
 
-def seat_holders(nodes: dict) -> dict:
-    """各级人大代表、政协委员: people, by level and body, each counted once per row."""
+def reached(links: dict, chosen) -> int:
+    """How many distinct nodes ``links`` (id → set of ids) gives for the ``chosen`` ids."""
+    return len(set().union(*(links[i] for i in chosen)))
+
+
+def seats_held(nodes: dict) -> dict[str, list[tuple[str, str]]]:
+    """Each person who is a deputy or CPPCC member, with those seats as (level, body)."""
     held = {}
     for node_id, node in nodes.items():
         seats = [seat_parts(s) for s in node.properties.get("seats") or [] if str(s).endswith(BODIES)]
         if "Person" in node.labels and seats:
             held[node_id] = seats
+    return held
+
+
+def seat_holders(nodes: dict) -> dict:
+    """各级人大代表、政协委员: people, by level and body, each counted once per row."""
+    held = seats_held(nodes)
 
     def people(level=None, body=None) -> int:
         return sum(
@@ -92,12 +105,12 @@ def proposals(onto: Ontology, nodes: dict, out: dict, this: str, last: str, name
     concerned = defaultdict(set)
     for r in out["CONCERNS"]:
         concerned[r.source].add(r.target)
-    seated = {i for i, n in nodes.items() if any(str(s).endswith(BODIES) for s in n.properties.get("seats") or [])}
+    seated = set(seats_held(nodes))
     taken_up = list(props["status"].values)[1:]  # past 提交: 立案, 采纳, 办复, 批示
 
     def summary(y: str) -> list[int]:
         chosen = written[y]
-        by = set().union(*(authors[i] for i in chosen)) if chosen else set()
+        by = set().union(*(authors[i] for i in chosen))
         return [
             len(chosen),
             len(by),
@@ -122,7 +135,7 @@ def proposals(onto: Ontology, nodes: dict, out: dict, this: str, last: str, name
     for prop in ("kind", "channel", "status"):
         title = props[prop].zh
         count = {y: Counter(nodes[i].properties.get(prop) or NONE for i in written[y]) for y in (this, last)}
-        order = list(props[prop].values) + sorted({k for c in count.values() for k in c} - set(props[prop].values))
+        order = in_order(props[prop].values, {k for c in count.values() for k in c})
         tables.append(
             table(
                 f"proposals_by_{prop}",
@@ -161,13 +174,15 @@ def services(onto: Ontology, nodes: dict, out: dict, this: str, last: str) -> li
         return [
             len(chosen),
             sum(cases[i].get("status") == "已解决" for i in chosen),
-            len(set().union(*(asked[i] for i in chosen))) if chosen else 0,
-            len(set().union(*(served_by[i] for i in chosen))) if chosen else 0,
+            reached(asked, chosen),
+            reached(served_by, chosen),
             sum(cases[i].get("value") or 0 for i in chosen),
         ]
 
-    kinds = list(onto.labels["ServiceCase"].properties["kind"].values)
-    kinds += sorted({cases[i].get("kind") or NONE for y in dated for i in dated[y]} - set(kinds))
+    kinds = in_order(
+        onto.labels["ServiceCase"].properties["kind"].values,
+        {cases[i].get("kind") or NONE for y in dated for i in dated[y]},
+    )
 
     def of_kind(y: str, kind: str, status: str | None = None) -> int:
         return sum(
