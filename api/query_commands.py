@@ -125,6 +125,7 @@ def coverage(
     window_days: Annotated[int, typer.Option(help=WINDOW_DAYS.help)] = WINDOW_DAYS.default,
     max_load: Annotated[int, typer.Option(help=MAX_LOAD.help)] = MAX_LOAD.default,
     series: Annotated[str | None, typer.Option(help="多个日期（逗号分隔）：随时间的覆盖率")] = None,
+    candidates: Annotated[bool, typer.Option(help="为未列名联系的代表人士建议联系领导（需遍历关系网）")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """党政领导列名联系制度覆盖情况 / liaison-system coverage."""
@@ -170,8 +171,24 @@ def coverage(
         for region, row in c["by_region"].items():
             table.add_row(region, str(row["total"]), str(row["covered"]), _percent(row["rate"]))
         out.print(table)
+        if candidates:
+            table = Table("未列名联系的代表人士（编号）", "建议联系领导（理由；已联系人数）")
+            for person, suggested in c["candidates"].items():
+                table.add_row(
+                    person, "；".join(f"{s['name']}（{'、'.join(s['reasons'])}；{s['load']}）" for s in suggested)
+                )
+            out.print(table)
 
-    answer(ctx, coverage_query, as_of=as_of, window_days=window_days, max_load=max_load, as_json=as_json, render=render)
+    answer(
+        ctx,
+        coverage_query,
+        as_of=as_of,
+        window_days=window_days,
+        max_load=max_load,
+        candidates=candidates,
+        as_json=as_json,
+        render=render,
+    )
 
 
 def _percent(rate) -> str:

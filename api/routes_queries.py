@@ -205,14 +205,15 @@ def get_coverage(
     as_of: AsOf = None,
     window_days: Annotated[int, within(WINDOW_DAYS)] = WINDOW_DAYS.default,
     max_load: Annotated[int, within(MAX_LOAD)] = MAX_LOAD.default,
+    candidates: Annotated[bool, Query(description="附上为未列名联系者建议的领导（需遍历关系网，较慢）")] = False,
 ) -> dict:
     def checked() -> dict:
-        answer = coverage(store, as_of=as_of, window_days=window_days, max_load=max_load)
+        answer = coverage(store, as_of=as_of, window_days=window_days, max_load=max_load, candidates=candidates)
         return CoverageAnswer.model_validate(answer).model_dump(mode="json", by_alias=True)
 
     # Checked once per data version and sent as it is: checking a city's answer (a megabyte)
     # for every caller cost more than the query.
-    key = ("coverage", as_of or today(), window_days, max_load)
+    key = ("coverage", as_of or today(), window_days, max_load, candidates)
     return JSONResponse(for_caller(caller, answers.get(key, store.version(), checked)))
 
 
@@ -236,6 +237,7 @@ def get_work_list(
     base: Annotated[str | None, Query(max_length=200, description="同心荟名称")] = None,
     leader: Annotated[str | None, Query(max_length=200, description="联系领导编号：其走访清单")] = None,
     overdue_days: Annotated[int | None, Query(ge=0, le=36600, description="至少多少天未联系")] = None,
+    suggest: Annotated[bool, Query(description="为未列名联系者建议联系领导（需遍历关系网，较慢）")] = False,
     format: Annotated[
         str, Query(description="json 或 xlsx（台账格式）", json_schema_extra={"enum": ["json", "xlsx"]})
     ] = "json",
@@ -244,11 +246,13 @@ def get_work_list(
     if format not in ("json", "xlsx"):
         raise InvalidQuery(f"不支持的格式「{format}」，可选：json、xlsx")
     filters = {"region": region, "base": base, "leader": leader, "overdue_days": overdue_days}
-    key = ("work list", as_of or today(), window_days, max_load, *filters.values())
+    key = ("work list", as_of or today(), window_days, max_load, suggest, *filters.values())
     made = answers.get(
         key,
         store.version(),
-        lambda: coverage_table(store, as_of=as_of, window_days=window_days, max_load=max_load, **filters),
+        lambda: coverage_table(
+            store, as_of=as_of, window_days=window_days, max_load=max_load, suggest=suggest, **filters
+        ),
     )
     audit.record(caller, "coverage_people", [r["id"] for r in made["rows"]], format=format)
     if format == "json":

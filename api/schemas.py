@@ -164,7 +164,9 @@ class CoverageAnswer(Model):
     by_region: dict[str, Rate]
     by_base: dict[str, Rate]
     workload: list[Workload]
-    candidates: dict[str, list[Candidate]] = Field(default_factory=dict)
+    candidates: dict[str, list[Candidate]] | None = Field(
+        None, description="只在 candidates=true 时给出：为未列名联系者建议的领导 / only when asked for"
+    )
 
 
 class Leader(Model):
@@ -203,6 +205,7 @@ class WorkList(Model):
     as_of: str
     window_days: int
     filters: dict[str, str | int | None]
+    suggest: bool = Field(description="是否附建议联系领导 / whether suggested leaders were worked out")
     total: int
     shown: int
     rows: list[WorkRow]

@@ -43,8 +43,8 @@ def latency(
         "path": lambda: path(store, rng.choice(people), rng.choice(people)),
         "ego": lambda: ego(store, rng.choice(people), hops=2),
         "common": lambda: common(store, rng.choice(people), rng.choice(people)),
-        "coverage": lambda: coverage(store, candidates=False),  # the figures
-        "coverage_candidates": lambda: coverage(store),  # and who could take on each uncovered one
+        "coverage": lambda: coverage(store),  # the figures
+        "coverage_candidates": lambda: coverage(store, candidates=True),  # and who could take on each uncovered one
     }
     report = {}
     for name in only:

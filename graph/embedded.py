@@ -19,17 +19,19 @@ import networkx as nx
 import orjson
 from filelock import FileLock, Timeout
 
+from graph import liaison_facts
 from graph.collector import without_collector
 from graph.errors import StoreUnavailable
 from graph.matching import Match, rank_key
 from graph.ontology import ROOT_LABEL, Ontology
-from graph.records import GraphPath, Node, Relationship, Step, WriteResult, active_on, ended_before, now_stamp
+from graph.records import GraphPath, Node, Relationship, Step, WriteResult, ended_before, now_stamp
 from graph.shortest import shortest_paths
 from graph.store import Progress, Store, briefly
 
 FORMAT_VERSION = 1
 SAVE_CHUNK = 20000  # items encoded at a time: the C encoder's speed without the whole file in memory
 GRAPH_FILE = "graph.json"
+FACTS = "liaison_facts"  # the graph attribute and file key of graph.liaison_facts's facts
 LOCK_FILE = "graph.lock"
 IDENTITY_FILE = "identity.key"  # the secret of derived ids (Store.identity_key); never in the graph
 
@@ -76,11 +78,25 @@ class EmbeddedStore(Store):
         self.ensure_schema()
         try:
             with self._lock:
-                graph = self.graph.copy()
+                before = self.graph
+                facts = dict(self.kept_facts())
+                graph = before.copy()
                 result = self._apply(graph, nodes, relationships)
                 if any(vars(result).values()):
-                    self._save(graph)
-                    self._graph = graph
+                    self._graph = graph  # what the facts are gathered from
+                    try:
+                        for node_id, fact in liaison_facts.gather(
+                            self, liaison_facts.touched(self, nodes, relationships)
+                        ).items():
+                            if fact:
+                                facts[node_id] = fact
+                            else:
+                                facts.pop(node_id, None)
+                        graph.graph[FACTS] = facts
+                        self._save(graph)
+                    except BaseException:
+                        self._graph = before
+                        raise
         except Timeout:
             raise StoreUnavailable(f"嵌入式图库 {self.folder} 正被其他进程写入，请稍后重试") from None
         if progress:
@@ -285,27 +301,38 @@ class EmbeddedStore(Store):
         )
         return {node: self._node(node) for node in sorted(found)}
 
-    def active(
+    def relationships_of(
         self,
         types: Sequence[str],
-        as_of: str,
+        *,
         sources: Iterable[str] | None = None,
+        targets: Iterable[str] | None = None,
         properties: Sequence[str] | None = None,
     ) -> list[Relationship]:
         graph, allowed = self.graph, set(types)
-        edges = (
-            graph.edges(keys=True, data=True)
-            if sources is None
-            else graph.out_edges(set(sources) & set(graph), keys=True, data=True)
-        )
-        rels = [
-            Relationship(
-                d["type"], u, v, {k: p for k, p in d["properties"].items() if properties is None or k in properties}, k
-            )
-            for u, v, k, d in edges
-            if d["type"] in allowed and active_on(d["properties"], as_of)
-        ]
+        if sources is None and targets is None:
+            edges = graph.edges(keys=True, data=True)
+        else:
+            edges = []
+            if sources is not None:
+                edges += graph.out_edges(set(sources) & set(graph), keys=True, data=True)
+            if targets is not None:
+                edges += graph.in_edges(set(targets) & set(graph), keys=True, data=True)
+        seen, rels = set(), []
+        for u, v, k, d in edges:
+            if d["type"] in allowed and (u, v, k) not in seen:
+                seen.add((u, v, k))
+                kept = {p: value for p, value in d["properties"].items() if properties is None or p in properties}
+                rels.append(Relationship(d["type"], u, v, kept, k))
         return rels
+
+    def kept_facts(self) -> dict[str, dict]:
+        """Kept in the graph's file beside the graph, saved with every write; a file written
+        before they were kept has them gathered once, in memory."""
+        graph = self.graph
+        if FACTS not in graph.graph:
+            graph.graph[FACTS] = super().kept_facts()
+        return graph.graph[FACTS]
 
     def identity_key(self) -> bytes:
         path = self.folder / IDENTITY_FILE
@@ -339,6 +366,7 @@ class EmbeddedStore(Store):
         self.ensure_schema()
         with self._lock:
             self._graph = nx.MultiDiGraph()
+            self._graph.graph[FACTS] = {}
             self._save(self._graph)
 
     def _read(self) -> nx.MultiDiGraph:
@@ -356,6 +384,8 @@ class EmbeddedStore(Store):
                 graph.add_node(node["id"], labels=set(node["labels"]), properties=node["properties"])
             for rel in document["relationships"]:
                 graph.add_edge(rel["from"], rel["to"], key=rel["key"], type=rel["type"], properties=rel["properties"])
+            if FACTS in document:
+                graph.graph[FACTS] = document[FACTS]
             return graph
 
     def _save(self, graph: nx.MultiDiGraph) -> None:
@@ -377,7 +407,11 @@ class EmbeddedStore(Store):
                 _write_items(handle, nodes)
                 handle.write('],"relationships":[')
                 _write_items(handle, relationships)
-                handle.write("]}")
+                handle.write("]")
+                if FACTS in graph.graph:
+                    handle.write(f',"{FACTS}":')
+                    handle.write(orjson.dumps(graph.graph[FACTS]).decode())
+                handle.write("}")
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(handle.name, self.path)

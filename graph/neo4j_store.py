@@ -15,6 +15,7 @@ from contextlib import contextmanager, suppress
 from itertools import islice
 from threading import Lock
 
+import orjson
 from neo4j.exceptions import (
     AuthError,
     ClientError,
@@ -25,6 +26,7 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
+from graph import liaison_facts
 from graph.cypher_guard import refuse_unsafe
 from graph.errors import InvalidQuery, QueryTimeout, StoreUnavailable
 from graph.matching import Match
@@ -38,6 +40,8 @@ REPEATS = 3  # runs of a transaction whose commit was lost or that lost a race
 WRITERS = 2  # concurrent write transactions
 QUERY_TIMEOUT = 30  # seconds; a question that takes longer is refused, not left running
 FULLTEXT_INDEX = "entity_name_fulltext"
+FACT_LABEL = "TongxinFact"  # graph.liaison_facts's facts: outside the ontology's labels
+FACT_BATCH = 5000
 
 # Each write first compares the incoming rows with what is stored, so the counts say what
 # really changed; a preview (dry run) stops after the comparison.
@@ -122,6 +126,7 @@ class Neo4jStore(Store):
         self.uri = uri
         self.database = database
         self.batch_size = batch_size
+        self._kept: tuple[int, dict] | None = None  # (version, kept facts) last read
         auth = (user, password or "") if user else None
         try:
             self.driver = GraphDatabase.driver(
@@ -229,6 +234,7 @@ class Neo4jStore(Store):
     def ensure_schema(self) -> None:
         statements = [
             f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ROOT_LABEL}) REQUIRE n.id IS UNIQUE",
+            f"CREATE CONSTRAINT tongxin_fact_id IF NOT EXISTS FOR (f:{FACT_LABEL}) REQUIRE f.id IS UNIQUE",
             f"CREATE TEXT INDEX entity_name_text IF NOT EXISTS FOR (n:{ROOT_LABEL}) ON (n.name)",
             f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{ROOT_LABEL}) "
             "ON EACH [n.name] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
@@ -254,9 +260,10 @@ class Neo4jStore(Store):
             result = self._run(nodes, relationships, _WRITE_NODES, _WRITE_RELATIONSHIPS, progress)
         except BaseException:
             with suppress(Exception):  # a write that failed half-way may have changed the graph
-                self._bump_version()
+                self._bump_version()  # and the kept facts now lag the version: gathered again when read
             raise
-        self._bump_version()
+        if any(vars(result).values()):
+            self._keep_facts((nodes, relationships))
         return result
 
     def _bump_version(self) -> None:
@@ -538,30 +545,100 @@ class Neo4jStore(Store):
         )
         return {row["id"]: self._node_of(row) for row in rows}
 
-    def active(
+    def relationships_of(
         self,
         types: Sequence[str],
-        as_of: str,
+        *,
         sources: Iterable[str] | None = None,
+        targets: Iterable[str] | None = None,
         properties: Sequence[str] | None = None,
     ) -> list[Relationship]:
-        """By the relationship-type index, or from each source by the id index."""
-        start = f"UNWIND $sources AS id MATCH (a:{ROOT_LABEL} {{id: id}})" if sources is not None else "MATCH (a)"
+        """By the relationship-type index, or from each source or target by the id index."""
         if properties is not None:
             self._check_names(properties, {p for r in self.ontology.relationships.values() for p in r.properties})
         carried = (
             "properties(r)" if properties is None else "r{" + ", ".join(f".{p}" for p in ("key", *properties)) + "}"
         )
-        rows = self.rows(
-            f"{start}-[r:{self._pattern(types)}]->(b) "
-            "WHERE (r.since IS NULL OR r.since <= $as_of) "
-            "AND (r.until IS NULL OR r.until >= substring($as_of, 0, size(r.until))) "
+        pattern, returned = (
+            self._pattern(types),
             f"RETURN type(r) AS type, a.id AS from, b.id AS to, {carried} AS props",
+        )
+        parts = [] if sources is None and targets is None else None
+        if parts is not None:
+            parts.append(f"MATCH (a)-[r:{pattern}]->(b) {returned}")
+        else:
+            parts = []
+            if sources is not None:
+                parts.append(f"UNWIND $sources AS id MATCH (a:{ROOT_LABEL} {{id: id}})-[r:{pattern}]->(b) {returned}")
+            if targets is not None:
+                parts.append(f"UNWIND $targets AS id MATCH (a)-[r:{pattern}]->(b:{ROOT_LABEL} {{id: id}}) {returned}")
+        rows = self.rows(
+            " UNION ".join(parts),
             ("type", "from", "to", "props"),
-            as_of=as_of,
             sources=sorted(set(sources or ())),
+            targets=sorted(set(targets or ())),
         )
         return [self._relationship_of(row) for row in rows]
+
+    def kept_facts(self) -> dict[str, dict]:
+        """Nodes of their own label (outside the ontology's, like the version counter), one per
+        node with a role; read once per data version by each process.  When a write failed
+        half-way they lag the version, and the first read gathers them all again."""
+        meta = self._meta()
+        if meta["facts"] != meta["value"]:
+            self._keep_facts(None)
+            meta = self._meta()
+        if self._kept is not None and self._kept[0] == meta["value"]:
+            return self._kept[1]
+        rows = self.rows(f"MATCH (f:{FACT_LABEL}) RETURN f.id AS id, f.data AS data", ("id", "data"))
+        facts = {row["id"]: orjson.loads(row["data"]) for row in rows}
+        self._kept = (meta["value"], facts)
+        return facts
+
+    def _meta(self) -> dict:
+        return self._execute(
+            "OPTIONAL MATCH (m:TongxinMeta {name: 'version'}) RETURN coalesce(m.value, 0) AS value, m.facts AS facts",
+            {},
+            RoutingControl.READ,
+        )[0]
+
+    def _keep_facts(self, written: tuple[Sequence[Node], Sequence[Relationship]] | None) -> None:
+        """In one transaction holding the version node's lock, so refreshes never interleave:
+        after a write, refresh what it ``written`` touched and raise the version (the facts are
+        marked as the new version's only if they were the old one's); with None, gather every
+        fact afresh unless another process just did."""
+        with (
+            self._reaching(),
+            self.driver.session(database=self.database) as session,
+            session.begin_transaction() as tx,
+        ):
+            meta = tx.run(
+                "MERGE (m:TongxinMeta {name: 'version'}) SET m.refreshes = coalesce(m.refreshes, 0) + 1 "
+                "RETURN coalesce(m.value, 0) AS value, m.facts AS facts"
+            ).single()
+            value, kept = meta["value"], meta["facts"] == meta["value"]
+            if written is None and not kept:
+                tx.run(f"MATCH (f:{FACT_LABEL}) DETACH DELETE f").consume()
+                self._store_facts(tx, liaison_facts.gather(self))
+            elif written is not None:
+                if kept:
+                    self._store_facts(tx, liaison_facts.gather(self, liaison_facts.touched(self, *written)))
+                value += 1
+            tx.run(
+                "MATCH (m:TongxinMeta {name: 'version'}) SET m.value = $value, m.facts = $facts",
+                value=value,
+                facts=value if kept or written is None else meta["facts"],
+            ).consume()
+            tx.commit()
+
+    @staticmethod
+    def _store_facts(tx, facts: dict[str, dict | None]) -> None:
+        rows = [{"id": i, "data": orjson.dumps(fact).decode()} for i, fact in facts.items() if fact]
+        for batch in _batches(rows, FACT_BATCH):
+            tx.run(f"UNWIND $rows AS row MERGE (f:{FACT_LABEL} {{id: row.id}}) SET f.data = row.data", rows=batch)
+        gone = [i for i, fact in facts.items() if not fact]
+        for batch in _batches(gone, FACT_BATCH):
+            tx.run(f"UNWIND $ids AS id MATCH (f:{FACT_LABEL} {{id: id}}) DELETE f", ids=batch)
 
     def identity_key(self) -> bytes:
         """Kept on a node outside the ontology's labels, so exports, counts and clear() never see it."""
@@ -623,6 +700,7 @@ class Neo4jStore(Store):
             for statement in (
                 "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
                 f"MATCH (n:{ROOT_LABEL}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS",
+                f"MATCH (f:{FACT_LABEL}) CALL (f) {{ DELETE f }} IN TRANSACTIONS OF 10000 ROWS",
             ):
                 session.run(statement).consume()
         self._bump_version()

@@ -54,8 +54,7 @@ def relationship_key(type_: str, source: str, target: str, key_values=()) -> str
 def active_on(properties: dict, day: str) -> bool:
     """Whether a relationship holds on ``day`` (ISO date): its ``since``/``until`` span, both
     ends included, contains it; a missing end is open, and an end known only to the month
-    (``2024-05``) covers that whole month.  One rule for coverage and the report (the Neo4j
-    store says the same in Cypher: ``Neo4jStore.active``).
+    (``2024-05``) covers that whole month.  One rule for coverage and the report.
 
     >>> active_on({"since": "2024-01-01"}, "2023-12-31"), active_on({"until": "2024-01-01"}, "2024-01-01")
     (False, True)

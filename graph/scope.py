@@ -3,7 +3,7 @@ in those towns (ontology ``places``) and the ties among them, behind the same in
 whole store, so every query, export, report and page answers from it without knowing.
 
 A tie that crosses the boundary is kept only where a count depends on it, naming no one: in
-:meth:`ScopedStore.active` with the outside end a pseudonym (a town's representative listed with a
+:meth:`ScopedStore.relationships_of` with the outside end a pseudonym (a town's representative listed with a
 district leader is covered) and in :meth:`ScopedStore.without` (a member of another town's base
 is not "without a base").
 """
@@ -172,7 +172,7 @@ class ScopedStore(Store):
         return shortest_paths(links.get, bare, source, target, max_hops, limit)
 
     def without(self, label: str, types: Sequence[str], direction: str, limit: int) -> list[str]:
-        """A tie to elsewhere counts (as in :meth:`active`): a member of another town's base has a base."""
+        """A tie to elsewhere counts (as in :meth:`relationships_of`): a member of another town's base has a base."""
         candidates = [i for i, n in self.whole.brief(self.inside).items() if label == ROOT_LABEL or label in n.labels]
         linked = {
             s.at
@@ -192,18 +192,20 @@ class ScopedStore(Store):
                 counts[r.type] = counts.get(r.type, 0) + 1
         return counts
 
-    def active(
+    def relationships_of(
         self,
         types: Sequence[str],
-        as_of: str,
+        *,
         sources: Iterable[str] | None = None,
+        targets: Iterable[str] | None = None,
         properties: Sequence[str] | None = None,
     ) -> list[Relationship]:
         """Those with an end in the towns; an end outside is a pseudonym (:meth:`outsider`),
         so a representative listed with a leader from elsewhere counts as covered, unnamed."""
         starts = None if sources is None else self._in(sources)
+        ends = None if targets is None else self._in(targets)
         kept = []
-        for r in self.whole.active(types, as_of, starts, properties):
+        for r in self.whole.relationships_of(types, sources=starts, targets=ends, properties=properties):
             if r.source in self.inside or r.target in self.inside:
                 source, target = (e if e in self.inside else self.outsider(e) for e in (r.source, r.target))
                 kept.append(Relationship(r.type, source, target, r.properties, r.key if self._among(r) else ""))

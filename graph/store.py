@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+from graph import liaison_facts
 from graph.errors import NotSupported
 from graph.matching import Match, rank_key
 from graph.ontology import Ontology, load
@@ -131,16 +132,25 @@ class Store(ABC):
         """``label`` nodes (brief) whose properties equal every value of ``equals``, in id order."""
 
     @abstractmethod
-    def active(
+    def relationships_of(
         self,
         types: Sequence[str],
-        as_of: str,
+        *,
         sources: Iterable[str] | None = None,
+        targets: Iterable[str] | None = None,
         properties: Sequence[str] | None = None,
     ) -> list[Relationship]:
-        """Relationships of ``types`` that hold on ``as_of`` (:func:`graph.records.active_on`),
-        only those starting at ``sources`` when given, carrying only ``properties`` when
-        given (a city's contact notes are megabytes); in no particular order."""
+        """Relationships of ``types``, only those starting at ``sources`` or ending at ``targets``
+        when given, carrying only ``properties`` when given (a city's contact notes are
+        megabytes); in no particular order.  Whether one holds on a day is
+        :func:`graph.records.active_on`'s to say."""
+
+    def kept_facts(self) -> dict[str, dict]:
+        """The liaison facts (:mod:`graph.liaison_facts`) of every node with a role, by id.
+
+        A store that keeps them up to date at every write reads them; a view over part of a
+        store (:class:`graph.scope.ScopedStore`) gathers its own."""
+        return {i: fact for i, fact in liaison_facts.gather(self).items() if fact}
 
     @abstractmethod
     def identity_key(self) -> bytes:

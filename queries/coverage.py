@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from functools import partial
 
+from graph.records import active_on
 from graph.store import Store
 from queries.base import day, default_types
 from queries.options import MAX_LOAD, WINDOW_DAYS
@@ -34,14 +36,15 @@ def coverage(
     as_of=None,
     window_days: int = WINDOW_DAYS.default,
     max_load: int = MAX_LOAD.default,
-    candidates: bool = True,
+    candidates: bool = False,
 ) -> dict:
     """Coverage of representatives by listed liaisons at ``as_of`` (default today).
 
     A representative is covered with at least one active LIAISES_WITH; stale when covered
     but no active liaison of theirs recorded a contact dated in (as_of − window_days, as_of];
     a liaison is overloaded above ``max_load`` distinct persons.  ``candidates`` adds, for
-    each uncovered representative, the liaisons best placed to take them on.
+    each uncovered representative, the liaisons best placed to take them on: a walk through
+    the graph, so only when asked; the figures are read from the kept facts.
     """
     as_of = day(as_of)
     WINDOW_DAYS.check(window_days)
@@ -74,90 +77,70 @@ def coverage(
             {k: leader[k] for k in ("id", "name", "load", "bases", "last_contact")} for leader in facts["liaisons"]
         ],
     }
-    if candidates:
-        result["candidates"] = suggest_leaders(store, facts, max_load)
+    result["candidates"] = suggest_leaders(store, facts, max_load) if candidates else None
     return result
 
 
 def coverage_facts(store: Store, as_of: str) -> dict[str, list[dict]]:
     """What the figures are counted from, at ``as_of`` (ISO date), each list in id order:
 
-    ``representatives`` (members marked 代表人士): id, name, pinyin, region, industry, ``liaisons``
-    (the leaders listed with them on that day), ``last_contact`` (the latest contact dated on or
-    before it by one of those leaders) and ``last`` (its date, leader and method), ``bases``
-    (names of the bases they are members of);
+    ``representatives`` (members marked 代表人士): id, name, pinyin, region, industry, seats,
+    ``liaisons`` (the leaders listed with them on that day), ``last_contact`` (the latest contact
+    dated on or before it by one of those leaders) and ``last`` (its date, leader and method),
+    ``bases`` (names of the bases they are members of);
     ``liaisons``: id, name, region, ``load`` (persons listed with them), those persons'
     ``industries``, ``bases`` (ids of the bases they answer for), ``last_contact``;
     ``bases``: id, name, ``responsible`` (whether any leader answers for it).
+
+    Read from the facts the store keeps (:mod:`graph.liaison_facts`), evaluated for the day.
     """
-    reps = store.nodes_where("Member", {"representative": True})
-    liaisons, bases = store.nodes_where("Liaison", {}), store.nodes_where("Base", {})
-    listed, answers_for = defaultdict(set), defaultdict(set)  # leader → persons, leader → bases
-    latest: dict[tuple[str, str], str] = {}  # (leader, person) → latest contact
-    method: dict[tuple[str, str], str | None] = {}  # … and how it was made
-    for r in store.active(["LIAISES_WITH", "RESPONSIBLE_FOR", "CONTACTED"], as_of, properties=["date", "method"]):
-        when = r.properties.get("date")
-        if r.type != "CONTACTED":
-            (listed if r.type == "LIAISES_WITH" else answers_for)[r.source].add(r.target)
-        elif when and when <= as_of and when > latest.get((r.source, r.target), ""):
-            latest[(r.source, r.target)] = when
-            method[(r.source, r.target)] = r.properties.get("method")
-    listed_with = defaultdict(set)  # person → leaders
-    for leader, persons in listed.items():
-        for person in persons:
-            listed_with[person].add(leader)
-    by_leader: dict[str, str] = {}
-    for (leader, _), when in latest.items():
-        by_leader[leader] = max(when, by_leader.get(leader, ""))
-    memberships = store.active(["MEMBER_OF"], as_of, sources=reps, properties=[])
-    named = reps | liaisons | bases
-    named |= store.brief({p for ps in listed.values() for p in ps} | {m.target for m in memberships} - set(named))
-    member_of = defaultdict(set)
-    for m in memberships:
-        if m.target in named and "Base" in named[m.target].labels:
-            member_of[m.source].add(named[m.target].properties.get("name"))
-    base_ids, answered = set(bases), set().union(*answers_for.values())
+    kept = store.kept_facts()
+    holding = partial(_holding, day=as_of)
+    names = {i: f["name"] for i, f in kept.items() if "base" in f["roles"]}
+    reps, liaisons = [], []
+    for node_id in sorted(kept):
+        fact = kept[node_id]
+        if "representative" in fact["roles"]:
+            listed = holding(fact["listed"])
+            made = [(c[0], leader, c[1]) for leader in listed if (c := _newest_on(fact["contacts"].get(leader), as_of))]
+            when, by, how = max(made) if made else (None, None, None)
+            reps.append(
+                {k: fact[k] for k in ("name", "region", "industry", "pinyin", "seats")}
+                | {
+                    "id": node_id,
+                    "liaisons": listed,
+                    "last_contact": when,
+                    "last": when and {"date": when, "by": by, "method": how},
+                    "bases": sorted({names[b] for b in holding(fact["member_of"]) if b in names}),
+                }
+            )
+        if "liaison" in fact["roles"]:
+            keeps = holding(fact["keeps"])
+            liaisons.append(
+                {
+                    "id": node_id,
+                    "name": fact["name"],
+                    "region": fact["region"],
+                    "load": len(keeps),
+                    "industries": sorted({fact["industries"][p] for p in keeps if p in fact["industries"]}),
+                    "bases": [b for b in holding(fact["answers_for"]) if b in names],
+                    "last_contact": next((d for d in fact["contact_dates"] if d <= as_of), None),
+                }
+            )
+    bases = [
+        {"id": i, "name": kept[i]["name"], "responsible": bool(holding(kept[i]["responsible"]))} for i in sorted(names)
+    ]
+    return {"representatives": reps, "liaisons": liaisons, "bases": bases}
 
-    def props(node_id: str) -> dict:
-        return named[node_id].properties if node_id in named else {}
 
-    def last(rep: str) -> dict | None:
-        """The latest contact by a leader listed with ``rep``: when, by whom, how."""
-        made = [(latest[(leader, rep)], leader) for leader in listed_with[rep] if (leader, rep) in latest]
-        if not made:
-            return None
-        when, leader = max(made)
-        return {"date": when, "by": leader, "method": method[(leader, rep)]}
+def _holding(spans: list[list], day: str) -> list[str]:
+    """The other ends of the [end, since, until] spans that hold on ``day``, distinct, in order."""
+    return sorted({end for end, since, until in spans if active_on({"since": since, "until": until}, day)})
 
-    return {
-        "representatives": [
-            {
-                "id": rep,
-                "name": props(rep).get("name"),
-                "region": props(rep).get("region"),
-                "industry": props(rep).get("industry"),
-                "pinyin": props(rep).get("pinyin"),
-                "liaisons": sorted(listed_with[rep]),
-                "last_contact": (contact := last(rep)) and contact["date"],
-                "last": contact,
-                "bases": sorted(member_of[rep]),
-            }
-            for rep in reps
-        ],
-        "liaisons": [
-            {
-                "id": leader,
-                "name": props(leader).get("name"),
-                "region": props(leader).get("region"),
-                "load": len(listed[leader]),
-                "industries": sorted({props(p).get("industry") for p in listed[leader]} - {None}),
-                "bases": sorted(answers_for[leader] & base_ids),
-                "last_contact": by_leader.get(leader),
-            }
-            for leader in liaisons
-        ],
-        "bases": [{"id": b, "name": props(b).get("name"), "responsible": b in answered} for b in bases],
-    }
+
+def _newest_on(contacts: list | None, day: str) -> list | None:
+    """The newest of a leader's contacts ([date, method], newest first) dated on or before ``day``."""
+    return next((c for c in contacts or () if c[0] <= day), None)
 
 
 def coverage_series(
@@ -166,7 +149,7 @@ def coverage_series(
     """The headline figures at several dates, oldest first: coverage over time."""
     rows = []
     for when in sorted(day(d) for d in dates):
-        c = coverage(store, as_of=when, window_days=window_days, max_load=max_load, candidates=False)
+        c = coverage(store, as_of=when, window_days=window_days, max_load=max_load)
         rows.append(
             {k: c[k] for k in ("as_of", "total", "covered", "rate")}
             | {"stale": len(c["stale"]), "overloaded": len(c["overloaded_liaisons"])}

@@ -41,11 +41,14 @@ def coverage_table(
     base: str | None = None,
     leader: str | None = None,
     overdue_days: int | None = None,
+    suggest: bool = False,
 ) -> dict:
     """Every representative at ``as_of``, those not yet listed first, then the longest without a
     contact; kept to a town, a base (by name), a leader (by id: their visit list) or those
     without a contact for at least ``overdue_days`` when asked.  ``choices`` lists the towns,
-    bases and leaders there are to choose from.
+    bases and leaders there are to choose from.  ``suggest`` adds, for those no leader is
+    listed with, the leaders best placed to take them on (a walk through the graph: asked
+    for, not read with every list).
 
     A row's ``days`` counts from the last contact by a leader listed with them (None: never);
     ``status`` is 未列名联系, 超期未联系 (none within ``window_days``) or 正常."""
@@ -54,10 +57,7 @@ def coverage_table(
     MAX_LOAD.check(max_load)
     facts = coverage_facts(store, as_of)
     leaders = {leader_["id"]: leader_ for leader_ in facts["liaisons"]}
-    suggested = suggest_leaders(store, facts, max_load)
-    seats = {
-        i: n.properties.get("seats") or [] for i, n in store.nodes(r["id"] for r in facts["representatives"]).items()
-    }
+    suggested = suggest_leaders(store, facts, max_load) if suggest else {}
     today = dt.date.fromisoformat(as_of)
     rows = []
     for rep in facts["representatives"]:
@@ -72,7 +72,7 @@ def coverage_table(
                 "region": rep["region"],
                 "bases": rep["bases"],
                 "industry": rep["industry"],
-                "seats": seats.get(rep["id"], []),
+                "seats": rep["seats"],
                 "status": status,
                 "liaisons": [_leader(leaders, i) for i in rep["liaisons"]],
                 "last_contact": last and {**last, "by": _leader(leaders, last["by"])},
@@ -104,6 +104,7 @@ def coverage_table(
         "as_of": as_of,
         "window_days": window_days,
         "filters": {"region": region, "base": base, "leader": leader, "overdue_days": overdue_days},
+        "suggest": suggest,
         "total": len(rows),
         "shown": len(kept),
         "rows": kept,

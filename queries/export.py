@@ -57,7 +57,7 @@ def subgraph(store: Store, scope: str | None = None) -> tuple[list[Node], list[R
         found = path(store, source, target, limit=100)
         return _among(store, {n["id"] for p in found["paths"] for n in p["nodes"]} | {source, target})
     if kind == "gaps":
-        gaps = coverage(store)
+        gaps = coverage(store, candidates=True)
         ids = set(gaps["uncovered"]) | {c["id"] for cs in gaps["candidates"].values() for c in cs}
         return _among(store, ids)
     raise InvalidQuery(

@@ -27,7 +27,7 @@ def quality(store: Store, *, as_of=None, window_days: int = WINDOW_DAYS.default,
     """Likely duplicate persons, isolated nodes, members in no base, bases without members,
     relationships that have ended, and liaisons with no contact in the window."""
     FINDINGS.check(limit)
-    figures = coverage(store, as_of=as_of, window_days=window_days, candidates=False)
+    figures = coverage(store, as_of=as_of, window_days=window_days)
     as_of = figures["as_of"]
     since = (dt.date.fromisoformat(as_of) - dt.timedelta(days=window_days)).isoformat()
     return {

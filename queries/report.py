@@ -199,8 +199,8 @@ def report(store: Store, *, as_of=None, year: int | None = None) -> dict:
     )
 
     now, before = (
-        coverage(store, as_of=as_of, candidates=False),
-        coverage(store, as_of=f"{year - 1}-12-31", candidates=False),
+        coverage(store, as_of=as_of),
+        coverage(store, as_of=f"{year - 1}-12-31"),
     )
     tables.append(
         table(

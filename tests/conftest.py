@@ -172,3 +172,10 @@ def snapshot(store) -> tuple[set, set]:
     nodes = {(n.id, tuple(sorted(n.labels)), content(n.properties)) for n in store.iter_nodes()}
     rels = {(r.type, r.source, r.target, r.key, content(r.properties)) for r in store.iter_relationships()}
     return nodes, rels
+
+
+def active(store, types: list[str], day: str) -> list:
+    """The relationships of ``types`` that hold on ``day`` (the rule coverage applies)."""
+    from graph.records import active_on
+
+    return [r for r in store.relationships_of(types) if active_on(r.properties, day)]

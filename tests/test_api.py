@@ -254,6 +254,9 @@ def test_answers_are_the_command_lines_json_and_all_in_the_openapi(client, store
     assert get(client, "/api/coverage?as_of=2025-12-31", tokens["officer"]).json() == coverage(
         store, as_of="2025-12-31"
     )
+    assert get(client, "/api/coverage?as_of=2025-12-31&candidates=true", tokens["officer"]).json() == coverage(
+        store, as_of="2025-12-31", candidates=True
+    )
     spec = client.get("/openapi.json").json()
     assert {
         "/api/search",
@@ -392,6 +395,7 @@ def test_the_work_list_is_the_coverage_person_by_person(client, tokens):
 
 
 def test_a_visit_is_recorded_as_a_roster_row_would_be(client, store, tokens):
+    from graph import liaison_facts
     from queries.coverage import coverage_facts
 
     def post(body, role="officer"):
@@ -403,10 +407,14 @@ def test_a_visit_is_recorded_as_a_roster_row_would_be(client, store, tokens):
     assert refused.status_code == 422 and "日期" in refused.json()["detail"]
     assert post({**visit, "person": "nobody"}).status_code == 422
     assert coverage_facts(store, "2025-12-31")["representatives"][0]["last_contact"] == "2025-09-01"
+    dashboard = "/api/coverage?as_of=2025-12-31&window_days=30"
+    assert "P1" in get(client, dashboard, tokens["viewer"]).json()["stale"]
     made = post(visit)
     assert made.status_code == 200 and made.json()["relationships_created"] == 1
     last = next(r for r in coverage_facts(store, "2025-12-31")["representatives"] if r["id"] == "P1")["last"]
     assert last == {"date": "2025-12-20", "by": "L1", "method": "走访"}
+    assert "P1" not in get(client, dashboard, tokens["viewer"]).json()["stale"]  # the kept facts followed the visit
+    assert store.kept_facts() == {i: fact for i, fact in liaison_facts.gather(store).items() if fact}
     assert post(visit).json()["relationships_created"] == 0  # the same visit twice is one record
     records = get(client, "/api/audit", tokens["admin"]).json()["records"]
     assert [(r["operation"], r["ids"]) for r in records if r["operation"] == "contact"][-1] == ("contact", ["L1", "P1"])

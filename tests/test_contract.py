@@ -7,7 +7,7 @@ import openpyxl
 from graph.records import WriteResult
 from ingest.pipeline import ingest
 from queries.stats import stats
-from tests.conftest import SAMPLE_DIR, TINY_DIR, write_csv
+from tests.conftest import SAMPLE_DIR, TINY_DIR, active, write_csv
 
 NOTHING = {"nodes_created": 0, "nodes_updated": 0, "relationships_created": 0, "relationships_updated": 0}
 
@@ -234,8 +234,8 @@ def test_headers_and_dates_as_offices_write_them(store, tmp_path):
     assert (base["category"], base["level"], base["established"]) == ("文化型", "区级", "2023-05-01")
     assert store.get("P2").properties["birth_year"] == 1990
     # a membership known to end in June 2024 (kept as 2024-06) holds through 30 June, not on 1 July
-    assert len(store.active(["MEMBER_OF"], "2024-06-30")) == 2 and len(store.active(["MEMBER_OF"], "2024-07-01")) == 1
-    assert len(store.active(["MEMBER_OF"], "2023-04-30")) == 0  # nor before May 2023
+    assert len(active(store, ["MEMBER_OF"], "2024-06-30")) == 2 and len(active(store, ["MEMBER_OF"], "2024-07-01")) == 1
+    assert len(active(store, ["MEMBER_OF"], "2023-04-30")) == 0  # nor before May 2023
 
 
 def test_an_office_landline_in_the_mobile_column_is_kept_as_the_office_phone(store, tmp_path):
@@ -296,9 +296,9 @@ def test_rosters_name_people_leaders_and_bases_instead_of_giving_ids(store, tmp_
     )
     kept = ingest(store, [contacts, members], skip_invalid=True)
     assert kept.written
-    contacted = {(r.source, r.target) for r in store.active(["CONTACTED"], "2025-12-31")}
+    contacted = {(r.source, r.target) for r in active(store, ["CONTACTED"], "2025-12-31")}
     assert contacted == {("L1", "P1"), ("L1", "P2")}  # one leader by name, two people in one cell
-    member_of = {(r.source, r.target) for r in store.active(["MEMBER_OF"], "2025-12-31")}
+    member_of = {(r.source, r.target) for r in active(store, ["MEMBER_OF"], "2025-12-31")}
     assert member_of == {("P1", "B1"), ("P2", "B2")}  # 抖音之家 is short for 抖音之家·同心荟; no new base
     assert store.counts()["nodes"]["Base"] == 2
 
@@ -371,7 +371,7 @@ def test_a_wide_roster_gives_people_their_bases_employers_positions_and_leaders(
     after = stats(store)["nodes"]
     assert after["Person"] - before["Person"] == 3  # 张伟 is P1, found by his phone
     assert after["Enterprise"] - before["Enterprise"] == 1  # one new company for two people; E1 by name
-    works = {(r.source, r.target): r.properties.get("position") for r in store.active(["WORKS_FOR"], "2026-01-01")}
+    works = {(r.source, r.target): r.properties.get("position") for r in active(store, ["WORKS_FOR"], "2026-01-01")}
     company = next(n.id for n in store.iter_nodes() if n.properties.get("name") == "温州某某网络科技有限公司")
     people = {n.properties["name"]: n for n in store.iter_nodes() if "Person" in n.labels}
     assert works[(people["林晓"].id, company)] == "总经理"
@@ -380,10 +380,10 @@ def test_a_wide_roster_gives_people_their_bases_employers_positions_and_leaders(
     leader = people["王平"].properties  # a leader's 单位 is a department, not an employer
     assert (leader["department"], leader["title"]) == ("五马街道党工委", "书记")
     assert not any(s == people["王平"].id for s, _ in works)
-    members = [(r.source, r.target) for r in store.active(["MEMBER_OF"], "2026-01-01")]
+    members = [(r.source, r.target) for r in active(store, ["MEMBER_OF"], "2026-01-01")]
     assert members.count(("P1", "B1")) == 1  # the undated row is the membership held since 2021
     assert (people["林晓"].id, "B2") in members
-    listed = {(r.source, r.target) for r in store.active(["LIAISES_WITH"], "2026-01-01")}
+    listed = {(r.source, r.target) for r in active(store, ["LIAISES_WITH"], "2026-01-01")}
     assert {("L1", "P1"), ("L1", people["陈一鸣"].id)} <= listed
     assert changes(ingest(store, [roster])) == NOTHING
 

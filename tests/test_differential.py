@@ -9,6 +9,7 @@ from collections import defaultdict, deque
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from graph import liaison_facts
 from graph.names import name_keys
 from graph.ontology import load
 from graph.records import Node, Relationship, relationship_key
@@ -160,3 +161,72 @@ def test_random_graphs_answer_alike_and_as_defined(embedded_store, neo4j_store, 
 
     zhang = sorted(n.id for n in nodes if n.properties.get("name") == "张伟")
     assert [r["id"] for r in search(embedded_store, "zhangwei")["results"]] == zhang
+
+
+@st.composite
+def write_sequences(draw):
+    """A random graph written in several pieces, with later writes that change what coverage
+    counts: a person no longer (or newly) a representative, another industry, an assignment
+    ended, a visit recorded."""
+    nodes, rels = draw(graphs())
+    writes = []
+    pending = [*nodes, *rels]
+    while pending:
+        size = draw(st.integers(1, max(1, len(pending))))
+        chunk, pending = pending[:size], pending[size:]
+        writes.append(chunk)
+    people = [n for n in nodes if "Person" in n.labels]
+    liaisons = [n.id for n in people if "Liaison" in n.labels]
+    listed = {r.target for r in rels if r.type == "LIAISES_WITH"}  # whose changes reach a leader's facts
+    for _ in range(draw(st.integers(1, 5))):
+        person = draw(st.sampled_from([p for p in people if p.id in listed] or people))
+        change = draw(st.sampled_from(["representative", "industry", "until", "visit"]))
+        if change == "representative":
+            node = Node(person.id, frozenset({"Person", "Member"}), {"representative": draw(st.booleans())})
+            writes.append([node])
+        elif change == "industry":
+            writes.append([Node(person.id, person.labels, {"industry": draw(st.sampled_from(["制造业", "律师"]))})])
+        elif change == "until" and rels:
+            r = draw(st.sampled_from(rels))
+            if r.type != "CONTACTED":  # a contact has no end; an assignment may end
+                until = draw(st.sampled_from(DATES[1:]))
+                writes.append([Relationship(r.type, r.source, r.target, {**r.properties, "until": until}, r.key)])
+        elif change == "visit" and liaisons:
+            leader, date = draw(st.sampled_from(liaisons)), draw(st.sampled_from(DATES[1:]))
+            method = draw(st.sampled_from(["走访", "电话"]))
+            key = relationship_key("CONTACTED", leader, person.id, [date])
+            writes.append([Relationship("CONTACTED", leader, person.id, {"date": date, "method": method}, key)])
+    return writes
+
+
+def merged(writes) -> tuple[list[Node], list[Relationship]]:
+    """What the stores hold after these writes: properties merged key by key, labels added."""
+    nodes, rels = {}, {}
+    for item in (item for write in writes for item in write):
+        if isinstance(item, Node):
+            old = nodes.get(item.id, Node(item.id, frozenset(), {}))
+            nodes[item.id] = Node(item.id, old.labels | item.labels, {**old.properties, **item.properties})
+        elif item.source in nodes and item.target in nodes:
+            old = rels.get(item.key, item)
+            rels[item.key] = Relationship(
+                item.type, item.source, item.target, {**old.properties, **item.properties}, item.key
+            )
+    return list(nodes.values()), list(rels.values())
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(writes=write_sequences())
+def test_kept_coverage_facts_equal_a_fresh_computation_after_every_write(embedded_store, neo4j_store, writes):
+    for store in (embedded_store, neo4j_store):
+        store.clear()
+    for done in range(1, len(writes) + 1):
+        write = writes[done - 1]
+        for store in (embedded_store, neo4j_store):
+            store.write([i for i in write if isinstance(i, Node)], [i for i in write if isinstance(i, Relationship)])
+            fresh = {i: fact for i, fact in liaison_facts.gather(store).items() if fact}
+            assert store.kept_facts() == fresh
+        found = [coverage(s, as_of=AS_OF, max_load=1) for s in (embedded_store, neo4j_store)]
+        assert found[0] == found[1]
+        expected = reference_coverage(*merged(writes[:done]), max_load=1)
+        found[0]["overloaded_liaisons"] = [(leader["id"], leader["load"]) for leader in found[0]["overloaded_liaisons"]]
+        assert {k: found[0][k] for k in expected} == expected

@@ -8,7 +8,7 @@ from graph.errors import ValidationFailed
 from ingest.mapping import load_mapping
 from ingest.pipeline import ingest
 from queries.stats import stats
-from tests.conftest import PROJECT_DIR, SAMPLE_DIR, TINY_DIR, write_csv
+from tests.conftest import PROJECT_DIR, SAMPLE_DIR, TINY_DIR, active, write_csv
 from tests.test_contract import NOTHING, changes
 
 MAPPINGS = PROJECT_DIR / "data" / "mappings"
@@ -116,7 +116,7 @@ def test_a_liaison_table_kept_by_names_is_read_through_its_built_in_mapping(stor
     book.save(tmp_path / "一览表.xlsx")
     report = ingest(store, [tmp_path / "一览表.xlsx"])
     assert report.errors == [] and report.rows == 1
-    listed = {(r.source, r.target): r.properties.get("since") for r in store.active(["LIAISES_WITH"], "2026-01-01")}
+    listed = {(r.source, r.target): r.properties.get("since") for r in active(store, ["LIAISES_WITH"], "2026-01-01")}
     assert listed[("L1", "P2")] == "2024-05" and ("L1", "P1") in listed
     undated = write_csv(tmp_path / "b", "列名.csv", "联系领导,联系对象\n李建国,张伟\n")
     assert changes(ingest(store, [undated])) == NOTHING  # the listing held since 2023

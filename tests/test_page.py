@@ -335,7 +335,10 @@ def test_the_work_list_filtered_to_a_town_downloads_and_prints(page, live, tmp_p
     page.click("#by-region g.bar[data-name='五马街道']")  # a town's bar picks the town
     page.wait_for_selector("#work-count:has-text('共')")
     page.wait_for_function("() => document.getElementById('work-region').value === '五马街道'")
-    expected = coverage_table(store, as_of="2026-06-30", region="五马街道")
+    page.wait_for_selector("#work-basis:has-text('点“建议联系领导”')")  # suggestions only when asked for
+    page.click("#work-suggest")
+    page.wait_for_selector("#work-basis:has-text('按关系网远近')")
+    expected = coverage_table(store, as_of="2026-06-30", region="五马街道", suggest=True)
     page.wait_for_selector(f"#work-count:has-text('共 {expected['shown']} 人')")
     shown = page.locator("#work-list tbody tr").evaluate_all("rows => rows.map(r => r.dataset.id)")
     assert shown == [r["id"] for r in expected["rows"]] and shown

@@ -119,7 +119,7 @@ def test_common_connections_and_entity(tiny):
 def test_coverage_boundaries_match_the_design(store):
     assert ingest(store, [COVERAGE_DIR]).errors == []
     expected = json.loads((TESTS_DIR / "fixtures" / "coverage.expected.json").read_text(encoding="utf-8"))
-    answer = coverage(store, as_of="2025-06-30", window_days=365, max_load=2)
+    answer = coverage(store, as_of="2025-06-30", window_days=365, max_load=2, candidates=True)
     assert {k: answer[k] for k in expected} == expected
     assert answer["candidates"]["R7"][0]["id"] in ("L2", "L3")  # L1 has no spare load
     series = coverage_series(store, ["2025-07-01", "2024-01-01"], max_load=2)

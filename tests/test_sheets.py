@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from ingest.pipeline import ingest
-from tests.conftest import TESTS_DIR, write_csv
+from tests.conftest import TESTS_DIR, active, write_csv
 
 REGIONS = "编号,名称\nR1,五马街道\nR2,七都街道\n"
 BASES = "编号,名称,类别,级别\nB1,江滨·同心荟,文化型,区级\n"
@@ -59,9 +59,9 @@ def test_a_roster_as_an_office_keeps_it_goes_in_without_a_mapping(store, tmp_pat
     assert store.get("P1").properties["birth_year"] == 1985 and store.get("P2").properties["birth_year"] == 1990
     assert store.get("P1").properties["source_row"] == 5  # the spreadsheet's own row number
     # the wide roster's 所属同心荟 and 联系领导 columns: bases by short or full name, one per line, the leader by name
-    member_of = {(r.source, r.target) for r in store.active(["MEMBER_OF"], "2025-12-31")}
+    member_of = {(r.source, r.target) for r in active(store, ["MEMBER_OF"], "2025-12-31")}
     assert member_of == {("P1", "B1"), ("P2", "B1"), ("P2", "B2")} and store.counts()["nodes"]["Base"] == 2
-    assert {(r.source, r.target) for r in store.active(["LIAISES_WITH"], "2025-12-31")} == {("L1", "P1")}
+    assert {(r.source, r.target) for r in active(store, ["LIAISES_WITH"], "2025-12-31")} == {("L1", "P1")}
 
 
 def test_a_two_row_header_is_read_as_parent_and_child_never_as_the_wrong_column(store, tmp_path):

@@ -476,10 +476,10 @@ $("coverage-form").addEventListener("submit", async e => {
 });
 
 // The work list: a row per representative, by name, filtered on the server (the download is the same list).
-let work = null, workSort = null;
+let work = null, workSort = null, suggest = false;  // suggestions walk the graph: worked out when asked for
 function workFilters() {
   const chosen = {region: $("work-region").value || town, base: $("work-base").value, leader: $("work-leader").value,
-                  overdue_days: $("work-overdue").value};
+                  overdue_days: $("work-overdue").value, suggest: suggest ? "true" : ""};
   return coverageQuery() + Object.entries(chosen).filter(([, v]) => v).map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join("");
 }
 function fillChoices(select, values) {  // keep what was chosen while the lists are refreshed
@@ -496,7 +496,8 @@ async function workList() {
   $("work-count").textContent = `共 ${work.shown} 人（全部代表人士 ${work.total} 人）` +
     ($("work-leader").value ? "，按走访先后：最久未联系的在前" : "");
   $("work-basis").textContent = `口径：截至 ${work.as_of}；“超期未联系”指 ${work.window_days} 天内没有列名联系领导的联系记录；` +
-    "建议联系领导按关系网远近、是否负责其同心荟、同一镇街、同行业排序，只列联系人数未超上限者。";
+    (work.suggest ? "建议联系领导按关系网远近、是否负责其同心荟、同一镇街、同行业排序，只列联系人数未超上限者。"
+                  : "点“建议联系领导”为未列名联系的代表人士推荐领导。");
   drawWork();
 }
 function drawWork() {
@@ -531,6 +532,12 @@ document.querySelectorAll("#work-list th button").forEach(b => b.addEventListene
   drawWork();
 }));
 $("work-filter").addEventListener("submit", e => { e.preventDefault(); workList(); });
+$("work-suggest").addEventListener("click", async () => {
+  const button = $("work-suggest");
+  suggest = true; button.setAttribute("aria-pressed", "true"); button.disabled = true;
+  $("work-count").textContent = "正在根据关系网推荐联系领导……";
+  try { await workList(); } finally { button.disabled = false; }
+});
 $("work-region").addEventListener("change", () => { chooseTown($("work-region").value); workList(); });
 for (const id of ["work-base", "work-leader"]) $(id).addEventListener("change", () => workList());
 $("work-download").addEventListener("click", async () => {
