@@ -99,8 +99,10 @@ class PathAnswer(Model):
     to: NodeRef
     found: bool
     length: int | None
-    count: int
-    truncated: bool
+    count: int = Field(
+        description="最短路径总数（每条路线一次），不只是列出的 / every shortest route, not only those listed"
+    )
+    truncated: bool = Field(description="查找读到上限仍未结束时为真 / true when the search stopped at its bound")
     paths: list[PathStep]
     outside: OutsidePath | None = Field(
         None,

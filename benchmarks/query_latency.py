@@ -9,12 +9,14 @@ over many random inputs, with a fixed seed so runs compare.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import random
 import time
 
 from benchmarks.measure import percentiles
 from graph.errors import TongxinError
+from graph.records import Relationship, relationship_key
 from graph.settings import open_store, settings_from_env
 from graph.store import Store
 from queries.coverage import coverage
@@ -22,7 +24,7 @@ from queries.network import common, ego
 from queries.paths import path
 from queries.search import search
 
-QUERIES = ("search", "path", "ego", "common", "coverage", "coverage_candidates")
+QUERIES = ("search", "path", "ego", "common", "coverage", "visit", "coverage_after_visit", "coverage_candidates")
 
 
 def inputs(store: Store) -> tuple[list[str], list[str]]:
@@ -31,11 +33,19 @@ def inputs(store: Store) -> tuple[list[str], list[str]]:
     return sorted(n.id for n in persons), sorted({n.properties["name"] for n in persons})
 
 
+def record_visit(store: Store, rng: random.Random, leaders: list[str], people: list[str]) -> None:
+    """A leader's visit to someone, dated today, as the page records one (it stays in the store)."""
+    leader, person, today = rng.choice(leaders), rng.choice(people), dt.date.today().isoformat()
+    key = relationship_key("CONTACTED", leader, person, [today])
+    store.write([], [Relationship("CONTACTED", leader, person, {"date": today, "method": "走访"}, key)])
+
+
 def latency(
     store: Store, people: list[str], names: list[str], runs: int = 50, seed: int = 1, only: tuple[str, ...] = QUERIES
 ) -> dict[str, dict]:
     """Percentiles per query; coverage (a whole-graph report) runs a tenth as often."""
     rng = random.Random(seed)
+    leaders = sorted(store.nodes_where("Liaison", {}))
     cases = {
         "search": lambda: search(
             store, rng.choice([rng.choice(names), rng.choice(names)[:1], rng.choice(["zw", "lc", "chen", "lin"])])
@@ -43,7 +53,9 @@ def latency(
         "path": lambda: path(store, rng.choice(people), rng.choice(people)),
         "ego": lambda: ego(store, rng.choice(people), hops=2),
         "common": lambda: common(store, rng.choice(people), rng.choice(people)),
-        "coverage": lambda: coverage(store),  # the figures
+        "coverage": lambda: coverage(store),  # the figures, asked again with no write between
+        "visit": lambda: record_visit(store, rng, leaders, people),  # a write, with the coverage facts it touches
+        "coverage_after_visit": lambda: coverage(store),  # the figures, the first time after a visit
         "coverage_candidates": lambda: coverage(store, candidates=True),  # and who could take on each uncovered one
     }
     report = {}
@@ -54,6 +66,8 @@ def latency(
                 cases[name]()
             samples = []
             for _ in range(max(5, runs // 10) if heavy else runs):
+                if name == "coverage_after_visit":
+                    record_visit(store, rng, leaders, people)
                 start = time.perf_counter()
                 cases[name]()
                 samples.append(time.perf_counter() - start)

@@ -24,14 +24,13 @@ from graph.collector import without_collector
 from graph.errors import StoreUnavailable
 from graph.matching import Match, rank_key
 from graph.ontology import ROOT_LABEL, Ontology
-from graph.records import GraphPath, Node, Relationship, Step, WriteResult, ended_before, now_stamp
-from graph.shortest import shortest_paths
+from graph.records import Node, Relationship, Step, WriteResult, ended_before, now_stamp
 from graph.store import Progress, Store, briefly
 
 FORMAT_VERSION = 1
 SAVE_CHUNK = 20000  # items encoded at a time: the C encoder's speed without the whole file in memory
 GRAPH_FILE = "graph.json"
-FACTS = "liaison_facts"  # the graph attribute and file key of graph.liaison_facts's facts
+FACTS = f"liaison_facts_{liaison_facts.FORMAT}"  # graph attribute and file key: another format's are left behind
 LOCK_FILE = "graph.lock"
 IDENTITY_FILE = "identity.key"  # the secret of derived ids (Store.identity_key); never in the graph
 
@@ -248,20 +247,14 @@ class EmbeddedStore(Store):
                 if data["type"] in allowed:
                     yield neighbour, (neighbour, node, key, data)
 
-    def shortest_paths(
-        self, source: str, target: str, types: Sequence[str], max_hops: int, limit: int
-    ) -> list[GraphPath]:
-        if source not in self.graph or target not in self.graph:
-            return []
-        allowed = set(types)
-        return shortest_paths(
-            lambda node: self._links(node, allowed),
-            lambda edge: Relationship(edge[3]["type"], edge[0], edge[1], {}, edge[2]),
-            source,
-            target,
-            max_hops,
-            limit,
-        )
+    def hops(self, ids: Sequence[str], types: Sequence[str], limit: int) -> list[tuple[str, Relationship]]:
+        allowed, found = set(types), []
+        for node in ids:
+            for _, (u, v, key, data) in self._links(node, allowed):
+                found.append((node, Relationship(data["type"], u, v, {}, key)))
+                if len(found) >= limit:
+                    return found
+        return found
 
     def without(self, label: str, types: Sequence[str], direction: str, limit: int) -> list[str]:
         graph, allowed, found = self.graph, set(types), []

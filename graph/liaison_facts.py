@@ -9,10 +9,10 @@ load or a visit is recorded; :func:`gather` is both that refresh and the fresh c
 the kept facts must equal (the differential test).
 
 A representative's fact: ``name``, ``region``, ``industry``, ``pinyin``, ``seats``,
-``listed`` ([leader, since, until]), ``contacts`` ({leader: [[date, method], …] newest
+``listed`` ([leader, since, until]), ``contacts`` ({leader: [[date, method], …] oldest
 first}), ``member_of`` ([base, since, until]).  A leader's: ``name``, ``region``,
 ``keeps`` ([person, since, until]), ``industries`` ({person: industry}), ``answers_for``
-([base, since, until]), ``contact_dates`` (newest first).  A base's: ``name``,
+([base, since, until]), ``contact_dates`` (oldest first).  A base's: ``name``,
 ``responsible`` ([leader, since, until]).  A node can hold several roles.
 """
 
@@ -27,6 +27,7 @@ LEADS = ("LIAISES_WITH", "CONTACTED", "RESPONSIBLE_FOR")  # from a leader
 TYPES = (*LEADS, "MEMBER_OF")
 CARRIED = ["since", "until", "date", "method"]
 ROLES = ("representative", "liaison", "base")
+FORMAT = 3  # raised whenever a fact's shape changes: facts kept in another are gathered again
 
 
 def roles(node: Node) -> list[str]:
@@ -117,12 +118,11 @@ def gather(store, ids: Iterable[str] | None = None) -> dict[str, dict | None]:
     for leader in leaders:
         fact = facts[leader]
         fact["industries"] = {p: industry[p] for p, *_ in fact["keeps"] if industry.get(p) is not None}
-        fact["contact_dates"] = sorted(fact["contact_dates"], reverse=True)
+        fact["contact_dates"] = sorted(fact["contact_dates"])
     for node_id in reps:
         fact = facts[node_id]
         fact["contacts"] = {
-            leader: sorted(made, key=lambda c: (c[0], c[1] or ""), reverse=True)
-            for leader, made in sorted(fact["contacts"].items())
+            leader: sorted(made, key=lambda c: (c[0], c[1] or "")) for leader, made in sorted(fact["contacts"].items())
         }
     for fact in facts.values():
         for key in ("listed", "member_of", "keeps", "answers_for", "responsible"):

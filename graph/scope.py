@@ -18,8 +18,7 @@ from functools import cached_property
 
 from graph.errors import NotSupported
 from graph.ontology import ROOT_LABEL
-from graph.records import GraphPath, Node, Relationship, Step, WriteResult, ended_before
-from graph.shortest import shortest_paths
+from graph.records import Node, Relationship, Step, WriteResult, ended_before
 from graph.store import Progress, Store
 
 EVERYTHING = 10**9  # a limit that never cuts: the whole store, then the town's part of it
@@ -159,17 +158,12 @@ class ScopedStore(Store):
     def between(self, pairs: Iterable[tuple[str, str]], types: Sequence[str]) -> list[Relationship]:
         return self.whole.between([(a, b) for a, b in pairs if a in self.inside and b in self.inside], types)
 
-    def shortest_paths(
-        self, source: str, target: str, types: Sequence[str], max_hops: int, limit: int
-    ) -> list[GraphPath]:
-        if source not in self.inside or target not in self.inside:
-            return []
-        links = defaultdict(list)
-        for r in self.whole.relationships_among(self.inside, types):
-            links[r.source].append((r.target, r))
-            links[r.target].append((r.source, r))
-        bare = lambda r: Relationship(r.type, r.source, r.target, {}, r.key)  # noqa: E731 - a route, not a record
-        return shortest_paths(links.get, bare, source, target, max_hops, limit)
+    def hops(self, ids: Sequence[str], types: Sequence[str], limit: int) -> list[tuple[str, Relationship]]:
+        return _kept(
+            lambda asked: self.whole.hops(self._in(ids), types, asked),
+            lambda hop: self._among(hop[1]),
+            limit,
+        )
 
     def without(self, label: str, types: Sequence[str], direction: str, limit: int) -> list[str]:
         """A tie to elsewhere counts (as in :meth:`relationships_of`): a member of another town's base has a base."""

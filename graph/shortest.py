@@ -1,68 +1,137 @@
-"""Every shortest path between two nodes, found by a layered search from both ends: the
-embedded store runs it on its whole graph, a town-scoped view on the town's part."""
+"""Shortest paths between two nodes, the same on every store: the relationships on some shortest
+path (found by a layered search from both ends over the store's :meth:`graph.store.Store.hops`,
+or by the store itself), then the routes read off them in one order — by the ids along them,
+then the kinds of tie — as many as are shown, with their exact number.  A hub with thousands
+of members or a million equal routes never makes it list more than it shows; only the search
+has a bound (relationships read), and ``truncated`` says when that bound cut it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import product
 
 from graph.records import GraphPath, Relationship
 
-Links = Callable[[str], Iterable[tuple[str, Hashable]]]
+Hops = Callable[[list[str], int], list[tuple[str, Relationship]]]  # (at, relationship) of these nodes, at most n
 
 
-def shortest_paths(
-    links: Links, relationship: Callable[[object], Relationship], source: str, target: str, max_hops: int, limit: int
-) -> list[GraphPath]:
-    """Paths of least length between ``source`` and ``target``, at most ``max_hops`` long and
-    ``limit`` many; ``links(node)`` gives (neighbour, edge) either direction, ``relationship(edge)``
-    the edge as a path carries it.  Always widens the smaller side; when the sides meet, every
-    shortest path joins a path from each side at a meeting node.
+@dataclass
+class Routes:
+    length: int | None = None
+    count: int = 0  # every shortest route, each once (:func:`routes_between`), not only those listed
+    paths: list[GraphPath] = field(default_factory=list)
+    truncated: bool = False
 
-    >>> edges = {"a": [("b", ("a", "b"))], "b": [("a", ("a", "b")), ("c", ("b", "c"))], "c": [("b", ("b", "c"))]}
-    >>> found = shortest_paths(edges.get, lambda e: Relationship("KNOWS", *e), "a", "c", 4, 10)
-    >>> [p.nodes for p in found]
-    [['a', 'b', 'c']]
-    """
-    sides = [({source: 0}, {source: []}, [source]), ({target: 0}, {target: []}, [target])]
-    meeting: list[str] = []
+
+def shortest_dag(hops: Hops, source: str, target: str, max_hops: int, budget: int) -> tuple[list[Relationship], bool]:
+    """Every relationship on a shortest path from ``source`` to ``target`` (none when there is
+    no path of at most ``max_hops``), and whether ``budget`` (relationships read) cut the search.
+    Always widens the smaller side; when the sides meet, every shortest path runs through a
+    meeting node."""
+    depth = ({source: 0}, {target: 0})
+    back = (defaultdict(list), defaultdict(list))  # node → (neighbour one step nearer that side's end, relationship)
+    frontier, meeting = [[source], [target]], []
     for _ in range(max_hops):
-        seen, parents, frontier = min(sides, key=lambda side: len(side[2]))
-        next_frontier = []
-        for node in frontier:
-            for neighbour, edge in links(node) or ():
-                if neighbour not in seen:
-                    seen[neighbour] = seen[node] + 1
-                    parents[neighbour] = []
-                    next_frontier.append(neighbour)
-                if seen[neighbour] == seen[node] + 1:
-                    parents[neighbour].append((node, edge))
-        frontier[:] = next_frontier
-        met = set(next_frontier) & set(sides[0][0] if seen is sides[1][0] else sides[1][0])
-        if met:  # only meeting nodes on a shortest path: the least total depth
-            total = {m: sides[0][0][m] + sides[1][0][m] for m in met}
-            meeting = sorted(m for m in met if total[m] == min(total.values()))
-        if meeting or not next_frontier:
+        side = 0 if len(frontier[0]) <= len(frontier[1]) else 1
+        steps = hops(sorted(frontier[side]), budget + 1)
+        budget -= len(steps)
+        if budget < 0:
+            return [], True
+        seen, reached = depth[side], []
+        for at, rel in steps:
+            other = rel.target if rel.source == at else rel.source
+            if other not in seen:
+                seen[other] = seen[at] + 1
+                reached.append(other)
+            if seen[other] == seen[at] + 1:
+                back[side][other].append(rel)
+        frontier[side] = reached
+        met = {m: depth[0][m] + depth[1][m] for m in reached if m in depth[1 - side]}
+        if met:
+            meeting = [m for m, total in met.items() if total == min(met.values())]
             break
-    paths = []
-    for middle in meeting:
-        for head in _walks(sides[0][1], middle, limit):
-            for tail in _walks(sides[1][1], middle, limit):
-                nodes = [n for n, _ in head] + [middle] + [n for n, _ in reversed(tail)]
-                edges = [e for _, e in head] + [e for _, e in reversed(tail)]
-                paths.append(GraphPath(nodes, [relationship(e) for e in edges]))
-                if len(paths) >= limit:
-                    return paths
+        if not reached:
+            break
+    found: dict[str, Relationship] = {}
+    for side in (0, 1):
+        queue, done = list(meeting), set(meeting)
+        while queue:
+            for rel in back[side][queue.pop()]:
+                found[rel.key] = rel
+                for end in (rel.source, rel.target):
+                    if end not in done:
+                        done.add(end)
+                        queue.append(end)
+    return list(found.values()), False
+
+
+def routes_between(on_paths: list[Relationship], source: str, target: str, limit: int) -> Routes:
+    """The shortest routes made of ``on_paths`` (every relationship on a shortest path from
+    ``source`` to ``target``, as :func:`shortest_dag` or a store finds them): their length,
+    number and first ``limit`` by the ids along them, then by their ties' types and keys.
+
+    A route is a path as staff read it: the same people, the same kinds of tie, the same way
+    round — two contacts between the same two people on different days are one route.
+
+    >>> R = lambda t, a, b, k="": Relationship(t, a, b, {}, k or f"{a}{b}")
+    >>> ties = [R("KNOWS", "a", "b"), R("KNOWS", "a", "c"), R("KNOWS", "b", "d"), R("KNOWS", "c", "d"),
+    ...         R("CONTACTED", "d", "b", "1"), R("CONTACTED", "d", "b", "2")]
+    >>> hops = lambda ids, n: [(i, r) for i in ids for r in ties if i in (r.source, r.target)][:n]
+    >>> on_paths, truncated = shortest_dag(hops, "a", "d", 4, 100)
+    >>> found = routes_between(on_paths, "a", "d", 10)
+    >>> found.length, found.count, [(p.nodes, [r.type for r in p.relationships]) for p in found.paths]
+    (2, 3, [(['a', 'b', 'd'], ['KNOWS', 'CONTACTED']), (['a', 'b', 'd'], ['KNOWS', 'KNOWS']), (['a', 'c', 'd'], ['KNOWS', 'KNOWS'])])
+    """
+    links = defaultdict(list)
+    for rel in on_paths:
+        links[rel.source].append((rel.target, rel))
+        links[rel.target].append((rel.source, rel))
+    layer, queue = {source: 0}, [source]
+    for node in queue:  # layers from the source: every tie then runs from one layer to the next
+        for other, _ in links[node]:
+            if other not in layer:
+                layer[other] = layer[node] + 1
+                queue.append(other)
+    if target not in layer:
+        return Routes()
+    ahead: dict[str, dict[str, dict[tuple, Relationship]]] = defaultdict(lambda: defaultdict(dict))
+    for rel in on_paths:
+        start, end = sorted((rel.source, rel.target), key=lambda n: layer.get(n, -1))
+        kept, route = ahead[start][end], (rel.type, rel.source, rel.target)
+        if route not in kept or rel.key < kept[route].key:  # one relationship per type and direction
+            kept[route] = Relationship(rel.type, rel.source, rel.target, {}, rel.key)
+    onward = {
+        node: {nxt: sorted(routes.values(), key=lambda r: (r.type, r.key)) for nxt, routes in steps.items()}
+        for node, steps in ahead.items()
+    }
+    return Routes(layer[target], _count(onward, source, target), _first(onward, source, target, limit))
+
+
+def _count(ahead: dict, source: str, target: str) -> int:
+    ways: dict[str, int] = {target: 1}
+
+    def count(node: str) -> int:
+        if node not in ways:
+            ways[node] = sum(len(routes) * count(nxt) for nxt, routes in ahead[node].items())
+        return ways[node]
+
+    return count(source)
+
+
+def _first(ahead: dict, source: str, target: str, limit: int) -> list[GraphPath]:
+    """The first ``limit`` routes by the ids along them, then by their ties' types and keys."""
+    paths: list[GraphPath] = []
+    stack = [[source]]
+    while stack and len(paths) < limit:
+        nodes = stack.pop()
+        if nodes[-1] == target:
+            steps = [ahead[a][b] for a, b in zip(nodes, nodes[1:])]
+            for rels in product(*steps):
+                paths.append(GraphPath(nodes, list(rels)))
+                if len(paths) == limit:
+                    break
+            continue
+        stack.extend(nodes + [nxt] for nxt in sorted(ahead[nodes[-1]], reverse=True))
     return paths
-
-
-def _walks(parents: dict, node: str, limit: int) -> list[list[tuple]]:
-    """Every way back from ``node`` to its side's start, as (node, edge) steps from the start."""
-    if not parents[node]:
-        return [[]]
-    walks = []
-    for previous, edge in parents[node]:
-        for walk in _walks(parents, previous, limit):
-            walks.append(walk + [(previous, edge)])
-            if len(walks) >= limit:
-                return walks
-    return walks

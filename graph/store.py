@@ -5,11 +5,11 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from graph import liaison_facts
+from graph import liaison_facts, shortest
 from graph.errors import NotSupported
 from graph.matching import Match, rank_key
 from graph.ontology import Ontology, load
-from graph.records import GraphPath, Node, Relationship, Step, WriteResult
+from graph.records import Node, Relationship, Step, WriteResult
 
 Progress = Callable[[int], None]
 # What a node carries in lists (search results, neighbours, briefs): enough to name it,
@@ -106,12 +106,18 @@ class Store(ABC):
         """Relationships of ``types`` from each pair's first node to its second, in key order."""
 
     @abstractmethod
-    def shortest_paths(
-        self, source: str, target: str, types: Sequence[str], max_hops: int, limit: int
-    ) -> list[GraphPath]:
-        """Shortest paths ignoring direction over ``types``, at most ``max_hops`` long;
-        up to ``limit`` of them, any order (the caller sorts).  Their relationships carry
-        type, ends and key but no properties: a path is a route, not a record."""
+    def hops(self, ids: Sequence[str], types: Sequence[str], limit: int) -> list[tuple[str, Relationship]]:
+        """(node, relationship) for every relationship of ``types`` touching these nodes, either
+        direction, at most ``limit``, in no particular order; the relationships carry type, ends
+        and key but no properties (:mod:`graph.shortest` walks them: a path is a route, not a record)."""
+
+    def shortest_dag(
+        self, source: str, target: str, types: Sequence[str], max_hops: int, budget: int
+    ) -> tuple[list[Relationship], bool]:
+        """Every relationship (type, ends, key) on a shortest path between two different nodes,
+        ignoring direction, at most ``max_hops`` long, and whether reading ``budget``
+        relationships cut the search (:func:`graph.shortest.shortest_dag`)."""
+        return shortest.shortest_dag(lambda ids, most: self.hops(ids, types, most), source, target, max_hops, budget)
 
     @abstractmethod
     def without(self, label: str, types: Sequence[str], direction: str, limit: int) -> list[str]:

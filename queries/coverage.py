@@ -4,10 +4,12 @@ who keeps in contact?  DESIGN.md section 5, computed from the store's coverage f
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
-from functools import partial
+from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
-from graph.records import active_on
+from graph.records import ended_before
 from graph.store import Store
 from queries.base import day, default_types
 from queries.options import MAX_LOAD, WINDOW_DAYS
@@ -92,55 +94,98 @@ def coverage_facts(store: Store, as_of: str) -> dict[str, list[dict]]:
     ``industries``, ``bases`` (ids of the bases they answer for), ``last_contact``;
     ``bases``: id, name, ``responsible`` (whether any leader answers for it).
 
-    Read from the facts the store keeps (:mod:`graph.liaison_facts`), evaluated for the day.
+    Read from the facts the store keeps (:mod:`graph.liaison_facts`), evaluated for the day once
+    per data version, and after a write only for the facts it changed (the answer and its rows
+    are shared: not to be changed by the caller).
     """
-    kept = store.kept_facts()
-    holding = partial(_holding, day=as_of)
-    names = {i: f["name"] for i, f in kept.items() if "base" in f["roles"]}
-    reps, liaisons = [], []
-    for node_id in sorted(kept):
-        fact = kept[node_id]
-        if "representative" in fact["roles"]:
-            listed = holding(fact["listed"])
-            made = [(c[0], leader, c[1]) for leader in listed if (c := _newest_on(fact["contacts"].get(leader), as_of))]
-            when, by, how = max(made) if made else (None, None, None)
-            reps.append(
-                {k: fact[k] for k in ("name", "region", "industry", "pinyin", "seats")}
-                | {
-                    "id": node_id,
-                    "liaisons": listed,
-                    "last_contact": when,
-                    "last": when and {"date": when, "by": by, "method": how},
-                    "bases": sorted({names[b] for b in holding(fact["member_of"]) if b in names}),
-                }
-            )
-        if "liaison" in fact["roles"]:
-            keeps = holding(fact["keeps"])
-            liaisons.append(
-                {
-                    "id": node_id,
-                    "name": fact["name"],
-                    "region": fact["region"],
-                    "load": len(keeps),
-                    "industries": sorted({fact["industries"][p] for p in keeps if p in fact["industries"]}),
-                    "bases": [b for b in holding(fact["answers_for"]) if b in names],
-                    "last_contact": next((d for d in fact["contact_dates"] if d <= as_of), None),
-                }
-            )
-    bases = [
-        {"id": i, "name": kept[i]["name"], "responsible": bool(holding(kept[i]["responsible"]))} for i in sorted(names)
-    ]
-    return {"representatives": reps, "liaisons": liaisons, "bases": bases}
+    version = store.version()
+    days = _evaluated.setdefault(store, {})
+    evaluated = days.pop(as_of, None)
+    if evaluated is None or evaluated.version != version:
+        evaluated = _Day.of(store.kept_facts(), as_of, version, evaluated)
+    days[as_of] = evaluated
+    while len(days) > DAYS_KEPT:
+        days.pop(next(iter(days)))
+    return evaluated.answer
+
+
+DAYS_KEPT = 8  # days evaluated and kept per store: today, the report's year ends, a chosen date
+# store → {day: _Day}: a dashboard asks again and again until the next write
+_evaluated: WeakKeyDictionary[Store, dict[str, _Day]] = WeakKeyDictionary()
+
+
+@dataclass
+class _Day:
+    """The facts evaluated for one day: each node's rows beside the fact they came from, so the
+    next version's evaluation reuses the rows of every fact that did not change."""
+
+    version: str
+    names: dict[str, str]  # base id → name: a changed name changes every member's row
+    rows: dict[str, tuple]  # id → (fact, representative row, leader row, base row)
+    answer: dict[str, list[dict]]
+
+    @classmethod
+    def of(cls, kept: dict[str, dict], as_of: str, version: str, before: _Day | None) -> _Day:
+        names = {i: f["name"] for i, f in kept.items() if "base" in f["roles"]}
+        reuse = before.rows if before is not None and before.names == names else {}
+        rows = {}
+        for node_id, fact in kept.items():
+            hit = reuse.get(node_id)
+            rows[node_id] = hit if hit is not None and hit[0] is fact else (fact, *_rows(node_id, fact, names, as_of))
+        ordered = [rows[i] for i in sorted(rows)]
+        answer = {key: [r[at] for r in ordered if r[at]] for at, key in enumerate(ROLE_LISTS, start=1)}
+        return cls(version, names, rows, answer)
+
+
+ROLE_LISTS = ("representatives", "liaisons", "bases")
+
+
+def _rows(node_id: str, fact: dict, names: dict[str, str], as_of: str) -> tuple[dict | None, ...]:
+    """A node's row in each list it belongs to at ``as_of`` (None where it has no such role)."""
+    roles, rep, leader, base = fact["roles"], None, None, None
+    if "representative" in roles:
+        listed = _holding(fact["listed"], as_of)
+        made = [(c[0], by, c[1]) for by in listed if (c := _newest_on(fact["contacts"].get(by), as_of))]
+        when, by, how = max(made) if made else (None, None, None)
+        rep = {k: fact[k] for k in ("name", "region", "industry", "pinyin", "seats")} | {
+            "id": node_id,
+            "liaisons": listed,
+            "last_contact": when,
+            "last": when and {"date": when, "by": by, "method": how},
+            "bases": sorted({names[b] for b in _holding(fact["member_of"], as_of) if b in names}),
+        }
+    if "liaison" in roles:
+        keeps = _holding(fact["keeps"], as_of)
+        leader = {
+            "id": node_id,
+            "name": fact["name"],
+            "region": fact["region"],
+            "load": len(keeps),
+            "industries": sorted({fact["industries"][p] for p in keeps if p in fact["industries"]}),
+            "bases": [b for b in _holding(fact["answers_for"], as_of) if b in names],
+            "last_contact": _newest_on(fact["contact_dates"], as_of),
+        }
+    if "base" in roles:
+        base = {"id": node_id, "name": fact["name"], "responsible": bool(_holding(fact["responsible"], as_of))}
+    return rep, leader, base
 
 
 def _holding(spans: list[list], day: str) -> list[str]:
-    """The other ends of the [end, since, until] spans that hold on ``day``, distinct, in order."""
-    return sorted({end for end, since, until in spans if active_on({"since": since, "until": until}, day)})
+    """The other ends of the [end, since, until] spans that hold on ``day`` (:func:`active_on`),
+    distinct, in order."""
+    return sorted({end for end, since, until in spans if (since or "") <= day and not ended_before(until, day)})
 
 
-def _newest_on(contacts: list | None, day: str) -> list | None:
-    """The newest of a leader's contacts ([date, method], newest first) dated on or before ``day``."""
-    return next((c for c in contacts or () if c[0] <= day), None)
+def _newest_on(dated: list | None, day: str):
+    """The last of these (dates, or [date, method] pairs, oldest first) dated on or before ``day``."""
+    if not dated:
+        return None
+    at = bisect_right(dated, day, key=_date)
+    return dated[at - 1] if at else None
+
+
+def _date(item) -> str:
+    return item if isinstance(item, str) else item[0]
 
 
 def coverage_series(

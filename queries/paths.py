@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from graph.records import GraphPath
+from graph.shortest import Routes, routes_between
 from graph.store import Store
 from queries.base import existing, node_ref, relationship_types
 from queries.options import MAX_HOPS, PATHS
 
-ENUMERATE = 1000  # shortest paths read from the store before ordering; more is a cut
+SEARCH_BUDGET = 1_000_000  # relationships a path search reads at most; far above any district's
 OUTSIDE_NOTE = "经过您辖区以外的人员或机构，有一条 {hops} 步的关系路径；按权限不显示其中的人名"
 
 
@@ -23,8 +24,10 @@ def path(
 ) -> dict:
     """All shortest paths between ``source`` and ``target`` ignoring direction, over ``via``
     (default: all but LOCATED_IN and PART_OF), up to ``max_hops`` long, each route once
-    (:func:`distinct`); the first ``limit`` in a stable order (by the ids along the path, then
-    the types), each with the people on the way (``go_between``).  Not found is an answer.
+    (:func:`graph.shortest.shortest_routes`): how many there are, and the first ``limit`` in a
+    stable order (by the ids along the path, then the types), each with the people on the way
+    (``go_between``).  Not found is an answer; ``truncated`` says the search read as many
+    relationships as it may and stopped.
 
     ``store`` may be a part of ``whole`` (a town-scoped view): a shorter path through the rest
     is then told as ``outside``, its length only, naming no one on it.
@@ -33,29 +36,23 @@ def path(
     PATHS.check(limit)
     nodes = existing(store, source, target)
     types = relationship_types(store, via)
-    if source == target:
-        found = [GraphPath([source], [])]
-    else:
-        found = store.shortest_paths(source, target, types, max_hops, ENUMERATE)
-    found.sort(key=lambda p: (p.nodes, [(r.type, r.key) for r in p.relationships]))
-    found = distinct(found)
-    shown = found[:limit]
+    found = routes(store, source, target, types, max_hops, limit)
+    shown = found.paths
     briefs = store.brief({i for p in shown for i in p.nodes}) | nodes
     answer = {
         "from": node_ref(store, nodes[source]),
         "to": node_ref(store, nodes[target]),
-        "found": bool(found),
-        "length": len(found[0].relationships) if found else None,
-        "count": len(found),
-        "truncated": len(found) >= ENUMERATE,
+        "found": bool(found.count),
+        "length": found.length,
+        "count": found.count,
+        "truncated": found.truncated,
         "paths": [],
         "outside": None,
     }
     if whole is not None and source != target:
-        around = whole.shortest_paths(source, target, types, max_hops, 1)
-        if around and (not found or len(around[0].relationships) < answer["length"]):
-            hops = len(around[0].relationships)
-            answer["outside"] = {"length": hops, "note": OUTSIDE_NOTE.format(hops=hops)}
+        around = routes(whole, source, target, types, max_hops, 0)
+        if around.count and (not found.count or around.length < found.length):
+            answer["outside"] = {"length": around.length, "note": OUTSIDE_NOTE.format(hops=around.length)}
     for p in shown:
         answer["paths"].append(
             {
@@ -68,22 +65,14 @@ def path(
     return answer
 
 
-def distinct(paths: list[GraphPath]) -> list[GraphPath]:
-    """One path per route as staff read it (the same people, the same kinds of tie, the same
-    way round): two contacts on different days between the same two people are one route.
-
-    >>> from graph.records import Relationship as R
-    >>> twice = [GraphPath(["a", "b"], [R("CONTACTED", "b", "a", key=k)]) for k in ("d1", "d2")]
-    >>> len(distinct(twice))
-    1
-    """
-    seen, kept = set(), []
-    for p in paths:
-        route = (tuple(p.nodes), tuple((r.type, r.source, r.target) for r in p.relationships))
-        if route not in seen:
-            seen.add(route)
-            kept.append(p)
-    return kept
+def routes(store: Store, source: str, target: str, types: list[str], max_hops: int, limit: int) -> Routes:
+    """The shortest routes between two nodes on ``store`` (:mod:`graph.shortest`)."""
+    if source == target:
+        return Routes(0, 1, [GraphPath([source], [])])
+    on_paths, truncated = store.shortest_dag(source, target, types, max_hops, SEARCH_BUDGET)
+    found = routes_between(on_paths, source, target, limit)
+    found.truncated = truncated
+    return found
 
 
 def sentence(store: Store, p: GraphPath, briefs) -> str:

@@ -397,7 +397,7 @@ $("path-form").addEventListener("submit", async e => {
   } catch (error) { $("path-error").textContent = error.message; return; }
   if (!answer.found) list.append(el("li", {}, `在 ${$("hops").value} 步以内没有找到联系。`));
   else $("path-count").textContent = `${answer.from.name} 与 ${answer.to.name} 之间最短隔 ${answer.length} 步，共 ${answer.count} 条路径` +
-    (answer.count > answer.paths.length ? `，显示前 ${answer.paths.length} 条` : "") + (answer.truncated ? "（路径太多，只统计了一部分）" : "") + "。";
+    (answer.count > answer.paths.length ? `，显示前 ${answer.paths.length} 条` : "") + (answer.truncated ? "（关系网太大，查找到上限时停止，结果可能不全）" : "") + "。";
   for (const p of answer.paths) {
     const item = el("li", {});
     if (p.go_between.length) item.append(el("b", {}, `可经 ${p.go_between.map(n => n.name).join("、")} 引荐：`));
