@@ -19,10 +19,11 @@ import networkx as nx
 import orjson
 from filelock import FileLock, Timeout
 
-from graph import liaison_facts
+from graph import liaison_facts, shortest
 from graph.collector import without_collector
 from graph.errors import StoreUnavailable
 from graph.matching import Match, rank_key
+from graph.name_index import NameIndex
 from graph.ontology import ROOT_LABEL, Ontology
 from graph.records import Node, Relationship, Step, WriteResult, ended_before, now_stamp
 from graph.store import Progress, Store, briefly
@@ -54,6 +55,7 @@ class EmbeddedStore(Store):
         self._stamp: tuple[int, int] | None = None
         self._saves = 0
         self._graph = nx.MultiDiGraph()
+        self._index: tuple[nx.MultiDiGraph, NameIndex] | None = None
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -175,27 +177,37 @@ class EmbeddedStore(Store):
         return Node(node_id, frozenset(data["labels"]), briefly(data["properties"]))
 
     def search_candidates(self, name: str, ids: list[str], latin: str | None, limit: int) -> list[Node]:
-        wanted, found = set(ids), []
-        for node_id, data in self.graph.nodes(data=True):
-            props = data["properties"]
-            if (
+        graph, wanted = self.graph, set(ids)
+
+        def hit(node_id: str) -> bool:
+            props = graph.nodes[node_id]["properties"]
+            return bool(
                 node_id in wanted
                 or (name and name in props.get("name", ""))
                 or (
                     latin and (props.get("pinyin", "").startswith(latin) or props.get("initials", "").startswith(latin))
                 )
-            ):
-                found.append(node_id)
-        return [self._node(i) for i in sorted(found)[:limit]]
+            )
+
+        found = sorted(filter(hit, self._name_index().candidates(name, ids, latin)))
+        return [self._node(i) for i in found[:limit]]
 
     def ranked(self, match: Match, offset: int, limit: int, cap: int) -> tuple[int, list[tuple[Node, int]]]:
-        scored = []
-        for node_id, data in self.graph.nodes(data=True):  # every match ranked, then cut at ``cap``
+        graph, scored = self.graph, []
+        for node_id in self._name_index().candidates(match.name, match.ids, match.latin):  # every match ranked
+            data = graph.nodes[node_id]
             node = Node(node_id, data["labels"], data["properties"])
             if score := match.score(node):
                 scored.append((node, score))
         scored = sorted(scored, key=rank_key)[:cap]
         return len(scored), [(self._node(n.id), score) for n, score in scored[offset : offset + limit]]
+
+    def _name_index(self) -> NameIndex:
+        """Built at the first search of each version of the graph (a city's: 0.5 s), then kept."""
+        graph = self.graph
+        if self._index is None or self._index[0] is not graph:
+            self._index = (graph, NameIndex((n, d["properties"]) for n, d in graph.nodes(data=True)))
+        return self._index[1]
 
     def expand(self, ids: Iterable[str], types: Sequence[str], limit: int) -> list[Step]:
         graph, allowed, steps = self.graph, set(types), []
@@ -255,6 +267,25 @@ class EmbeddedStore(Store):
                 if len(found) >= limit:
                     return found
         return found
+
+    def shortest_dag(
+        self, source: str, target: str, types: Sequence[str], max_hops: int, budget: int
+    ) -> tuple[list[Relationship], bool]:
+        """Walked over the graph's own adjacency: a relationship is made only for the edges on a path."""
+        allowed = set(types)
+
+        def links(ids: list[str], most: int) -> list[tuple[str, str, tuple]]:
+            found = []
+            for node in ids:
+                found += ((node, neighbour, edge) for neighbour, edge in self._links(node, allowed))
+                if len(found) >= most:
+                    break
+            return found
+
+        def relationship(edge: tuple) -> Relationship:
+            return Relationship(edge[3]["type"], edge[0], edge[1], {}, edge[2])
+
+        return shortest.shortest_dag(links, relationship, source, target, max_hops, budget)
 
     def without(self, label: str, types: Sequence[str], direction: str, limit: int) -> list[str]:
         graph, allowed, found = self.graph, set(types), []

@@ -15,6 +15,7 @@ from itertools import product
 from graph.records import GraphPath, Relationship
 
 Hops = Callable[[list[str], int], list[tuple[str, Relationship]]]  # (at, relationship) of these nodes, at most n
+Links = Callable[[list[str], int], list[tuple[str, str, object]]]  # (at, neighbour, edge) of these nodes, at most n
 
 
 @dataclass
@@ -25,28 +26,31 @@ class Routes:
     truncated: bool = False
 
 
-def shortest_dag(hops: Hops, source: str, target: str, max_hops: int, budget: int) -> tuple[list[Relationship], bool]:
+def shortest_dag(
+    links: Links, relationship: Callable[[object], Relationship], source: str, target: str, max_hops: int, budget: int
+) -> tuple[list[Relationship], bool]:
     """Every relationship on a shortest path from ``source`` to ``target`` (none when there is
     no path of at most ``max_hops``), and whether ``budget`` (relationships read) cut the search.
+    ``links(ids, n)`` gives at most ``n`` (node, neighbour, edge) of these nodes, either direction;
+    ``relationship(edge)`` the edge as a path carries it (made only for the edges on a path).
     Always widens the smaller side; when the sides meet, every shortest path runs through a
     meeting node."""
     depth = ({source: 0}, {target: 0})
-    back = (defaultdict(list), defaultdict(list))  # node → (neighbour one step nearer that side's end, relationship)
+    back = (defaultdict(list), defaultdict(list))  # node → (neighbour one step nearer that side's end, edge)
     frontier, meeting = [[source], [target]], []
     for _ in range(max_hops):
         side = 0 if len(frontier[0]) <= len(frontier[1]) else 1
-        steps = hops(sorted(frontier[side]), budget + 1)
+        steps = links(sorted(frontier[side]), budget + 1)
         budget -= len(steps)
         if budget < 0:
             return [], True
         seen, reached = depth[side], []
-        for at, rel in steps:
-            other = rel.target if rel.source == at else rel.source
+        for at, other, edge in steps:
             if other not in seen:
                 seen[other] = seen[at] + 1
                 reached.append(other)
             if seen[other] == seen[at] + 1:
-                back[side][other].append(rel)
+                back[side][other].append((at, edge))
         frontier[side] = reached
         met = {m: depth[0][m] + depth[1][m] for m in reached if m in depth[1 - side]}
         if met:
@@ -58,13 +62,18 @@ def shortest_dag(hops: Hops, source: str, target: str, max_hops: int, budget: in
     for side in (0, 1):
         queue, done = list(meeting), set(meeting)
         while queue:
-            for rel in back[side][queue.pop()]:
+            for nearer, edge in back[side][queue.pop()]:
+                rel = relationship(edge)
                 found[rel.key] = rel
-                for end in (rel.source, rel.target):
-                    if end not in done:
-                        done.add(end)
-                        queue.append(end)
+                if nearer not in done:
+                    done.add(nearer)
+                    queue.append(nearer)
     return list(found.values()), False
+
+
+def hopping(hops: Hops) -> Links:
+    """:meth:`graph.store.Store.hops` as :func:`shortest_dag`'s ``links``."""
+    return lambda ids, most: [(at, r.target if r.source == at else r.source, r) for at, r in hops(ids, most)]
 
 
 def routes_between(on_paths: list[Relationship], source: str, target: str, limit: int) -> Routes:
@@ -79,7 +88,7 @@ def routes_between(on_paths: list[Relationship], source: str, target: str, limit
     >>> ties = [R("KNOWS", "a", "b"), R("KNOWS", "a", "c"), R("KNOWS", "b", "d"), R("KNOWS", "c", "d"),
     ...         R("CONTACTED", "d", "b", "1"), R("CONTACTED", "d", "b", "2")]
     >>> hops = lambda ids, n: [(i, r) for i in ids for r in ties if i in (r.source, r.target)][:n]
-    >>> on_paths, truncated = shortest_dag(hops, "a", "d", 4, 100)
+    >>> on_paths, truncated = shortest_dag(hopping(hops), lambda r: r, "a", "d", 4, 100)
     >>> found = routes_between(on_paths, "a", "d", 10)
     >>> found.length, found.count, [(p.nodes, [r.type for r in p.relationships]) for p in found.paths]
     (2, 3, [(['a', 'b', 'd'], ['KNOWS', 'CONTACTED']), (['a', 'b', 'd'], ['KNOWS', 'KNOWS']), (['a', 'c', 'd'], ['KNOWS', 'KNOWS'])])

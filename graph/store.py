@@ -117,7 +117,8 @@ class Store(ABC):
         """Every relationship (type, ends, key) on a shortest path between two different nodes,
         ignoring direction, at most ``max_hops`` long, and whether reading ``budget``
         relationships cut the search (:func:`graph.shortest.shortest_dag`)."""
-        return shortest.shortest_dag(lambda ids, most: self.hops(ids, types, most), source, target, max_hops, budget)
+        links = shortest.hopping(lambda ids, most: self.hops(ids, types, most))
+        return shortest.shortest_dag(links, lambda rel: rel, source, target, max_hops, budget)
 
     @abstractmethod
     def without(self, label: str, types: Sequence[str], direction: str, limit: int) -> list[str]:

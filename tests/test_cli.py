@@ -37,6 +37,22 @@ def test_ingest_then_stats_as_json(store_spec, tiny_expected):
     assert json.loads(result.stdout) == tiny_expected
 
 
+def test_coverage_names_candidate_leaders_only_when_asked(store_spec):
+    from tests.test_queries import COVERAGE_DIR
+
+    assert tongxin("--store", store_spec, "ingest", str(COVERAGE_DIR)).exit_code == 0
+    figures = json.loads(tongxin("--store", store_spec, "coverage", "--as-of", "2025-06-30", "--json").stdout)
+    assert figures["candidates"] is None and figures["uncovered"]
+    asked = tongxin("--store", store_spec, "coverage", "--as-of", "2025-06-30", "--max-load", "2", "--candidates")
+    assert asked.exit_code == 0 and "建议联系领导" in asked.stdout
+    answer = json.loads(
+        tongxin(
+            "--store", store_spec, "coverage", "--as-of", "2025-06-30", "--max-load", "2", "--candidates", "--json"
+        ).stdout
+    )
+    assert set(answer["candidates"]) == set(answer["uncovered"]) and answer["candidates"]["R7"]
+
+
 def test_invalid_input_exits_2_with_every_error(store_spec, tmp_path):
     roster = write_csv(tmp_path, "bases.csv", "id,name,category,colour\nB1,某基地,创新型,红\n")
     result = tongxin("--store", store_spec, "ingest", str(roster), "--json")

@@ -518,3 +518,32 @@ def test_proposals_cases_awards_and_figures_as_offices_keep_them(store, tmp_path
     refused = ingest(store, [unnamed])
     assert [(e.row, e.column) for e in refused.errors] == [(2, "名称")]
     assert "也没有填全「同心荟、期间、指标」" in refused.errors[0].message
+
+
+def test_coverage_facts_kept_through_a_failed_write_and_an_older_store(store, tmp_path):
+    """The facts coverage reads are gathered again when a write failed half-way (the version moved
+    on without them) or the store was written before they were kept; then they follow every write."""
+    from graph import liaison_facts
+    from graph.embedded import FACTS, EmbeddedStore
+    from graph.neo4j_store import Neo4jStore
+
+    def fresh():
+        return {i: fact for i, fact in liaison_facts.gather(store).items() if fact}
+
+    assert ingest(store, [SAMPLE_DIR]).errors == []
+    assert store.kept_facts() == fresh() and len(fresh()) > 50
+    if isinstance(store, Neo4jStore):
+        store._bump_version()  # what a write that failed half-way does
+        store._execute("MATCH (f:TongxinFact) WITH f LIMIT 50 DETACH DELETE f", {})
+        assert store.kept_facts() == fresh()
+    else:
+        document = store.path.read_bytes()
+        assert FACTS.encode() in document
+        older = EmbeddedStore(store.folder)
+        older._graph = older.graph
+        del older._graph.graph[FACTS]  # as a store saved before the facts were kept
+        assert older.kept_facts() == fresh()
+    rep, fact = next((i, fact) for i, fact in fresh().items() if fact["roles"] == ["representative"])
+    row = f"编号,姓名,人员类别,代表人士\n{rep},{fact['name']},新的社会阶层人士,否\n"
+    assert ingest(store, [write_csv(tmp_path / "no", "人员.csv", row)]).errors == []
+    assert rep not in store.kept_facts() and store.kept_facts() == fresh()  # no longer a representative

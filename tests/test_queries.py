@@ -138,7 +138,7 @@ QUESTIONS = [
     (common, ("P0083", "P0099"), {}),
     (common, ("B01", "B02"), {}),
     (coverage, (), {"as_of": "2026-06-30"}),
-    (coverage, (), {"as_of": "2025-01-01", "max_load": 4}),
+    (coverage, (), {"as_of": "2025-01-01", "max_load": 4, "candidates": True}),
     (brokers, (), {"scope": "B01"}),
     (brokers, (), {"scope": "R05"}),
     (quality, (), {"as_of": "2026-06-30"}),
