@@ -403,8 +403,11 @@ class Neo4jStore(Store):
             + (f"WHERE {where} " if where else "")
             + f"WITH n, {match.cypher_score()} AS score WHERE score > 0 "
             "ORDER BY score DESC, coalesce(n.pinyin, ''), n.id LIMIT $cap "
-            f"WITH collect({{id: n.id, labels: labels(n), props: n{_BRIEF}, score: score}}) AS found "
-            "RETURN size(found) AS total, found[$offset..$offset + $limit] AS page"
+            "WITH collect({n: n, score: score}) AS found "  # properties read for the page only
+            "WITH size(found) AS total, found[$offset..$offset + $limit] AS shown "
+            "CALL (shown) { UNWIND shown AS f WITH f.n AS n, f.score AS score "
+            f"RETURN collect({{id: n.id, labels: labels(n), props: n{_BRIEF}, score: score}}) AS page }} "
+            "RETURN total, page"
         )
         rows = self.rows(
             query,

@@ -395,7 +395,8 @@ $("path-form").addEventListener("submit", async e => {
     const [from, to] = [await chosen($("from")), await chosen($("to"))];
     answer = await api(`/api/paths?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&max_hops=${$("hops").value}&limit=20`);
   } catch (error) { $("path-error").textContent = error.message; return; }
-  if (!answer.found) list.append(el("li", {}, `在 ${$("hops").value} 步以内没有找到联系。`));
+  if (!answer.found) list.append(el("li", {}, answer.truncated ? "关系网太大，查找到上限时仍未找到，请减少步数或限定关系类型。"
+                                                           : `在 ${$("hops").value} 步以内没有找到联系。`));
   else $("path-count").textContent = `${answer.from.name} 与 ${answer.to.name} 之间最短隔 ${answer.length} 步，共 ${answer.count} 条路径` +
     (answer.count > answer.paths.length ? `，显示前 ${answer.paths.length} 条` : "") + (answer.truncated ? "（关系网太大，查找到上限时停止，结果可能不全）" : "") + "。";
   for (const p of answer.paths) {
