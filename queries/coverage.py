@@ -171,7 +171,7 @@ def _rows(node_id: str, fact: dict, names: dict[str, str], as_of: str) -> tuple[
 
 
 def _holding(spans: list[list], day: str) -> list[str]:
-    """The other ends of the [end, since, until] spans that hold on ``day`` (:func:`active_on`),
+    """The other ends of the [end, since, until] spans that hold on ``day`` (:func:`graph.records.active_on`),
     distinct, in order."""
     return sorted({end for end, since, until in spans if (since or "") <= day and not ended_before(until, day)})
 
