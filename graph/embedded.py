@@ -247,6 +247,24 @@ class EmbeddedStore(Store):
         ]
         return sorted(rels, key=lambda r: r.key)
 
+    def _hop_links(self, allowed: set[str]):
+        """(node, neighbour, edge) over allowed types for these nodes, at most ``most`` of them."""
+
+        def links(ids: Sequence[str], most: int) -> list[tuple[str, str, tuple]]:
+            found = []
+            for node in ids:
+                found += ((node, neighbour, edge) for neighbour, edge in self._links(node, allowed))
+                if len(found) >= most:
+                    return found[:most]
+            return found
+
+        return links
+
+    @staticmethod
+    def _route(edge: tuple) -> Relationship:
+        """An edge of :meth:`_links` as a path carries it: type, ends and key."""
+        return Relationship(edge[3]["type"], edge[0], edge[1], {}, edge[2])
+
     def _links(self, node: str, allowed: set[str]):
         """(neighbour, relationship) over allowed types, either direction."""
         graph = self.graph
@@ -260,31 +278,13 @@ class EmbeddedStore(Store):
                     yield neighbour, (neighbour, node, key, data)
 
     def hops(self, ids: Sequence[str], types: Sequence[str], limit: int) -> list[tuple[str, Relationship]]:
-        allowed, found = set(types), []
-        for node in ids:
-            for _, (u, v, key, data) in self._links(node, allowed):
-                found.append((node, Relationship(data["type"], u, v, {}, key)))
-                if len(found) >= limit:
-                    return found
-        return found
+        return [(at, self._route(edge)) for at, _, edge in self._hop_links(set(types))(ids, limit)]
 
     def shortest_dag(
         self, source: str, target: str, types: Sequence[str], max_hops: int, budget: int
     ) -> tuple[list[Relationship], bool]:
         """Walked over the graph's own adjacency: a relationship is made only for the edges on a path."""
-        allowed = set(types)
-
-        def links(ids: list[str], most: int) -> list[tuple[str, str, tuple]]:
-            found = []
-            for node in ids:
-                found += ((node, neighbour, edge) for neighbour, edge in self._links(node, allowed))
-                if len(found) >= most:
-                    break
-            return found
-
-        def relationship(edge: tuple) -> Relationship:
-            return Relationship(edge[3]["type"], edge[0], edge[1], {}, edge[2])
-
+        links, relationship = self._hop_links(set(types)), self._route
         return shortest.shortest_dag(links, relationship, source, target, max_hops, budget)
 
     def without(self, label: str, types: Sequence[str], direction: str, limit: int) -> list[str]:
