@@ -398,19 +398,25 @@ def generate(people: int = 400, seed: int = 2024) -> dict[str, list[dict]]:
     return Generator(people, seed).generate()
 
 
-def write_dataset(onto: Ontology, rows: dict[str, list[dict]], out: Path) -> list[Path]:
-    """One UTF-8 CSV (with BOM, as Excel likes) per template, Chinese file names and headers."""
+PART_ROWS = 500_000  # rows per file: a roster past it is written in numbered parts, as offices split them
+
+
+def write_dataset(onto: Ontology, rows: dict[str, list[dict]], out: Path, part_rows: int = PART_ROWS) -> list[Path]:
+    """One UTF-8 CSV (with BOM, as Excel likes) per template, Chinese file names and headers; a
+    template with more than ``part_rows`` rows goes into 人员-1.csv, 人员-2.csv, … so that each file
+    stays within what one roster file may hold (``ingest.readers.ReadLimits``)."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, template in onto.templates.items():
         if not rows.get(name):
             continue
         cols = list(columns(onto, template).values())
-        path = out / f"{template.zh}.csv"
-        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow([c.zh for c in cols])
-            for row in rows[name]:
-                writer.writerow([row.get(c.name, "") for c in cols])
-        written.append(path)
+        parts = [rows[name][start : start + part_rows] for start in range(0, len(rows[name]), part_rows)]
+        for number, part in enumerate(parts, start=1):
+            path = out / (f"{template.zh}.csv" if len(parts) == 1 else f"{template.zh}-{number}.csv")
+            with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+                writer = csv.writer(handle, lineterminator="\n")
+                writer.writerow([c.zh for c in cols])
+                writer.writerows([row.get(c.name, "") for c in cols] for row in part)
+            written.append(path)
     return written

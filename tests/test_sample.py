@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import filecmp
 
+from graph.embedded import EmbeddedStore
 from graph.ontology import load
 from ingest import lucheng
+from ingest.pipeline import ingest
+from ingest.readers import ReadLimits
 from ingest.synthetic import generate, write_dataset
-from tests.conftest import SAMPLE_DIR
+from tests.conftest import SAMPLE_DIR, snapshot
 
 ARTICLE_BASES = {  # name → category, as the seed article says
     "抖音之家·同心荟": "孵化型",
@@ -25,8 +28,7 @@ ARTICLE_BASES = {  # name → category, as the seed article says
 
 
 def _rows(name: str) -> list[dict]:
-    with open(SAMPLE_DIR / name, encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return _rows_of(SAMPLE_DIR / name)
 
 
 def test_the_sample_is_regenerated_byte_for_byte(tmp_path):
@@ -34,6 +36,26 @@ def test_the_sample_is_regenerated_byte_for_byte(tmp_path):
     assert {p.name for p in written} == {p.name for p in SAMPLE_DIR.glob("*.csv")}
     for path in written:
         assert filecmp.cmp(path, SAMPLE_DIR / path.name, shallow=False), path.name
+
+
+def test_a_roster_past_the_row_limit_is_written_in_parts_that_load_as_the_whole(tmp_path):
+    """A province's million people do not fit one roster file; the parts each do and load as one."""
+    rows = generate(400, 2024)
+    written = write_dataset(load(), rows, tmp_path / "parts", part_rows=150)
+    people = sorted(p.name for p in written if p.name.startswith("人员"))
+    assert people == ["人员-1.csv", "人员-2.csv", "人员-3.csv"]
+    assert sum(len(_rows_of(tmp_path / "parts" / name)) for name in people) == len(rows["people"])
+    limit = ReadLimits(rows=200)  # each part fits (150 rows and the header), the whole does not
+    whole, parts = EmbeddedStore(tmp_path / "whole"), EmbeddedStore(tmp_path / "parted")
+    assert ingest(whole, [SAMPLE_DIR]).ok
+    assert not ingest(EmbeddedStore(tmp_path / "refused"), [SAMPLE_DIR], limits=limit).ok  # the whole is past it
+    assert ingest(parts, [tmp_path / "parts"], limits=limit).ok
+    assert snapshot(parts) == snapshot(whole)
+
+
+def _rows_of(path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def test_seventeen_bases_in_five_categories_across_fourteen_towns():
