@@ -24,6 +24,7 @@ from graph.collector import without_collector
 from graph.errors import StoreUnavailable
 from graph.matching import Match, rank_key
 from graph.name_index import NameIndex
+from graph.names import with_name_keys
 from graph.ontology import ROOT_LABEL, Ontology
 from graph.records import Node, Relationship, Step, WriteResult, ended_before, now_stamp
 from graph.store import Progress, Store, briefly
@@ -76,6 +77,7 @@ class EmbeddedStore(Store):
     def write(
         self, nodes: Sequence[Node], relationships: Sequence[Relationship], progress: Progress | None = None
     ) -> WriteResult:
+        nodes = with_name_keys(nodes)
         self.ensure_schema()
         try:
             with self._lock:
@@ -105,6 +107,7 @@ class EmbeddedStore(Store):
         return result
 
     def preview(self, nodes: Sequence[Node], relationships: Sequence[Relationship]) -> WriteResult:
+        nodes = with_name_keys(nodes)
         return self._apply(self.graph.copy(), nodes, relationships)
 
     def _apply(self, graph: nx.MultiDiGraph, nodes, relationships) -> WriteResult:

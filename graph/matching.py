@@ -1,5 +1,5 @@
 """What a search matches and how it ranks, declared once: the embedded store and the scoped
-view evaluate the tiers in Python, the Neo4j store writes them as one Cypher ``CASE``.
+view evaluate the tiers in Python, the Neo4j store reads them one by one with their Cypher tests.
 
 >>> match = Match.of("张伟")
 >>> match.score(Node("P1", frozenset({"Person"}), {"name": "张伟", "pinyin": "zhangwei"}))
@@ -31,14 +31,24 @@ TIERS = (
     (50, "pinyin", "starts_latin"),
     (45, "initials", "starts_latin"),
 )
-TESTS = {  # a test in Python (the property's value, the match) and in Cypher (for the property p)
-    "is": (lambda value, m: value in m.ids, "n.{p} IN $ids"),
-    "equals": (lambda value, m: value == m.name, "n.{p} = $name"),
-    "starts": (lambda value, m: value.startswith(m.name), "n.{p} STARTS WITH $name"),
-    "contains": (lambda value, m: m.name in value, "n.{p} CONTAINS $name"),
-    "equals_latin": (lambda value, m: m.latin is not None and value == m.latin, "n.{p} = $latin"),
-    "starts_latin": (lambda value, m: m.latin is not None and value.startswith(m.latin), "n.{p} STARTS WITH $latin"),
+TESTS = {  # a test in Python (the property's value, the match), in Cypher (for the property p and the value v)
+    # and the search parameter it compares with
+    "is": (lambda value, m: value in m.ids, "n.{p} IN {v}", "ids"),
+    "equals": (lambda value, m: value == m.name, "n.{p} = {v}", "name"),
+    "starts": (lambda value, m: value.startswith(m.name), "n.{p} STARTS WITH {v}", "name"),
+    "contains": (lambda value, m: m.name in value, "n.{p} CONTAINS {v}", "name"),
+    "equals_latin": (lambda value, m: m.latin is not None and value == m.latin, "n.{p} = {v}", "latin"),
+    "starts_latin": (
+        lambda value, m: m.latin is not None and value.startswith(m.latin),
+        "n.{p} STARTS WITH {v}",
+        "latin",
+    ),
 }
+
+
+def cypher_test(test: str, prop: str, value: str | None = None) -> str:
+    """``test`` on ``n.prop`` in Cypher, against ``value`` (by default the search parameter)."""
+    return TESTS[test][1].format(p=prop, v=value or f"${TESTS[test][2]}")
 
 
 @dataclass(frozen=True)
@@ -72,11 +82,6 @@ class Match:
             if value and TESTS[test][0](value, self):
                 return score
         return 0
-
-    def cypher_score(self) -> str:
-        """The tiers as a Cypher expression over ``n``."""
-        cases = " ".join(f"WHEN {TESTS[test][1].format(p=prop)} THEN {score}" for score, prop, test in TIERS)
-        return f"CASE {cases} ELSE 0 END"
 
 
 def rank_key(scored: tuple[Node, int]) -> tuple:

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
+from graph.records import Node
 
 # Characters whose reading as a surname differs from their everyday reading.
 SURNAMES = {
@@ -61,6 +62,8 @@ def fold_query(text: str) -> str:
 
 
 def _syllables(name: str, person: bool) -> list[str]:
+    from pypinyin import lazy_pinyin  # 0.2 s to load: by a search or an ingest, not by every command
+
     if person:
         for length in (2, 1):
             surname = name[:length]
@@ -79,3 +82,21 @@ def name_keys(name: str, person: bool = False) -> dict[str, str]:
         "pinyin": "".join(syllables),
         "initials": "".join(s if s.isdigit() else s[0] for s in syllables),
     }
+
+
+def with_name_keys(nodes: Sequence[Node]) -> Sequence[Node]:
+    """``nodes``, each written with a name but without its pinyin given those keys: every named
+    node in a store carries them, so a store may find and order names by them alone (Neo4j's
+    search reads them from its indexes).  Ingest computes them already; this is for the rest.
+
+    >>> with_name_keys([Node("P1", frozenset({"Person"}), {"name": "单子轩"})])[0].properties["initials"]
+    'szx'
+    """
+    if all("pinyin" in n.properties or "name" not in n.properties for n in nodes):
+        return nodes
+    return [
+        n
+        if "pinyin" in n.properties or "name" not in n.properties
+        else Node(n.id, n.labels, {**n.properties, **name_keys(n.properties["name"], person="Person" in n.labels)})
+        for n in nodes
+    ]

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph import liaison_facts
+from graph.matching import Match
 from graph.names import name_keys
 from graph.ontology import load
 from graph.records import Node, Relationship, relationship_key
@@ -230,3 +231,87 @@ def test_kept_coverage_facts_equal_a_fresh_computation_after_every_write(embedde
         expected = reference_coverage(*merged(writes[:done]), max_load=1)
         found[0]["overloaded_liaisons"] = [(leader["id"], leader["load"]) for leader in found[0]["overloaded_liaisons"]]
         assert {k: found[0][k] for k in expected} == expected
+
+
+SEARCHED = [
+    "张伟",
+    "张伟强",
+    "伟张",
+    "单丽",
+    "曾敏",
+    "林",
+    "林林",
+    "鹿城E咖·同心荟",
+    "E咖",
+    "科技园",
+    "A座科技",
+    "陈杰",
+]
+
+
+@st.composite
+def searches(draw):
+    """Nodes with names that share characters, prefixes and pinyin (some written without their
+    pinyin), and a search typed as part of one: characters, the start of its pinyin or initials, an id."""
+    nodes = []
+    for i in range(draw(st.integers(1, 12))):
+        name, person = draw(st.sampled_from(SEARCHED)), draw(st.booleans())
+        keys = name_keys(name, person=person) if draw(st.integers(0, 3)) else {}  # a quarter without
+        nodes.append(Node(f"N{i}", frozenset({"Person"} if person else {"Enterprise"}), {"name": name, **keys}))
+    name = draw(st.sampled_from(SEARCHED))
+    start = draw(st.integers(0, len(name) - 1))
+    typed = draw(
+        st.sampled_from(
+            [
+                name[start : start + draw(st.integers(1, 3))],
+                name_keys(name)["pinyin"][: draw(st.integers(1, 6))],
+                name_keys(name)["initials"][: draw(st.integers(1, 3))],
+                f"n{draw(st.integers(0, 3))}",
+            ]
+        )
+    )
+    return nodes, typed, draw(st.integers(0, 4)), draw(st.integers(1, 3)), draw(st.integers(1, 12))
+
+
+def reference_search(nodes, typed, offset, limit, cap):
+    """The tiers of DESIGN.md over every node: id, name equal, starts, contains, pinyin equal,
+    initials equal, pinyin starts, initials starts; then pinyin, then id; the best ``cap``."""
+    latin = typed.lower() if typed.isascii() and typed.isalnum() else None
+
+    def score(node):
+        p = node.properties
+        tests = [
+            node.id in (typed, typed.upper()),
+            p["name"] == typed,
+            p["name"].startswith(typed),
+            typed in p["name"],
+            latin is not None and p["pinyin"] == latin,
+            latin is not None and p["initials"] == latin,
+            latin is not None and p["pinyin"].startswith(latin),
+            latin is not None and p["initials"].startswith(latin),
+        ]
+        return next((s for s, t in zip((100, 90, 80, 70, 65, 60, 50, 45), tests, strict=True) if t), 0)
+
+    ranked = sorted(
+        ((n, s) for n in nodes if (s := score(n))), key=lambda x: (-x[1], x[0].properties["pinyin"], x[0].id)
+    )
+    ranked = ranked[:cap]
+    return len(ranked), [(n.id, s) for n, s in ranked[offset : offset + limit]]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=searches())
+def test_search_ranks_alike_on_both_stores_and_as_defined(embedded_store, neo4j_store, case):
+    """Neo4j reads the tiers one by one from its indexes and stops when the page is full; the
+    embedded store ranks every match: both give the reference ranking, page by page, under any cap."""
+    nodes, typed, offset, limit, cap = case
+    match = Match.of(typed)
+    answers = []
+    for store in (embedded_store, neo4j_store):
+        store.clear()
+        store.write(nodes, [])
+        total, page = store.ranked(match, offset, limit, cap)
+        answers.append((total, [(n.id, s) for n, s in page]))
+    stored = list(embedded_store.iter_nodes())
+    assert all(n.properties.get("pinyin") is not None for n in stored)  # given at the write when missing
+    assert answers[0] == answers[1] == reference_search(stored, typed, offset, limit, cap)

@@ -182,6 +182,15 @@ def test_brokers_bridge_the_groups(tiny):
     assert brokers(tiny, scope="B1")["brokers"][0]["id"] == "P1"
 
 
+def test_search_finds_any_part_of_a_name_that_mixes_letters_and_characters(store, tmp_path):
+    """「城E」 is in 鹿城E咖: Neo4j's cjk full-text index once cut names into pairs of Chinese
+    characters and missed every part that crosses a letter."""
+    roster = write_csv(tmp_path, "基地.csv", "编号,名称,类别\nB9,鹿城E咖·同心荟,服务型\n")
+    assert ingest(store, [roster]).errors == []
+    for typed in ("城E", "城E咖", "E咖·", "鹿城Ｅ", "lcek"):  # Ｅ: full width
+        assert ids(search(store, typed)) == ["B9"], typed
+
+
 def test_search_pages_through_its_matches(tiny):
     first, second = search(tiny, "同心荟", limit=1), search(tiny, "同心荟", limit=1, offset=1)
     assert (first["total"], ids(first), ids(second)) == (2, ["B1"], ["B2"])
