@@ -8,6 +8,7 @@ import json
 import pytest
 
 from graph.errors import InvalidQuery, NotFound
+from graph.records import Node
 from ingest.pipeline import ingest
 from queries.brokers import brokers
 from queries.coverage import coverage, coverage_series
@@ -189,6 +190,19 @@ def test_search_finds_any_part_of_a_name_that_mixes_letters_and_characters(store
     assert ingest(store, [roster]).errors == []
     for typed in ("城E", "城E咖", "E咖·", "鹿城Ｅ", "lcek"):  # Ｅ: full width
         assert ids(search(store, typed)) == ["B9"], typed
+
+
+def test_coverage_figures_are_kept_until_the_next_write(tiny):
+    """Counted once per data version (a province's breakdowns take a second); a caller that
+    replaces a figure does not change the next caller's, and a write is counted at once."""
+    first = coverage(tiny, as_of="2025-06-30")
+    first["uncovered"] = ["changed by a caller"]
+    again = coverage(tiny, as_of="2025-06-30")
+    assert "changed by a caller" not in again["uncovered"] and again["total"] == first["total"]
+    tiny.write([Node("PX", frozenset({"Person", "Member"}), {"name": "新代表", "representative": True})], [])
+    after = coverage(tiny, as_of="2025-06-30")
+    assert after["total"] == again["total"] + 1 and "PX" in after["uncovered"]
+    assert after["by_region"]["未填镇街"]["total"] == again["by_region"].get("未填镇街", {"total": 0})["total"] + 1
 
 
 def test_search_pages_through_its_matches(tiny):
