@@ -45,7 +45,10 @@ QUERY_TIMEOUT = 30  # seconds; a question that takes longer is refused, not left
 _TIER_INDEXES = {"name": ("name", "pinyin", "id"), "pinyin": ("pinyin", "id"), "initials": ("initials", "pinyin", "id")}
 FACT_LABEL = "TongxinFact"  # graph.liaison_facts's facts: outside the ontology's labels
 FACT_BATCH = 5000
-DAG_PATHS = 10000  # shortest paths Neo4j lists itself before the layered search takes over
+# Shortest paths Neo4j lists itself before the layered search takes over.  It counts two
+# contacts on different days as two paths; at 10,000, province pairs of ~7,000 routes fell to
+# the walk, which read up to a million relationships over Bolt (13-29 s): Neo4j lists them in 0.6 s.
+DAG_PATHS = 100_000
 
 # Each write first compares the incoming rows with what is stored, so the counts say what
 # really changed; a preview (dry run) stops after the comparison.

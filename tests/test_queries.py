@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from graph import neo4j_store as neo4j_store_module
 from graph.errors import InvalidQuery, NotFound
 from graph.records import Node
 from ingest.pipeline import ingest
@@ -203,6 +204,17 @@ def test_coverage_figures_are_kept_until_the_next_write(tiny):
     after = coverage(tiny, as_of="2025-06-30")
     assert after["total"] == again["total"] + 1 and "PX" in after["uncovered"]
     assert after["by_region"]["未填镇街"]["total"] == again["by_region"].get("未填镇街", {"total": 0})["total"] + 1
+
+
+def test_neo4j_gives_the_same_paths_through_its_own_search_and_the_layered_walk(neo4j_store, monkeypatch):
+    """Past ``DAG_PATHS`` paths Neo4j's answer comes from the walk over ``hops``: the same routes."""
+    assert ingest(neo4j_store, [SAMPLE_DIR]).ok
+    people = sorted(neo4j_store.nodes_where("Member", {}))[:40:4]
+    pairs = [("P0083", "B17"), *zip(people, reversed(people))]
+    own = [path(neo4j_store, a, b) for a, b in pairs]
+    monkeypatch.setattr(neo4j_store_module, "DAG_PATHS", 1)
+    walked = [path(neo4j_store, a, b) for a, b in pairs]
+    assert walked == own and any(answer["count"] > 1 for answer in own)
 
 
 def test_search_pages_through_its_matches(tiny):
