@@ -107,6 +107,13 @@ def json_safe(value):
     return str(value)
 
 
+def _tier_index(prop: str) -> tuple[str, list[str]]:
+    """The hint to read ``prop``'s tiers from its composite index, and the conditions that let
+    Neo4j use it (every property of a composite index present)."""
+    index = _TIER_INDEXES[prop]
+    return f"USING INDEX n:{ROOT_LABEL}({', '.join(index)})", [f"n.{p} IS NOT NULL" for p in index[1:]]
+
+
 def _batches(rows: Sequence, size: int):
     iterator = iter(rows)
     while batch := list(islice(iterator, size)):
@@ -413,16 +420,14 @@ class Neo4jStore(Store):
         for score, prop, test in TIERS:
             if match.latin is None and TESTS[test][2] == "latin":
                 continue
-            index = _TIER_INDEXES.get(prop) if test != "contains" else None
-            where = [cypher_test(test, prop, "v"), *(f"NOT coalesce({c}, false)" for c in better), *filters]
-            where += [f"n.{p} IS NOT NULL" for p in index[1:]] if index else []
+            hint, present = _tier_index(prop) if prop in _TIER_INDEXES and test != "contains" else ("", [])
+            where = [cypher_test(test, prop, "v"), *(f"NOT coalesce({c}, false)" for c in better), *filters, *present]
             tiers.append(
                 f"CALL (found) {{ WITH CASE WHEN size(found) < $need THEN ${TESTS[test][2]} END AS v "
-                f"MATCH (n:{ROOT_LABEL}) "
-                + (f"USING INDEX n:{ROOT_LABEL}({', '.join(index)}) " if index else "")
-                + f"WHERE {' AND '.join(where)} "
-                + ("WITH n ORDER BY n.pinyin, n.id " if index else "WITH n ORDER BY coalesce(n.pinyin, ''), n.id ")
-                + f"LIMIT $need RETURN collect({{id: n.id, score: {score}}}) AS more }} WITH total, found + more AS found"
+                f"MATCH (n:{ROOT_LABEL}) {hint} WHERE {' AND '.join(where)} "
+                + ("WITH n ORDER BY n.pinyin, n.id " if hint else "WITH n ORDER BY coalesce(n.pinyin, ''), n.id ")
+                + f"LIMIT $need RETURN collect({{id: n.id, score: {score}}}) AS more }} "
+                "WITH total, found + more AS found"
             )
             better.append(cypher_test(test, prop))
         query = (
@@ -431,9 +436,8 @@ class Neo4jStore(Store):
             + "WITH n LIMIT $cap RETURN count(n) AS total } "
             "WITH total, [] AS found "
             + " ".join(tiers)
-            + " CALL (found) { UNWIND found AS f MATCH (n:"
-            + ROOT_LABEL
-            + f" {{id: f.id}}) RETURN collect({{id: n.id, labels: labels(n), props: n{_BRIEF}, score: f.score}}) AS page }} "
+            + f" CALL (found) {{ UNWIND found AS f MATCH (n:{ROOT_LABEL} {{id: f.id}}) "
+            f"RETURN collect({{id: n.id, labels: labels(n), props: n{_BRIEF}, score: f.score}}) AS page }} "
             "RETURN total, page"
         )
         rows = self.rows(
@@ -455,10 +459,10 @@ class Neo4jStore(Store):
         """A UNION of the ways a node can match, the ones read in index order first, so that
         counting up to a cap seldom reaches the name's text index (a one-character CONTAINS
         reads all of it)."""
+        hint, present = _tier_index("name")
         branches = [
             f"MATCH (n:{ROOT_LABEL}) WHERE n.id IN $ids RETURN n",
-            f"MATCH (n:{ROOT_LABEL}) USING INDEX n:{ROOT_LABEL}({', '.join(_TIER_INDEXES['name'])}) "
-            "WHERE n.name STARTS WITH $name AND n.pinyin IS NOT NULL AND n.id IS NOT NULL RETURN n",
+            f"MATCH (n:{ROOT_LABEL}) {hint} WHERE {' AND '.join(['n.name STARTS WITH $name', *present])} RETURN n",
         ]
         if latin:
             branches.append(f"MATCH (n:{ROOT_LABEL}) WHERE n.pinyin STARTS WITH $latin RETURN n")
