@@ -67,6 +67,12 @@ def ingest(
     batch_size: Annotated[
         int | None, typer.Option(min=1, help="每个写入事务的行数 / rows per write transaction")
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="同时检查名册各行的进程数，默认为本机 CPU 核数 / processes that check the rows (default: cores)"
+        ),
+    ] = None,
     explain: Annotated[
         bool,
         typer.Option(
@@ -82,7 +88,7 @@ def ingest(
     chosen = settings(ctx)
     if batch_size:
         chosen = chosen.model_copy(update={"batch_size": batch_size})
-    _load(chosen, paths, skip_invalid=skip_invalid, dry_run=dry_run, mapping=mapping, as_json=as_json)
+    _load(chosen, paths, skip_invalid=skip_invalid, dry_run=dry_run, mapping=mapping, as_json=as_json, workers=workers)
 
 
 def _explain(paths: list[Path]) -> None:
@@ -109,10 +115,12 @@ def _load(
     dry_run: bool = False,
     mapping: Path | None = None,
     as_json: bool = False,
+    workers: int | None = None,
 ) -> None:
     """Ingest and tell the outcome; any refused row ends the command with exit code 2."""
     from rich.progress import Progress
 
+    from ingest.parallel import usable_cores
     from ingest.pipeline import ingest as run_ingest
 
     try:
@@ -128,6 +136,7 @@ def _load(
                 dry_run=dry_run,
                 mapping=mapping,
                 progress=lambda n, total: bar.update(task, advance=n, total=total),
+                workers=workers or usable_cores(),
             )
     except TongxinError as exc:
         fail(exc)

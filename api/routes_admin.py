@@ -102,6 +102,7 @@ async def post_ingest(
                     handle.write(chunk)
             paths.append(path)
         # Reading and writing take seconds to minutes: in a worker thread, so the API keeps answering.
+        # The rows are checked in this process (forking a server's threads is not safe; its cores answer).
         report = await run_in_threadpool(
             ingest, store, paths, skip_invalid=skip_invalid, dry_run=dry_run, limits=limits
         )

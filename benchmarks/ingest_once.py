@@ -1,7 +1,9 @@
 """One ``tongxin ingest`` of a folder into a store, in its own process: seconds, roster rows/s,
 records (nodes and relationships written)/s, peak RSS.
 
-    python -m benchmarks.ingest_once STORE FOLDER
+    python -m benchmarks.ingest_once STORE FOLDER [WORKERS]
+
+WORKERS: processes that check the rows, as ``tongxin ingest --workers`` (default: the cores).
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ from pathlib import Path
 
 from benchmarks.measure import peak_rss_mb
 from graph.settings import open_store, settings_from_env
+from ingest.parallel import usable_cores
 from ingest.pipeline import ingest
 
 
-def main(store_spec: str, folder: str) -> None:
+def main(store_spec: str, folder: str, workers: str | None = None) -> None:
     with open_store(settings_from_env(store_spec)) as store:
         start = time.perf_counter()
-        report = ingest(store, [Path(folder)])
+        report = ingest(store, [Path(folder)], workers=int(workers or usable_cores()))
         seconds = time.perf_counter() - start
     if not report.ok:
         raise SystemExit(f"ingest refused the dataset: {report.errors[:3]}")
@@ -28,6 +31,7 @@ def main(store_spec: str, folder: str) -> None:
         json.dumps(
             {
                 "rows": report.rows,
+                "workers": int(workers or usable_cores()),
                 "records": records,
                 "seconds": round(seconds, 2),
                 "rows_per_s": round(report.rows / seconds),

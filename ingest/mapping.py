@@ -42,7 +42,7 @@ from graph.errors import CellError, ValidationFailed
 from graph.ontology import Ontology, RelationshipType, Template
 from graph.values import is_blank
 from ingest.readers import Table, cell_text
-from ingest.rows import Collector, Origin
+from ingest.rows import Collector, Origin, Reading
 from ingest.sheets import LOOK_AHEAD, best_fit, explain, rows_only
 from ingest.templates import columns, header_key, template_for
 
@@ -216,13 +216,15 @@ def explain_table(onto: Ontology, table: Table) -> dict:
     }
 
 
-def apply_mapping(collector: Collector, mapping: RosterMapping, table: Table, header_row: int | None = None) -> None:
-    """Turn each row of ``table`` into nodes and relationships through ``collector``."""
+def mapped_reading(
+    collector: Collector, mapping: RosterMapping, table: Table, header_row: int | None = None
+) -> Reading | None:
+    """How each row of ``table`` becomes nodes and relationships; None, told, when the table
+    lacks a column the mapping reads."""
     if mapping.sheet and table.sheet not in (None, mapping.sheet):
-        return
+        return None
     header_row = header_row or mapping.header_row
     split = rows_only(table.at(header_row))
-    rows = split.rows
     index = mapping.index(split.headers)
     if index is None:
         present = {header_key(h) for h in split.headers if h}
@@ -231,11 +233,15 @@ def apply_mapping(collector: Collector, mapping: RosterMapping, table: Table, he
                 collector.out.errors.append(
                     table.error(f"缺少映射文件「{mapping.name}」要求的列「{'/'.join(names)}」", header_row, names[0])
                 )
-        return
+        return None
+    return Reading(split.rows, lambda into, rows: _map_rows(into, mapping, table, index, rows))
+
+
+def _map_rows(collector: Collector, mapping: RosterMapping, table: Table, index: dict[str, int], rows: list) -> None:
     for number, cells in rows:
-        collector.out.rows += 1
-        cell = _reader(index, cells)
         origin = Origin(table.file, table.sheet, number)
+        collector.begin_row(origin)
+        cell = _reader(index, cells)
         made = {key: _make_node(collector, spec, origin, cell) for key, spec in mapping.nodes.items()}
         for edge in mapping.edges:
             _make_edge(collector, edge, origin, cell, made)

@@ -7,17 +7,19 @@ the rest.  Writes merge on ids and relationship keys, so a second run changes no
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from graph.collector import without_collector
 from graph.errors import CellError, ValidationFailed
 from graph.records import Node, Relationship, WriteResult
 from graph.store import Store
-from ingest.mapping import RosterMapping, apply_mapping, load_mapping, mapping_for
-from ingest.readers import CITY_SIZED, ReadLimits, Table, read_file, roster_files
+from ingest import parallel
+from ingest.mapping import RosterMapping, load_mapping, mapped_reading, mapping_for
+from ingest.readers import CITY_SIZED, ReadLimits, Table, read_file, roster_files, told_apart
 from ingest.resolve import known_nodes, resolve
-from ingest.rows import Collected, Collector, content
+from ingest.rows import Collected, Collector, Reading, content
 
 
 @dataclass
@@ -104,32 +106,45 @@ def preview(store: Store, nodes: list[Node], relationships: list[Relationship]) 
 
 
 def read_all(paths: Iterable[Path], limits: ReadLimits = CITY_SIZED) -> tuple[list[Table], list[CellError]]:
-    tables, errors = [], []
+    """Every table of the files and folders; files of one name are told apart by their folders."""
+    files, tables, errors = [], [], []
     for path in paths:
         try:
-            files = roster_files(Path(path))
+            files += roster_files(Path(path))
         except ValidationFailed as failed:
             errors.extend(failed.errors)
-            continue
-        for file in files:
-            try:
-                tables.extend(read_file(file, limits))
-            except ValidationFailed as failed:
-                errors.extend(failed.errors)
+    for file, label in zip(files, told_apart(files)):
+        try:
+            tables.extend(replace(table, file=label) for table in read_file(file, limits))
+        except ValidationFailed as failed:
+            errors.extend(replace(error, file=label) if error.file == file.name else error for error in failed.errors)
     return tables, errors
 
 
-def map_tables(store: Store, tables: list[Table], mapping: RosterMapping | None) -> Collected:
-    """Every table through ``mapping``; without one, through the built-in mapping that reads all
-    its columns, else as the standard template it is recognised as."""
+def reading_for(collector: Collector, table: Table, mapping: RosterMapping | None) -> Reading | None:
+    """``table`` read through ``mapping``; without one, through the built-in mapping that reads
+    all its columns, else as the standard template it is recognised as."""
+    if mapping is not None:
+        return mapped_reading(collector, mapping, table)
+    if found := mapping_for(collector.onto, table):
+        return mapped_reading(collector, found[0], table, found[1])
+    return collector.reading(table)
+
+
+def map_tables(
+    store: Store, tables: list[Table], mapping: RosterMapping | None, workers: int = 1, run_rows: int | None = None
+) -> Collected:
+    """Every table's rows as nodes and pending relationships (see :func:`reading_for`); with
+    ``workers`` > 1 and more than ``run_rows`` rows (:data:`ingest.parallel.RUN_ROWS`), read
+    in that many processes."""
+    run_rows = run_rows or parallel.RUN_ROWS
+    if workers > 1 and parallel.can_fork() and sum(len(t.rows) for t in tables) > run_rows:
+        plan = partial(reading_for, mapping=mapping)
+        return parallel.collect(store.ontology, store.identity_key(), tables, plan, workers, run_rows)
     collector = Collector(store.ontology, store.identity_key())
     for table in tables:
-        if mapping is not None:
-            apply_mapping(collector, mapping, table)
-        elif found := mapping_for(store.ontology, table):
-            apply_mapping(collector, found[0], table, found[1])
-        else:
-            collector.add_table(table)
+        if reading := reading_for(collector, table, mapping):
+            reading.read(collector, reading.rows)
     return collector.out
 
 
@@ -142,12 +157,14 @@ def ingest(
     mapping: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     limits: ReadLimits = CITY_SIZED,
+    workers: int = 1,
 ) -> IngestReport:
     """Load roster files or folders into ``store``; never half-writes a refused batch.
 
     ``mapping`` reads every file through a mapping file instead of the standard templates.
     ``progress(n, total)`` follows the write: ``n`` more of ``total`` records are written.
-    ``limits`` bound what one file may hold."""
+    ``limits`` bound what one file may hold.  ``workers``: processes that check the rows
+    (see :mod:`ingest.parallel`)."""
     try:
         read_through = load_mapping(store.ontology, Path(mapping)) if mapping else None
     except ValidationFailed as failed:
@@ -155,7 +172,14 @@ def ingest(
     with without_collector():  # the rows, records and graph made here live on: see graph/collector.py
         tables, errors = read_all(paths, limits)
         return ingest_tables(
-            store, tables, errors, skip_invalid=skip_invalid, dry_run=dry_run, mapping=read_through, progress=progress
+            store,
+            tables,
+            errors,
+            skip_invalid=skip_invalid,
+            dry_run=dry_run,
+            mapping=read_through,
+            progress=progress,
+            workers=workers,
         )
 
 
@@ -168,11 +192,12 @@ def ingest_tables(
     dry_run: bool = False,
     mapping: RosterMapping | None = None,
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> IngestReport:
     """:func:`ingest` from tables already read (``errors``: what reading them found), or made in
     memory: a visit recorded on the page is a one-row 联系记录 checked like any roster.  The list
     is emptied as it is read."""
-    collected = map_tables(store, tables, mapping)
+    collected = map_tables(store, tables, mapping, workers)
     tables.clear()  # the raw cells; a city's rosters hold hundreds of megabytes of them
     collected.errors[:0] = errors
     known_nodes(store.ontology, store, collected)

@@ -251,6 +251,24 @@ def roster_files(path: Path) -> list[Path]:
     return files
 
 
+def told_apart(files: list[Path]) -> list[str]:
+    """Each file's name; for files of one batch that share a name, as much of their paths as
+    tells them apart, so that an error's file and a node's source say which one.
+
+    >>> told_apart([Path("2025/人员.csv"), Path("2026/人员.csv"), Path("2026/基地.csv")])
+    ['2025/人员.csv', '2026/人员.csv', '基地.csv']
+    """
+    where = [file.resolve().parts for file in files]
+    labels = []
+    for parts in where:
+        others = [other for other in where if other[-1] == parts[-1] and other != parts]
+        depth = 1
+        while depth < len(parts) and any(other[-depth:] == parts[-depth:] for other in others):
+            depth += 1
+        labels.append("/".join(parts[-depth:]))
+    return labels
+
+
 def read_file(path: Path, limits: ReadLimits = CITY_SIZED) -> list[Table]:
     """Every table in one roster file: one for CSV/JSON, one per sheet for a workbook."""
     if not path.exists():

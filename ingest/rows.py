@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from graph.errors import CellError
@@ -60,6 +61,12 @@ class Collected:
     bad: set[Origin] = field(default_factory=set)
     derived: dict[str, tuple[str, int]] = field(default_factory=dict)  # id made here → (label, identity key used)
     rows: int = 0
+    # Read by a deferred collector (see Collector): the nodes in row order, and where each row's part begins.
+    added: list[tuple[Node, Origin]] = field(default_factory=list)
+    starts: list[tuple[Origin, tuple[int, int, int, int]]] = field(default_factory=list)
+
+    def mark(self) -> tuple[int, int, int, int]:
+        return len(self.errors), len(self.warnings), len(self.pending), len(self.added)
 
     def fail(self, origin: Origin, column: str | None, message: str, value=None) -> None:
         """A row that cannot be written: its key, a required cell or a reference is wrong."""
@@ -95,18 +102,41 @@ def derived_id(key: bytes, label: str, parts: dict) -> str:
     return f"{label[0]}-{hmac.new(key, text.encode(), 'sha256').hexdigest()[:12].upper()}"
 
 
+@dataclass
+class Reading:
+    """A table's rows and how a collector reads a run of them, once its header is understood:
+    :mod:`ingest.parallel` hands the runs to several processes."""
+
+    rows: list[tuple[int, list]]
+    read: Callable[[Collector, list[tuple[int, list]]], None]
+
+
 class Collector:
-    def __init__(self, onto: Ontology, identity_key: bytes):
-        self.onto, self.identity_key = onto, identity_key
+    """Reads rows into :attr:`out`.  ``deferred``: each row's nodes are kept in ``out.added``,
+    not checked against the nodes before them, which another process may have read; see
+    :func:`ingest.parallel.join`."""
+
+    def __init__(self, onto: Ontology, identity_key: bytes, deferred: bool = False):
+        self.onto, self.identity_key, self.deferred = onto, identity_key, deferred
         self.out = Collected()
 
     def add_table(self, table: Table) -> None:
+        if reading := self.reading(table):
+            reading.read(self, reading.rows)
+
+    def begin_row(self, origin: Origin) -> None:
+        self.out.rows += 1
+        if self.deferred:
+            self.out.starts.append((origin, self.out.mark()))
+
+    def reading(self, table: Table) -> Reading | None:
+        """How ``table``'s rows are read; None, told in :attr:`out`, when they cannot be."""
         found = recognise(self.onto, table)
         template, table = found.template, found.table
         where = f"工作表「{table.sheet}」" if table.sheet else f"文件「{table.file}」"
         if found.summary:
             self.out.warnings.append(table.error(f"{where}看起来是汇总表，不是名册，未读取"))
-            return
+            return None
         if template is None:
             known = joined(f"{t.zh}（{t.name}）" for t in self.onto.templates.values())
             self.out.errors.append(
@@ -115,7 +145,7 @@ class Collector:
                     f"命名为 {known} 之一，或让表头使用空白模板的列名，或用 --mapping 指定映射文件"
                 )
             )
-            return
+            return None
         for number in table.hidden:
             if number > table.header_row:
                 self.out.warn(
@@ -125,16 +155,19 @@ class Collector:
                 )
         header = self._header(table, template)
         if header is None:
-            return
+            return None
         written = {column.name: table.headers[i] for i, column in header.items()}
-        for number, cells in table.rows:
-            self.out.rows += 1
+        return Reading(table.rows, lambda collector, rows: collector.read_rows(template, table, header, written, rows))
+
+    def read_rows(self, template: Template, table: Table, header: dict[int, Column], written: dict, rows: list) -> None:
+        for number, cells in rows:
+            origin = Origin(table.file, table.sheet, number)
+            self.begin_row(origin)
             record = {
                 header[i].name: (table.headers[i], cell)
                 for i, cell in enumerate(cells)
                 if i in header and not is_blank(cell)
             }
-            origin = Origin(table.file, table.sheet, number)
             if template.label is not None:
                 self.node(template, origin, record, written)
             else:
@@ -341,6 +374,9 @@ class Collector:
 
     def _add_node(self, node: Node, origin: Origin, id_header: str) -> bool:
         """False when the id was defined before with other content; the same twice is fine."""
+        if self.deferred:
+            self.out.added.append((node, origin))
+            return True
         seen = self.out.nodes.get(node.id)
         if seen is None:
             self.out.nodes[node.id] = (node, origin)

@@ -129,6 +129,19 @@ def test_skip_invalid_writes_the_valid_rows_and_reports_the_rest(store, tmp_path
     assert "人员" in error.message  # the end must be a person, and a base is not
 
 
+def test_files_of_one_name_in_two_folders_are_told_apart(store, tmp_path):
+    """A bad row 2 in one 关系.csv neither hides nor takes the blame for row 2 of another."""
+    ingest(store, [TINY_DIR])
+    write_csv(tmp_path / "2025", "关系.csv", "起点,关系,终点,角色\nL1,列名联系,B1,\n")
+    write_csv(tmp_path / "2026", "关系.csv", "起点,关系,终点,角色\nP2,成员,B1,成员\n")
+    report = ingest(store, [tmp_path / "2025", tmp_path / "2026"], skip_invalid=True)
+    assert changes(report) == {**NOTHING, "relationships_created": 1}
+    [error] = report.errors
+    assert (error.file, error.row, error.column) == ("2025/关系.csv", 2, "终点")
+    [member] = [r for r in store.iter_relationships() if r.properties.get("source_file") == "2026/关系.csv"]
+    assert (member.type, member.source, member.target) == ("MEMBER_OF", "P2", "B1")
+
+
 def test_a_gbk_roster_reads_like_utf8(store, tmp_path):
     ingest(store, [TINY_DIR])
     roster = write_csv(tmp_path, "人员.csv", "编号,姓名,人员类别,所属镇街\nP7,潘晓丹,新阶层人士,五马街道\n", "gbk")
@@ -399,7 +412,7 @@ def test_the_same_person_in_two_rosters_of_one_upload_is_one_node(store, tmp_pat
     assert person.properties["industry"] == "文创" and person.properties["id_number"] == "330302198503120015"
     again = write_csv(tmp_path / "c", "人员.csv", "姓名,人员类别,手机,行业\n张伟,新阶层人士,13800138000,电商\n")
     clash = ingest(store, [by_phone, again])
-    assert [(e.file, e.row, e.column) for e in clash.errors] == [("人员.csv", 2, "行业")]
+    assert [(e.file, e.row, e.column) for e in clash.errors] == [("c/人员.csv", 2, "行业")]  # which 人员.csv
     assert "是同一人员" in clash.errors[0].message and "文创" in clash.errors[0].message
 
 
