@@ -29,7 +29,7 @@ from graph.ontology import ROOT_LABEL, Ontology
 from graph.records import Node, Relationship, Step, WriteResult, ended_before, now_stamp
 from graph.store import Progress, Store, briefly
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: a relationship is [type, from, to, key, properties]; 1 (read still): an object of those
 SAVE_CHUNK = 20000  # items encoded at a time: the C encoder's speed without the whole file in memory
 GRAPH_FILE = "graph.json"
 FACTS = f"liaison_facts_{liaison_facts.FORMAT}"  # graph attribute and file key: another format's are left behind
@@ -37,7 +37,7 @@ LOCK_FILE = "graph.lock"
 IDENTITY_FILE = "identity.key"  # the secret of derived ids (Store.identity_key); never in the graph
 
 
-def _write_items(handle, items: Iterator[dict]) -> None:
+def _write_items(handle, items: Iterator) -> None:
     """A JSON array's items, comma separated, encoded a chunk at a time."""
     first = True
     while chunk := list(islice(items, SAVE_CHUNK)):
@@ -398,19 +398,24 @@ class EmbeddedStore(Store):
 
     def _read(self) -> nx.MultiDiGraph:
         """The file as a graph, built without the collector's passes (graph/collector.py) and
-        parsed by orjson: the city's opens in 5.5 s instead of 14."""
+        parsed by orjson: the city's opens in 5.5 s instead of 14; a relationship as an array,
+        not an object of named fields, parses in a third of the time (city: 1.3 s → 0.5 s)."""
         with without_collector():
             try:
                 document = orjson.loads(self.path.read_bytes())
             except (OSError, ValueError) as exc:
                 raise StoreUnavailable(f"无法打开嵌入式图库 {self.path}：{exc}") from None
-            if document.get("version") != FORMAT_VERSION:
+            version = document.get("version")
+            if version not in (1, FORMAT_VERSION):
                 raise StoreUnavailable(f"嵌入式图库 {self.path} 的格式版本不受支持")
             graph = nx.MultiDiGraph()
             for node in document["nodes"]:
                 graph.add_node(node["id"], labels=set(node["labels"]), properties=node["properties"])
-            for rel in document["relationships"]:
-                graph.add_edge(rel["from"], rel["to"], key=rel["key"], type=rel["type"], properties=rel["properties"])
+            rels = document["relationships"]
+            if version == 1:  # saved as version 2 at the next write
+                rels = ((r["type"], r["from"], r["to"], r["key"], r["properties"]) for r in rels)
+            for type_, source, target, key, properties in rels:
+                graph.add_edge(source, target, key=key, type=type_, properties=properties)
             if FACTS in document:
                 graph.graph[FACTS] = document[FACTS]
             return graph
@@ -419,10 +424,7 @@ class EmbeddedStore(Store):
         nodes = (
             {"id": n, "labels": sorted(d["labels"]), "properties": d["properties"]} for n, d in graph.nodes(data=True)
         )
-        relationships = (
-            {"type": d["type"], "from": u, "to": v, "key": k, "properties": d["properties"]}
-            for u, v, k, d in graph.edges(keys=True, data=True)
-        )
+        relationships = ((d["type"], u, v, k, d["properties"]) for u, v, k, d in graph.edges(keys=True, data=True))
         for stale in self.folder.glob(".graph-*.tmp"):  # a writer died mid-save; this one holds the lock
             stale.unlink(missing_ok=True)
         handle = tempfile.NamedTemporaryFile(

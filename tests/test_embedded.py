@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 
 import pytest
 
-from graph.embedded import EmbeddedStore
+from graph.embedded import GRAPH_FILE, EmbeddedStore
 from graph.records import Node
+from ingest.pipeline import ingest
+from tests.conftest import SAMPLE_DIR
 
 
 def _write_many(folder: str, prefix: str, count: int) -> None:
@@ -50,3 +53,23 @@ def test_another_process_write_is_seen_without_reopening(tmp_path):
     assert reader.get("X1") is None
     _write_many(str(tmp_path), "X", 2)
     assert reader.get("X1") is not None
+
+
+def test_a_store_saved_in_the_first_format_opens_alike_and_is_saved_in_the_second(tmp_path):
+    ingest(EmbeddedStore(tmp_path), [SAMPLE_DIR])
+    now = EmbeddedStore(tmp_path)
+    before = ({(n.id, n.labels) for n in now.iter_nodes()}, {r.key for r in now.iter_relationships()})
+    facts = now.kept_facts()
+    path = tmp_path / GRAPH_FILE
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["version"] == 2 and isinstance(document["relationships"][0], list)
+    fields = ("type", "from", "to", "key", "properties")
+    document |= {"version": 1, "relationships": [dict(zip(fields, r)) for r in document["relationships"]]}
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    old = EmbeddedStore(tmp_path)
+    assert ({(n.id, n.labels) for n in old.iter_nodes()}, {r.key for r in old.iter_relationships()}) == before
+    assert old.kept_facts() == facts and old.counts() == now.counts()
+    old.write([Node("R99", frozenset({"Region"}), {"id": "R99", "name": "新镇街"})], [])
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["version"] == 2 and len(saved["relationships"]) == len(before[1])
+    assert {r.key for r in EmbeddedStore(tmp_path).iter_relationships()} == before[1]
