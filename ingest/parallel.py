@@ -66,7 +66,7 @@ def collect(
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             parts = pool.map(_read_run, runs, [run_rows] * len(runs))
             for header, reading in zip(told, readings):
-                join(here.out, header, reading.rows if reading else [], None)
+                join(here.out, header, [], None)  # its header's errors and warnings; no rows
                 for start in range(0, len(reading.rows) if reading else 0, run_rows):
                     rows = reading.rows[start : start + run_rows]
                     join(here.out, _as_here(onto, next(parts)), rows, partial(reading.read, here))

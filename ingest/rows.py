@@ -120,10 +120,6 @@ class Collector:
         self.onto, self.identity_key, self.deferred = onto, identity_key, deferred
         self.out = Collected()
 
-    def add_table(self, table: Table) -> None:
-        if reading := self.reading(table):
-            reading.read(self, reading.rows)
-
     def begin_row(self, origin: Origin) -> None:
         self.out.rows += 1
         if self.deferred:
