@@ -20,9 +20,10 @@ from ingest.pipeline import ingest
 
 
 def main(store_spec: str, folder: str, workers: str | None = None) -> None:
+    processes = int(workers or usable_cores())
     with open_store(settings_from_env(store_spec)) as store:
         start = time.perf_counter()
-        report = ingest(store, [Path(folder)], workers=int(workers or usable_cores()))
+        report = ingest(store, [Path(folder)], workers=processes)
         seconds = time.perf_counter() - start
     if not report.ok:
         raise SystemExit(f"ingest refused the dataset: {report.errors[:3]}")
@@ -31,7 +32,7 @@ def main(store_spec: str, folder: str, workers: str | None = None) -> None:
         json.dumps(
             {
                 "rows": report.rows,
-                "workers": int(workers or usable_cores()),
+                "workers": processes,
                 "records": records,
                 "seconds": round(seconds, 2),
                 "rows_per_s": round(report.rows / seconds),

@@ -31,7 +31,11 @@ def outcome(store, out) -> tuple:
     """All a collected batch says, then what resolving it against ``store`` writes and refuses."""
     read = (
         [(i, n.labels, n.properties, origin) for i, (n, origin) in out.nodes.items()],
-        [(p.type.name, p.source, p.target, p.properties, p.origin, p.target_column, p.create) for p in out.pending],
+        [
+            (p.type.name, p.source, p.target, p.properties, p.origin, p.source_column, p.target_column)
+            + (p.name_property, p.create)
+            for p in out.pending
+        ],
         list(out.errors),
         list(out.warnings),
         out.bad,
