@@ -125,6 +125,9 @@ def _write_conf(server: LocalNeo4j) -> Path:
                 f"server.directories.import={server.import_dir}",
                 f"server.memory.pagecache.size={server.pagecache}",
                 "db.tx_log.preallocate=false",
+                # The default keeps two days of logs: a day of test runs and benchmark loads
+                # filled a 250 GB disk (66 GB of logs) and stopped the server.
+                "db.tx_log.rotation.retention_policy=1G size",
                 "",
             ]
         )
