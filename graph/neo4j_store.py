@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager, suppress
 from itertools import islice
 from threading import Lock
@@ -20,6 +20,7 @@ from neo4j.exceptions import (
     AuthError,
     ClientError,
     ConstraintError,
+    DriverError,
     IncompleteCommit,
     Neo4jError,
     ServiceUnavailable,
@@ -34,11 +35,12 @@ from graph.names import with_name_keys
 from graph.ontology import ROOT_LABEL, Ontology
 from graph.records import Node, Relationship, Step, WriteResult, now_stamp
 from graph.settings import BATCH_SIZE
-from graph.store import BRIEF, Progress, Store, briefly
+from graph.store import BRIEF, Progress, Staged, Store, briefly
 from neo4j import READ_ACCESS, GraphDatabase, Query, RoutingControl, unit_of_work
 
 REPEATS = 3  # runs of a transaction whose commit was lost or that lost a race
 WRITERS = 2  # concurrent write transactions
+STAGED_MOST = 100_000  # nodes written ahead of their load's judgement (Neo4jStore.stage)
 QUERY_TIMEOUT = 30  # seconds; a question that takes longer is refused, not left running
 # Search tiers on a property are read from these (the property, then the pinyin and id they are
 # ordered by): the values come from the index, no node is read to order them.
@@ -274,10 +276,34 @@ class Neo4jStore(Store):
     def write(
         self, nodes: Sequence[Node], relationships: Sequence[Relationship], progress: Progress | None = None
     ) -> WriteResult:
+        return self.write_staged(Staged(), nodes, relationships, progress)
+
+    def stage(self, nodes: Sequence[Node]) -> Staged:
+        """Written in transactions held open until the load is judged (at most ``STAGED_MOST``
+        nodes: their state lives in the server's heap until then), each node as it stands now."""
+        if not nodes:
+            return Staged()
+        self.ensure_schema()
+        return _Staged(self, [Node(n.id, n.labels, dict(n.properties)) for n in with_name_keys(nodes[:STAGED_MOST])])
+
+    def write_staged(
+        self,
+        staged: Staged,
+        nodes: Sequence[Node],
+        relationships: Sequence[Relationship],
+        progress: Progress | None = None,
+    ) -> WriteResult:
         nodes = with_name_keys(nodes)
         try:
-            result = self._run(nodes, relationships, _WRITE_NODES, _WRITE_RELATIONSHIPS, progress)
+            rest = staged.rest(nodes)
+            early = staged.written(progress) if rest is not None else None
+            if early is None:  # none staged, changed since, or a staged write failed: all of them now
+                staged.drop()
+                early, rest = WriteResult(), nodes
+            result = self._run(rest, relationships, _WRITE_NODES, _WRITE_RELATIONSHIPS, progress)
+            result.add(early)
         except BaseException:
+            staged.drop()
             with suppress(Exception):  # a write that failed half-way may have changed the graph
                 self._bump_version()  # and the kept facts now lag the version: gathered again when read
             raise
@@ -302,34 +328,41 @@ class Neo4jStore(Store):
         return self._run(nodes, relationships, _COMPARE_NODES, _COMPARE_RELATIONSHIPS, None)
 
     def _run(self, nodes, relationships, node_query: str, rel_query: str, progress: Progress | None) -> WriteResult:
-        """Rows grouped by label set and by type, so labels and types come from the ontology;
-        every node before any relationship, so each relationship finds its ends."""
+        """Every node before any relationship, so each relationship finds its ends."""
         result, stamp = WriteResult(), now_stamp()
+        for created, updated in self._write_all(self._node_jobs(nodes, node_query, stamp), progress):
+            result.nodes_created += created
+            result.nodes_updated += updated
+        for created, updated in self._write_all(self._relationship_jobs(relationships, rel_query, stamp), progress):
+            result.relationships_created += created
+            result.relationships_updated += updated
+        return result
+
+    def _node_jobs(self, nodes: Sequence[Node], query: str, stamp: str) -> list[tuple[str, list[dict], dict]]:
+        """Batches of rows grouped by label set, so the labels come from the ontology."""
         by_labels: dict[tuple[str, ...], list[dict]] = defaultdict(list)
         for node in nodes:
             by_labels[tuple(sorted(node.labels))].append({"id": node.id, "props": node.properties})
         jobs = []
         for labels, rows in by_labels.items():
             self._check_names(labels, self.ontology.labels)
-            query = node_query.format(root=ROOT_LABEL, labels="".join(f":{label}" for label in labels)) + _COUNT
+            labelled = query.format(root=ROOT_LABEL, labels="".join(f":{label}" for label in labels)) + _COUNT
             jobs += [
-                (query, batch, {"labels": list(labels), "stamp": stamp}) for batch in _batches(rows, self.batch_size)
+                (labelled, batch, {"labels": list(labels), "stamp": stamp}) for batch in _batches(rows, self.batch_size)
             ]
-        for created, updated in self._write_all(jobs, progress):
-            result.nodes_created += created
-            result.nodes_updated += updated
+        return jobs
+
+    def _relationship_jobs(self, relationships: Sequence[Relationship], query: str, stamp: str) -> list:
+        """Batches of rows grouped by type, so the types come from the ontology."""
         by_type: dict[str, list[dict]] = defaultdict(list)
         for rel in relationships:
             by_type[rel.type].append({"from": rel.source, "to": rel.target, "key": rel.key, "props": rel.properties})
         jobs = []
         for type_, rows in by_type.items():
             self._check_names([type_], self.ontology.relationships)
-            query = rel_query.format(root=ROOT_LABEL, type=type_) + _COUNT
-            jobs += [(query, batch, {"stamp": stamp}) for batch in _batches(rows, self.batch_size)]
-        for created, updated in self._write_all(jobs, progress):
-            result.relationships_created += created
-            result.relationships_updated += updated
-        return result
+            typed = query.format(root=ROOT_LABEL, type=type_) + _COUNT
+            jobs += [(typed, batch, {"stamp": stamp}) for batch in _batches(rows, self.batch_size)]
+        return jobs
 
     @staticmethod
     def _check_names(names: Iterable[str], declared) -> None:
@@ -796,3 +829,67 @@ class Neo4jStore(Store):
                 session.run(statement).consume()
         self._bump_version()
         self._keep_facts(None)  # none: so the next write keeps them up to date
+
+
+class _Staged(Staged):
+    """Nodes written a batch per transaction, by ``WRITERS`` threads, each transaction held open:
+    other sessions never see them, :meth:`written` commits them and :meth:`drop` rolls them back.
+    Meant to run while the load is still being checked, so the writers stop early once it is
+    dropped.  A failed staged write leaves nothing (every staged transaction is rolled back) and
+    the nodes are written the usual way."""
+
+    def __init__(self, store: Neo4jStore, nodes: Sequence[Node]):
+        self.store, self.nodes, self.dropped = store, nodes, False
+        self.held: list[tuple] = []  # (session, transaction, rows, counted)
+        self.lock = Lock()
+        self.pool = ThreadPoolExecutor(WRITERS)
+        self.work = [self.pool.submit(self._write, job) for job in store._node_jobs(nodes, _WRITE_NODES, now_stamp())]
+
+    def _write(self, job) -> None:
+        if self.dropped:
+            return
+        query, rows, params = job
+        session = self.store.driver.session(database=self.store.database)
+        tx = session.begin_transaction()
+        with self.lock:
+            self.held.append(held := [session, tx, len(rows), None])
+        record = tx.run(query, rows=rows, **params).single()
+        held[3] = (record["created"] or 0, record["updated"] or 0)
+
+    def written(self, progress: Progress | None = None) -> WriteResult | None:
+        if self.dropped:
+            return None
+        try:
+            for done in self.work:
+                done.result()
+        except (Neo4jError, DriverError):
+            self.drop()
+            return None
+        result = WriteResult()
+
+        def commit(held):
+            held[1].commit()
+            return held
+
+        with self.store._reaching():  # the server's work is mostly done at commit: several at once
+            for _, _, rows, (created, updated) in self.pool.map(commit, self.held):
+                result.nodes_created += created
+                result.nodes_updated += updated
+                if progress:
+                    progress(rows)
+        self._close()
+        return result
+
+    def drop(self) -> None:
+        self.dropped, self.nodes = True, ()
+        wait(self.work)
+        for _, tx, *_ in self.held:
+            with suppress(Exception):
+                tx.rollback()
+        self._close()
+
+    def _close(self) -> None:
+        for session, *_ in self.held:
+            session.close()
+        self.work, self.held = [], []
+        self.pool.shutdown()

@@ -21,6 +21,39 @@ def briefly(properties: dict) -> dict:
     return {k: properties[k] for k in BRIEF if properties.get(k) is not None}
 
 
+class Staged:
+    """Nodes a store began writing before the load they belong to was judged (:meth:`Store.stage`),
+    as they stood then: they take effect with :meth:`Store.write_staged`, or never once dropped
+    (a refused load).  This one holds none: a store that cannot write ahead writes at the end."""
+
+    nodes: Sequence[Node] = ()
+
+    def rest(self, nodes: Sequence[Node]) -> Sequence[Node] | None:
+        """The load's final ``nodes`` less the staged ones; None when a staged one changed or
+        went since it was staged (checking the load's references may name a town afresh)."""
+        if not self.nodes:
+            return nodes
+        staged = {node.id: node for node in self.nodes}
+        rest = [node for node in nodes if node.id not in staged]
+        if len(nodes) - len(rest) != len(staged) or any(staged.get(node.id, node) != node for node in nodes):
+            return None
+        return rest
+
+    def written(self, progress: Progress | None = None) -> WriteResult | None:
+        """What the staged writes changed, made visible now (``progress`` told of each batch);
+        None when nothing was written (a staging of none, or one that failed and was dropped)."""
+        return None
+
+    def drop(self) -> None:
+        """Nothing staged takes effect; safe to repeat, and after :meth:`written`."""
+
+    def __enter__(self) -> Staged:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.drop()
+
+
 class Store(ABC):
     """A property graph of the ontology's labels and relationship types.
 
@@ -42,6 +75,22 @@ class Store(ABC):
         """Merge nodes, then relationships between existing nodes; report what changed.
 
         ``progress(n)`` is told each time another ``n`` records are written."""
+
+    def stage(self, nodes: Sequence[Node]) -> Staged:
+        """Begin writing ``nodes`` while the rest of their load is still being checked (ingest
+        stages the nodes that resolving references leaves as they are), seen by no one until
+        :meth:`write_staged`; leaving the returned context without it writes nothing."""
+        return Staged()
+
+    def write_staged(
+        self,
+        staged: Staged,
+        nodes: Sequence[Node],
+        relationships: Sequence[Relationship],
+        progress: Progress | None = None,
+    ) -> WriteResult:
+        """:meth:`write` of the staged nodes and these."""
+        return self.write([*staged.nodes, *nodes], relationships, progress)
 
     @abstractmethod
     def preview(self, nodes: Sequence[Node], relationships: Sequence[Relationship]) -> WriteResult:

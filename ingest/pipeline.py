@@ -201,27 +201,29 @@ def ingest_tables(
     tables.clear()  # the raw cells; a city's rosters hold hundreds of megabytes of them
     collected.errors[:0] = errors
     known_nodes(store.ontology, store, collected)
-    nodes, relationships = resolve(store.ontology, store, collected, skip_invalid)
-    collected.pending.clear()
-    errors, warnings = collected.errors, collected.warnings
-    if errors and not skip_invalid:
-        return IngestReport(ok=False, written=False, rows=collected.rows, errors=errors, warnings=warnings)
-    if dry_run:
-        would = store.preview(nodes, relationships)
-        return IngestReport(
-            ok=not errors,
-            written=False,
-            rows=collected.rows,
-            errors=errors,
-            warnings=warnings,
-            preview=preview(store, nodes, relationships),
-            **would.changes(),
+    ahead = not (collected.errors or dry_run or skip_invalid)  # a load already refused, or one that may drop rows
+    with store.stage([node for node, _ in collected.nodes.values()] if ahead else []) as staged:
+        nodes, relationships = resolve(store.ontology, store, collected, skip_invalid)
+        collected.pending.clear()
+        errors, warnings = collected.errors, collected.warnings
+        if errors and not skip_invalid:
+            return IngestReport(ok=False, written=False, rows=collected.rows, errors=errors, warnings=warnings)
+        if dry_run:
+            would = store.preview(nodes, relationships)
+            return IngestReport(
+                ok=not errors,
+                written=False,
+                rows=collected.rows,
+                errors=errors,
+                warnings=warnings,
+                preview=preview(store, nodes, relationships),
+                **would.changes(),
+            )
+        store.ensure_schema()
+        total = len(nodes) + len(relationships)
+        result: WriteResult = store.write_staged(
+            staged, nodes, relationships, progress=(lambda n: progress(n, total)) if progress else None
         )
-    store.ensure_schema()
-    total = len(nodes) + len(relationships)
-    result: WriteResult = store.write(
-        nodes, relationships, progress=(lambda n: progress(n, total)) if progress else None
-    )
     return IngestReport(
         ok=not errors, written=True, rows=collected.rows, errors=errors, warnings=warnings, **result.changes()
     )
