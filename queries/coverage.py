@@ -4,7 +4,7 @@ who keeps in contact?  DESIGN.md section 5, computed from the store's coverage f
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
@@ -21,25 +21,6 @@ EXPAND_LIMIT = 2_000_000  # relationships read to find who is near whom; far abo
 
 def _rate(covered: int, total: int) -> float | None:
     return round(covered / total, 4) if total else None
-
-
-def _breakdowns(reps: list[dict]) -> tuple[dict[str, dict], dict[str, dict]]:
-    """Representatives and those covered per town and per base, in one pass (a province has 167,000)."""
-    regions: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    bases: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for rep in reps:
-        covered = 1 if rep["liaisons"] else 0
-        count = regions[rep["region"] or NO_REGION]
-        count[0] += 1
-        count[1] += covered
-        for base in rep["bases"] or (NO_BASE,):
-            count = bases[base]
-            count[0] += 1
-            count[1] += covered
-    return tuple(
-        {g: {"total": t, "covered": c, "rate": _rate(c, t)} for g, (t, c) in sorted(counts.items())}
-        for counts in (regions, bases)
-    )
 
 
 def coverage(
@@ -62,44 +43,9 @@ def coverage(
     WINDOW_DAYS.check(window_days)
     MAX_LOAD.check(max_load)
     evaluated = _day_of(store, as_of)
-    facts = evaluated.answer
-    figures = evaluated.figures.get((window_days, max_load))
-    if figures is None:  # a province's breakdowns take a second; counted once per data version
-        figures = evaluated.figures[window_days, max_load] = _figures(facts, as_of, window_days, max_load)
-    result = dict(figures)  # a caller may replace a key, not change the lists (shared until the next write)
-    result["candidates"] = suggest_leaders(store, facts, max_load) if candidates else None
+    result = dict(evaluated.figures(window_days, max_load))  # a caller may replace a key, not change the lists
+    result["candidates"] = suggest_leaders(store, evaluated.answer, max_load) if candidates else None
     return result
-
-
-def _figures(facts: dict[str, list[dict]], as_of: str, window_days: int, max_load: int) -> dict:
-    since = (dt.date.fromisoformat(as_of) - dt.timedelta(days=window_days)).isoformat()
-    reps = facts["representatives"]
-    covered = [r for r in reps if r["liaisons"]]
-    by_region, by_base = _breakdowns(reps)
-    return {
-        "as_of": as_of,
-        "window_days": window_days,
-        "max_load": max_load,
-        "total": len(reps),
-        "covered": len(covered),
-        "rate": _rate(len(covered), len(reps)),
-        "uncovered": [r["id"] for r in reps if not r["liaisons"]],
-        "stale": [r["id"] for r in covered if not (r["last_contact"] and r["last_contact"] > since)],
-        "overloaded_liaisons": sorted(
-            (
-                {"id": leader["id"], "name": leader["name"], "load": leader["load"]}
-                for leader in facts["liaisons"]
-                if leader["load"] > max_load
-            ),
-            key=lambda leader: (-leader["load"], leader["id"]),
-        ),
-        "bases_without_liaison": [b["id"] for b in facts["bases"] if not b["responsible"]],
-        "by_region": by_region,
-        "by_base": by_base,
-        "workload": [
-            {k: leader[k] for k in ("id", "name", "load", "bases", "last_contact")} for leader in facts["liaisons"]
-        ],
-    }
 
 
 def coverage_facts(store: Store, as_of: str) -> dict[str, list[dict]]:
@@ -135,33 +81,153 @@ def _day_of(store: Store, as_of: str) -> _Day:
 DAYS_KEPT = 8  # days evaluated and kept per store: today, the report's year ends, a chosen date
 # store → {day: _Day}: a dashboard asks again and again until the next write
 _evaluated: WeakKeyDictionary[Store, dict[str, _Day]] = WeakKeyDictionary()
+ROLE_LISTS = ("representatives", "liaisons", "bases")
+NONE = (None, None, None)
+
+
+@dataclass
+class _Tally:
+    """The counts over representatives the figures need for one window, kept row by row: a
+    province has 167,000 representatives and a visit changes one of them."""
+
+    since: str  # a contact after this day is fresh
+    covered: int = 0
+    regions: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))  # total, covered
+    bases: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    uncovered: list[str] = field(default_factory=list)  # ids, in order
+    stale: list[str] = field(default_factory=list)
+
+    def count(self, rep: dict, sign: int) -> None:
+        """Count ``rep`` in (``sign`` 1) or out (-1)."""
+        covered = 1 if rep["liaisons"] else 0
+        self.covered += sign * covered
+        for counts in [self.regions[rep["region"] or NO_REGION], *(self.bases[b] for b in rep["bases"] or (NO_BASE,))]:
+            counts[0] += sign
+            counts[1] += sign * covered
+        fresh = rep["last_contact"] and rep["last_contact"] > self.since
+        for ids, held in ((self.uncovered, not covered), (self.stale, covered and not fresh)):
+            if held:
+                _place(ids, None, rep["id"], sign > 0 or None)
+
+    def copy(self) -> _Tally:
+        """Another tally to count the next version in; this one stays as its figures show it."""
+        again = _Tally(self.since, self.covered, uncovered=list(self.uncovered), stale=list(self.stale))
+        for mine, theirs in ((self.regions, again.regions), (self.bases, again.bases)):
+            theirs.update((group, list(counts)) for group, counts in mine.items())
+        return again
+
+
+def _place(ids: list[str], rows: list | None, node_id: str, row) -> None:
+    """``node_id`` in the id-ordered ``ids`` (and its ``row`` beside it in ``rows``), or taken
+    out when ``row`` is None."""
+    at = bisect_left(ids, node_id)
+    here = at < len(ids) and ids[at] == node_id
+    if row is None:
+        if here:
+            del ids[at]
+            if rows is not None:
+                del rows[at]
+    elif here:
+        if rows is not None:
+            rows[at] = row
+    else:
+        ids.insert(at, node_id)
+        if rows is not None:
+            rows.insert(at, row)
 
 
 @dataclass
 class _Day:
-    """The facts evaluated for one day: each node's rows beside the fact they came from, so the
-    next version's evaluation reuses the rows of every fact that did not change."""
+    """The facts evaluated for one day, and the figures counted from them.  The next version's
+    evaluation starts from this one and redoes only the nodes whose facts changed (a base
+    renamed changes every member's row: then all of them)."""
 
     version: str
-    names: dict[str, str]  # base id → name: a changed name changes every member's row
-    rows: dict[str, tuple]  # id → (fact, representative row, leader row, base row)
+    as_of: str
+    kept: dict[str, dict]  # the facts evaluated: an unchanged fact is the same object in the next version's
+    names: dict[str, str]  # base id → name
+    rows: dict[str, tuple]  # id → (representative row, leader row, base row), None where it has no such role
+    ids: dict[str, list[str]]  # per list of the answer: the ids of its rows, in order
     answer: dict[str, list[dict]]
-    figures: dict[tuple[int, int], dict] = field(default_factory=dict)  # (window, max load) → coverage's figures
+    tallies: dict[int, _Tally] = field(default_factory=dict)  # window → counts
+    made: dict[tuple[int, int], dict] = field(default_factory=dict)  # (window, max load) → coverage's figures
 
     @classmethod
     def of(cls, kept: dict[str, dict], as_of: str, version: str, before: _Day | None) -> _Day:
-        names = {i: f["name"] for i, f in kept.items() if "base" in f["roles"]}
-        reuse = before.rows if before is not None and before.names == names else {}
-        rows = {}
-        for node_id, fact in kept.items():
-            hit = reuse.get(node_id)
-            rows[node_id] = hit if hit is not None and hit[0] is fact else (fact, *_rows(node_id, fact, names, as_of))
-        ordered = [rows[i] for i in sorted(rows)]
-        answer = {key: [r[at] for r in ordered if r[at]] for at, key in enumerate(ROLE_LISTS, start=1)}
-        return cls(version, names, rows, answer)
+        if before is not None:
+            changed = [i for i, fact in kept.items() if before.kept.get(i) is not fact]
+            changed += sorted(before.kept.keys() - kept.keys())
+            if not any("base" in fact["roles"] for i in changed for fact in (kept.get(i), before.kept.get(i)) if fact):
+                return before._then(kept, version, changed)
+        names = {i: fact["name"] for i, fact in kept.items() if "base" in fact["roles"]}
+        if before is not None and names == before.names:
+            return before._then(kept, version, changed)
+        rows = {i: _rows(i, fact, names, as_of) for i, fact in kept.items()}
+        order = sorted(rows)
+        ids = {key: [i for i in order if rows[i][at]] for at, key in enumerate(ROLE_LISTS)}
+        answer = {key: [rows[i][at] for i in ids[key]] for at, key in enumerate(ROLE_LISTS)}
+        return cls(version, as_of, kept, names, rows, ids, answer)
+
+    def _then(self, kept: dict[str, dict], version: str, changed: list[str]) -> _Day:
+        """The next version's evaluation: this one's, with the rows of the ``changed`` nodes redone."""
+        rows, ids = dict(self.rows), {key: list(found) for key, found in self.ids.items()}
+        answer = {key: list(found) for key, found in self.answer.items()}
+        tallies = {window: tally.copy() for window, tally in self.tallies.items()}
+        for node_id in changed:
+            old, new = self.rows.get(node_id, NONE), NONE
+            if node_id in kept:
+                new = rows[node_id] = _rows(node_id, kept[node_id], self.names, self.as_of)
+            else:
+                del rows[node_id]
+            for at, key in enumerate(ROLE_LISTS):
+                _place(ids[key], answer[key], node_id, new[at])
+            for tally in tallies.values():
+                for rep, sign in ((old[0], -1), (new[0], 1)):
+                    if rep:
+                        tally.count(rep, sign)
+        return _Day(version, self.as_of, kept, self.names, rows, ids, answer, tallies)
+
+    def figures(self, window_days: int, max_load: int) -> dict:
+        made = self.made.get((window_days, max_load))
+        if made is None:
+            made = self.made[window_days, max_load] = self._figures(window_days, max_load)
+        return made
+
+    def _figures(self, window_days: int, max_load: int) -> dict:
+        tally = self.tallies.get(window_days)
+        if tally is None:
+            since = (dt.date.fromisoformat(self.as_of) - dt.timedelta(days=window_days)).isoformat()
+            tally = self.tallies[window_days] = _Tally(since)
+            for rep in self.answer["representatives"]:
+                tally.count(rep, 1)
+        total, leaders = len(self.answer["representatives"]), self.answer["liaisons"]
+        return {
+            "as_of": self.as_of,
+            "window_days": window_days,
+            "max_load": max_load,
+            "total": total,
+            "covered": tally.covered,
+            "rate": _rate(tally.covered, total),
+            "uncovered": tally.uncovered,
+            "stale": tally.stale,
+            "overloaded_liaisons": sorted(
+                (
+                    {"id": leader["id"], "name": leader["name"], "load": leader["load"]}
+                    for leader in leaders
+                    if leader["load"] > max_load
+                ),
+                key=lambda leader: (-leader["load"], leader["id"]),
+            ),
+            "bases_without_liaison": [b["id"] for b in self.answer["bases"] if not b["responsible"]],
+            "by_region": _groups(tally.regions),
+            "by_base": _groups(tally.bases),
+            "workload": [{k: leader[k] for k in ("id", "name", "load", "bases", "last_contact")} for leader in leaders],
+        }
 
 
-ROLE_LISTS = ("representatives", "liaisons", "bases")
+def _groups(counts: dict[str, list[int]]) -> dict[str, dict]:
+    """Representatives and those covered per town or base, those with any."""
+    return {g: {"total": t, "covered": c, "rate": _rate(c, t)} for g, (t, c) in sorted(counts.items()) if t}
 
 
 def _rows(node_id: str, fact: dict, names: dict[str, str], as_of: str) -> tuple[dict | None, ...]:

@@ -14,6 +14,7 @@ from graph.matching import Match
 from graph.names import name_keys
 from graph.ontology import load
 from graph.records import Node, Relationship, relationship_key
+from queries import coverage as coverage_module
 from queries.coverage import coverage
 from queries.network import common, ego
 from queries.paths import path
@@ -167,8 +168,8 @@ def test_random_graphs_answer_alike_and_as_defined(embedded_store, neo4j_store, 
 @st.composite
 def write_sequences(draw):
     """A random graph written in several pieces, with later writes that change what coverage
-    counts: a person no longer (or newly) a representative, another industry, an assignment
-    ended, a visit recorded."""
+    counts: a person no longer (or newly) a representative, another industry or town, a base
+    renamed, an assignment ended, a visit recorded."""
     nodes, rels = draw(graphs())
     writes = []
     pending = [*nodes, *rels]
@@ -181,8 +182,14 @@ def write_sequences(draw):
     listed = {r.target for r in rels if r.type == "LIAISES_WITH"}  # whose changes reach a leader's facts
     for _ in range(draw(st.integers(1, 5))):
         person = draw(st.sampled_from([p for p in people if p.id in listed] or people))
-        change = draw(st.sampled_from(["representative", "industry", "until", "visit"]))
-        if change == "representative":
+        change = draw(st.sampled_from(["representative", "industry", "region", "rename", "until", "visit"]))
+        if change == "region":
+            writes.append([Node(person.id, person.labels, {"region": draw(st.sampled_from(["五马街道", "七都街道"]))})])
+        elif change == "rename":
+            base = draw(st.sampled_from([n for n in nodes if "Base" in n.labels]))
+            name = draw(st.sampled_from(["抖音之家·同心荟", "工艺美术·同心荟", "七都商盟·同心荟"]))
+            writes.append([Node(base.id, base.labels, {"name": name, **name_keys(name)})])
+        elif change == "representative":
             node = Node(person.id, frozenset({"Person", "Member"}), {"representative": draw(st.booleans())})
             writes.append([node])
         elif change == "industry":
@@ -215,6 +222,15 @@ def merged(writes) -> tuple[list[Node], list[Relationship]]:
     return list(nodes.values()), list(rels.values())
 
 
+def afresh(store, window_days: int) -> dict:
+    """Coverage as a process that never evaluated the store before counts it."""
+    evaluated = coverage_module._evaluated.pop(store, None)
+    try:
+        return coverage(store, as_of=AS_OF, window_days=window_days)
+    finally:
+        coverage_module._evaluated[store] = evaluated
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(writes=write_sequences())
 def test_kept_coverage_facts_equal_a_fresh_computation_after_every_write(embedded_store, neo4j_store, writes):
@@ -228,6 +244,9 @@ def test_kept_coverage_facts_equal_a_fresh_computation_after_every_write(embedde
             assert store.kept_facts() == fresh
         found = [coverage(s, as_of=AS_OF, max_load=1) for s in (embedded_store, neo4j_store)]
         assert found[0] == found[1]
+        for store in (embedded_store, neo4j_store):  # counted on from the last write's, as counted afresh
+            for window in (365, 90):
+                assert coverage(store, as_of=AS_OF, window_days=window) == afresh(store, window)
         expected = reference_coverage(*merged(writes[:done]), max_load=1)
         found[0]["overloaded_liaisons"] = [(leader["id"], leader["load"]) for leader in found[0]["overloaded_liaisons"]]
         assert {k: found[0][k] for k in expected} == expected
