@@ -97,17 +97,21 @@ class _Tally:
     uncovered: list[str] = field(default_factory=list)  # ids, in order
     stale: list[str] = field(default_factory=list)
 
-    def count(self, rep: dict, sign: int) -> None:
-        """Count ``rep`` in (``sign`` 1) or out (-1)."""
+    def count(self, rep: dict, sign: int, last: bool = False) -> None:
+        """Count ``rep`` in (``sign`` 1) or out (-1); ``last``: after every id counted so far."""
         covered = 1 if rep["liaisons"] else 0
         self.covered += sign * covered
         for counts in [self.regions[rep["region"] or NO_REGION], *(self.bases[b] for b in rep["bases"] or (NO_BASE,))]:
             counts[0] += sign
             counts[1] += sign * covered
         fresh = rep["last_contact"] and rep["last_contact"] > self.since
-        for ids, held in ((self.uncovered, not covered), (self.stale, covered and not fresh)):
-            if held:
-                _place(ids, None, rep["id"], sign > 0 or None)
+        ids = self.stale if covered else self.uncovered
+        if covered and fresh:
+            return
+        if last:
+            ids.append(rep["id"])
+        else:
+            _place(ids, rep["id"], sign > 0)
 
     def copy(self) -> _Tally:
         """Another tally to count the next version in; this one stays as its figures show it."""
@@ -117,23 +121,28 @@ class _Tally:
         return again
 
 
-def _place(ids: list[str], rows: list | None, node_id: str, row) -> None:
-    """``node_id`` in the id-ordered ``ids`` (and its ``row`` beside it in ``rows``), or taken
-    out when ``row`` is None."""
+def _place(ids: list[str], node_id: str, present: bool, *columns: tuple[list, object]) -> None:
+    """``node_id`` in the id-ordered ``ids`` when ``present``, else taken out; each column a list
+    beside ``ids`` and the value it holds for ``node_id``."""
     at = bisect_left(ids, node_id)
     here = at < len(ids) and ids[at] == node_id
-    if row is None:
+    if not present:
         if here:
             del ids[at]
-            if rows is not None:
-                del rows[at]
+            for values, _ in columns:
+                del values[at]
     elif here:
-        if rows is not None:
-            rows[at] = row
+        for values, value in columns:
+            values[at] = value
     else:
         ids.insert(at, node_id)
-        if rows is not None:
-            rows.insert(at, row)
+        for values, value in columns:
+            values.insert(at, value)
+
+
+def _workload(leader: dict | None) -> dict | None:
+    """A leader's line in the figures' ``workload``."""
+    return leader and {k: leader[k] for k in ("id", "name", "load", "bases", "last_contact")}
 
 
 @dataclass
@@ -149,6 +158,7 @@ class _Day:
     rows: dict[str, tuple]  # id → (representative row, leader row, base row), None where it has no such role
     ids: dict[str, list[str]]  # per list of the answer: the ids of its rows, in order
     answer: dict[str, list[dict]]
+    workload: list[dict]  # the leaders' lines in the figures, beside their rows
     tallies: dict[int, _Tally] = field(default_factory=dict)  # window → counts
     made: dict[tuple[int, int], dict] = field(default_factory=dict)  # (window, max load) → coverage's figures
 
@@ -166,12 +176,13 @@ class _Day:
         order = sorted(rows)
         ids = {key: [i for i in order if rows[i][at]] for at, key in enumerate(ROLE_LISTS)}
         answer = {key: [rows[i][at] for i in ids[key]] for at, key in enumerate(ROLE_LISTS)}
-        return cls(version, as_of, kept, names, rows, ids, answer)
+        return cls(version, as_of, kept, names, rows, ids, answer, [_workload(row) for row in answer["liaisons"]])
 
     def _then(self, kept: dict[str, dict], version: str, changed: list[str]) -> _Day:
         """The next version's evaluation: this one's, with the rows of the ``changed`` nodes redone."""
         rows, ids = dict(self.rows), {key: list(found) for key, found in self.ids.items()}
         answer = {key: list(found) for key, found in self.answer.items()}
+        workload = list(self.workload)
         tallies = {window: tally.copy() for window, tally in self.tallies.items()}
         for node_id in changed:
             old, new = self.rows.get(node_id, NONE), NONE
@@ -180,12 +191,13 @@ class _Day:
             else:
                 del rows[node_id]
             for at, key in enumerate(ROLE_LISTS):
-                _place(ids[key], answer[key], node_id, new[at])
+                beside = [(workload, _workload(new[at]))] if key == "liaisons" else []
+                _place(ids[key], node_id, new[at] is not None, (answer[key], new[at]), *beside)
             for tally in tallies.values():
                 for rep, sign in ((old[0], -1), (new[0], 1)):
                     if rep:
                         tally.count(rep, sign)
-        return _Day(version, self.as_of, kept, self.names, rows, ids, answer, tallies)
+        return _Day(version, self.as_of, kept, self.names, rows, ids, answer, workload, tallies)
 
     def figures(self, window_days: int, max_load: int) -> dict:
         made = self.made.get((window_days, max_load))
@@ -198,8 +210,8 @@ class _Day:
         if tally is None:
             since = (dt.date.fromisoformat(self.as_of) - dt.timedelta(days=window_days)).isoformat()
             tally = self.tallies[window_days] = _Tally(since)
-            for rep in self.answer["representatives"]:
-                tally.count(rep, 1)
+            for rep in self.answer["representatives"]:  # in id order
+                tally.count(rep, 1, last=True)
         total, leaders = len(self.answer["representatives"]), self.answer["liaisons"]
         return {
             "as_of": self.as_of,
@@ -221,7 +233,7 @@ class _Day:
             "bases_without_liaison": [b["id"] for b in self.answer["bases"] if not b["responsible"]],
             "by_region": _groups(tally.regions),
             "by_base": _groups(tally.bases),
-            "workload": [{k: leader[k] for k in ("id", "name", "load", "bases", "last_contact")} for leader in leaders],
+            "workload": self.workload,
         }
 
 
