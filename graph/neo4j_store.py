@@ -840,7 +840,7 @@ class _Staged(Staged):
 
     def __init__(self, store: Neo4jStore, nodes: Sequence[Node]):
         self.store, self.nodes, self.dropped = store, nodes, False
-        self.held: list[tuple] = []  # (session, transaction, rows, counted)
+        self.held: list[list] = []  # [session, transaction, rows, (created, updated)]
         self.lock = Lock()
         self.pool = ThreadPoolExecutor(WRITERS)
         self.work = [self.pool.submit(self._write, job) for job in store._node_jobs(nodes, _WRITE_NODES, now_stamp())]
@@ -849,10 +849,10 @@ class _Staged(Staged):
         if self.dropped:
             return
         query, rows, params = job
-        session = self.store.driver.session(database=self.store.database)
-        tx = session.begin_transaction()
+        held = [self.store.driver.session(database=self.store.database), None, len(rows), None]
         with self.lock:
-            self.held.append(held := [session, tx, len(rows), None])
+            self.held.append(held)  # closed with the others, whatever happens next
+        tx = held[1] = held[0].begin_transaction()
         record = tx.run(query, rows=rows, **params).single()
         held[3] = (record["created"] or 0, record["updated"] or 0)
 

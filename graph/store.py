@@ -77,9 +77,9 @@ class Store(ABC):
         ``progress(n)`` is told each time another ``n`` records are written."""
 
     def stage(self, nodes: Sequence[Node]) -> Staged:
-        """Begin writing ``nodes`` while the rest of their load is still being checked (ingest
-        stages the nodes that resolving references leaves as they are), seen by no one until
-        :meth:`write_staged`; leaving the returned context without it writes nothing."""
+        """Begin writing ``nodes`` while their load's references are still being checked, seen
+        by no one until :meth:`write_staged`; leaving the returned context without it writes
+        nothing."""
         return Staged()
 
     def write_staged(
@@ -89,8 +89,10 @@ class Store(ABC):
         relationships: Sequence[Relationship],
         progress: Progress | None = None,
     ) -> WriteResult:
-        """:meth:`write` of the staged nodes and these."""
-        return self.write([*staged.nodes, *nodes], relationships, progress)
+        """:meth:`write` of the load's ``nodes`` and ``relationships``, taking the staged nodes
+        as written when they are still what was staged (else writing them afresh)."""
+        staged.drop()
+        return self.write(nodes, relationships, progress)
 
     @abstractmethod
     def preview(self, nodes: Sequence[Node], relationships: Sequence[Relationship]) -> WriteResult:

@@ -183,7 +183,7 @@ class _Day:
         rows, ids = dict(self.rows), {key: list(found) for key, found in self.ids.items()}
         answer = {key: list(found) for key, found in self.answer.items()}
         workload = list(self.workload)
-        tallies = {window: tally.copy() for window, tally in self.tallies.items()}
+        tallies = {window: tally.copy() for window, tally in list(self.tallies.items())}  # one may be added meanwhile
         for node_id in changed:
             old, new = self.rows.get(node_id, NONE), NONE
             if node_id in kept:
@@ -207,11 +207,12 @@ class _Day:
 
     def _figures(self, window_days: int, max_load: int) -> dict:
         tally = self.tallies.get(window_days)
-        if tally is None:
+        if tally is None:  # counted whole before it is kept: another request may read or copy it
             since = (dt.date.fromisoformat(self.as_of) - dt.timedelta(days=window_days)).isoformat()
-            tally = self.tallies[window_days] = _Tally(since)
+            tally = _Tally(since)
             for rep in self.answer["representatives"]:  # in id order
                 tally.count(rep, 1, last=True)
+            self.tallies[window_days] = tally
         total, leaders = len(self.answer["representatives"]), self.answer["liaisons"]
         return {
             "as_of": self.as_of,
