@@ -219,7 +219,8 @@ def ingest_tables(
                 preview=preview(store, nodes, relationships),
                 **would.changes(),
             )
-        store.ensure_schema()
+        if not staged.nodes:  # a staging made the schema first
+            store.ensure_schema()
         total = len(nodes) + len(relationships)
         result: WriteResult = store.write_staged(
             staged, nodes, relationships, progress=(lambda n: progress(n, total)) if progress else None

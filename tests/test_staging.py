@@ -3,6 +3,7 @@ until the load is judged sound, and never written when it is refused."""
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import wait
 
 from graph.records import Node
@@ -16,7 +17,7 @@ def person(node_id: str, name: str) -> Node:
 
 
 def open_writes(store) -> list[str]:
-    """Transactions other than the one asking that are writing nodes."""
+    """Transactions writing rows (nodes or relationships) just now."""
     rows = store.read("SHOW TRANSACTIONS YIELD transactionId AS id, currentQuery AS query RETURN id, query")
     return [row["id"] for row in rows if "UNWIND $rows" in (row["query"] or "")]
 
@@ -109,8 +110,11 @@ def test_a_staged_write_that_fails_is_written_the_usual_way(neo4j_store):
         holding.run("MATCH (n:Entity {id: 'P1'}) SET n.name = '张三'").consume()
         load = [person("P1", "张三丰"), person("P2", "李四")]
         staged = neo4j_store.stage(load)
-        while not (waiting := open_writes(neo4j_store)):
-            pass
+        for _ in range(1000):  # the staged write shows once it waits for the lock
+            if waiting := open_writes(neo4j_store):
+                break
+            time.sleep(0.01)
+        assert waiting
         neo4j_store.read("TERMINATE TRANSACTIONS $ids", ids=waiting)
         wait(staged.work)
         holding.rollback()
