@@ -83,6 +83,15 @@ def join(out: Collected, part: Collected, rows: list, again: Callable[[list], No
     out.errors += part.errors[: begin[0]]  # the table's own: its header
     out.warnings += part.warnings[: begin[1]]
     out.derived |= part.derived  # an id made from an identity is only ever made from that identity
+    made = [node.id for node, _ in part.added[begin[3] :]]
+    if len(set(made)) == len(made) and not any(i in out.nodes for i in made):  # every row as it was read
+        out.rows += len(part.starts)
+        out.errors += part.errors[begin[0] :]
+        out.warnings += part.warnings[begin[1] :]
+        out.pending += part.pending[begin[2] :]
+        out.nodes.update((node.id, (node, where)) for node, where in part.added[begin[3] :])
+        out.bad |= {origin for origin, _ in part.starts if origin in part.bad}
+        return
     ends = [start for _, start in part.starts[1:]] + [part.mark()]
     for row, (origin, start), end in zip(rows, part.starts, ends):
         nodes = part.added[start[3] : end[3]]

@@ -116,6 +116,9 @@ class Resolver:
 
     def _checked(self, p: Pending, ref: str, column: str | None, allowed) -> str | None:
         """The id at one end, or None with the reason told: no such node, or not of a kind allowed."""
+        node = self.node(ref)
+        if node is not None and not node.labels.isdisjoint(allowed):  # nearly every end: an id of its kind
+            return ref
         found = self.end(p, ref, column, allowed)
         if found is None:
             return None
