@@ -94,16 +94,25 @@ def clean_name(raw) -> str:
 
 
 def clean_integer(raw) -> int:
+    """A whole number that both stores can keep: Neo4j's integers, and the embedded store's
+    file encoder, stop at 64 bits."""
     if isinstance(raw, int):
-        return raw
-    code = _code(raw)
-    try:
-        number = float(code)
-    except ValueError:
-        number = None
-    if number is None or not number.is_integer():  # "inf" and "nan" are floats, not integers
-        raise ValueError(f"「{raw}」不是整数")
-    return int(number)
+        number = raw
+    else:
+        code = _code(raw)
+        try:
+            number = int(code)  # exact: through a float, 12345678901234567 came back as …568
+        except ValueError:
+            try:
+                value = float(code)  # 5000.0, 3.3E+5
+            except ValueError:
+                value = None
+            if value is None or not value.is_integer():  # "inf" and "nan" are floats, not integers
+                raise ValueError(f"「{raw}」不是整数") from None
+            number = int(value)
+    if not -(2**63) <= number < 2**63:
+        raise ValueError(f"「{raw}」太大，超出能保存的整数范围")
+    return number
 
 
 def clean_year(raw) -> int:

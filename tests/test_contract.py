@@ -225,6 +225,22 @@ def test_a_bad_optional_cell_refuses_the_file_but_skipping_keeps_the_person_with
     assert store.get("P2") is None  # a required cell missing drops the row
 
 
+def test_an_amount_past_64_bits_is_refused_in_its_cell_and_nothing_is_written(store, tmp_path, tiny_expected):
+    """Neo4j keeps 64-bit integers and the embedded store's file encoder stops there too: a
+    twenty-digit 金额 (a pasted account number) is the cell's error, not a failed save."""
+    ingest(store, [TINY_DIR])
+    book = openpyxl.Workbook()
+    book.active.title = "服务事项"
+    book.active.append(["咨询事项", "受理日期", "办理情况", "金额"])
+    book.active.append(["银行授信对接", "2024-05-06", "办结", 5000])
+    book.active.append(["商标注册咨询", "2024-05-07", "办结", "62220212345678901234"])
+    book.save(tmp_path / "服务事项.xlsx")
+    report = ingest(store, [tmp_path / "服务事项.xlsx"])
+    assert not report.written and stats(store) == tiny_expected
+    assert [(e.row, e.column) for e in report.errors] == [(3, "金额")]
+    assert "超出" in report.errors[0].message
+
+
 def test_headers_and_dates_as_offices_write_them(store, tmp_path):
     folder = tmp_path / "rosters"
     write_csv(folder, "镇街.csv", "编号,名称\nR1,五马街道\n")

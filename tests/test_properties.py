@@ -112,6 +112,12 @@ def test_integers_round_trip_in_any_spelling(number):
     assert clean_integer(float(number)) == number
 
 
+@given(number=st.integers(2**63 - 10, 2**80))
+def test_integers_past_64_bits_are_refused(number):
+    assert cleaned_or_refused(clean_integer, str(number)) == (number if number < 2**63 else None)
+    assert cleaned_or_refused(clean_integer, -number - 1) == (-number - 1 if number < 2**63 else None)
+
+
 @given(year=st.integers(1000, 3000))
 def test_years_are_bounded(year):
     assert cleaned_or_refused(clean_year, f"{year}年") == (year if 1900 <= year <= 2100 else None)
