@@ -141,6 +141,7 @@ class Neo4jStore(Store):
         self.database = database
         self.batch_size = batch_size
         self._kept: tuple[str, int, dict] | None = None  # (generation, version, kept facts) last read
+        self._schema_made = False  # by this object: the writes' index hints need the indexes
         auth = (user, password or "") if user else None
         try:
             self.driver = GraphDatabase.driver(
@@ -275,6 +276,7 @@ class Neo4jStore(Store):
         for statement in statements:
             self._execute(statement, {})
         self._execute("CALL db.awaitIndexes(300)", {})
+        self._schema_made = True
 
     def write(
         self, nodes: Sequence[Node], relationships: Sequence[Relationship], progress: Progress | None = None
@@ -331,7 +333,10 @@ class Neo4jStore(Store):
         return self._run(nodes, relationships, _COMPARE_NODES, _COMPARE_RELATIONSHIPS, None)
 
     def _run(self, nodes, relationships, node_query: str, rel_query: str, progress: Progress | None) -> WriteResult:
-        """Every node before any relationship, so each relationship finds its ends."""
+        """Every node before any relationship, so each relationship finds its ends; on a server
+        this object has not yet given its schema (a dry run, a first write), made first."""
+        if not self._schema_made:
+            self.ensure_schema()
         result, stamp = WriteResult(), now_stamp()
         for created, updated in self._write_all(self._node_jobs(nodes, node_query, stamp), progress):
             result.nodes_created += created

@@ -5,6 +5,7 @@ from __future__ import annotations
 import openpyxl
 
 from graph.records import WriteResult
+from graph.settings import open_store, settings_from_env
 from ingest.pipeline import ingest
 from queries.stats import stats
 from tests.conftest import SAMPLE_DIR, TINY_DIR, active, write_csv
@@ -190,6 +191,33 @@ def test_neo4j_writes_in_batches_never_one_transaction_for_a_file(neo4j_store):
     assert max(batches) == 100
     assert sum(batches) == report.nodes_created + report.relationships_created
     assert len(batches) > sum(batches) // 100  # one transaction per batch, per label set and type
+
+
+def _drop_our_schema(store) -> None:
+    shown = {
+        "CONSTRAINT": "SHOW CONSTRAINTS YIELD name RETURN name",
+        "INDEX": "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name",
+    }
+    for kind, query in shown.items():
+        for row in store._execute(query, {}):
+            store._execute(f"DROP {kind} `{row['name']}`", {})
+
+
+def test_neo4j_dry_run_and_first_write_on_a_server_without_our_schema(neo4j_store, tiny_expected):
+    """Every write lookup is told which index to seek (graph/neo4j_store.py): a server without
+    them, a fresh one or one whose indexes were dropped, still takes a dry run and a first
+    write, the schema made first."""
+    _drop_our_schema(neo4j_store)
+    with open_store(settings_from_env(neo4j_store.uri)) as fresh:
+        would = ingest(fresh, [TINY_DIR], dry_run=True)
+        assert would.ok and not would.written and sum(fresh.counts()["nodes"].values()) == 0
+    report = ingest(neo4j_store, [TINY_DIR])
+    assert report.nodes_created == would.nodes_created > 0 and stats(neo4j_store) == tiny_expected
+    nodes = list(neo4j_store.iter_nodes())
+    _drop_our_schema(neo4j_store)
+    with open_store(settings_from_env(neo4j_store.uri)) as fresh:
+        assert changes(fresh.write(nodes, [])) == NOTHING  # the same nodes again: found, not doubled
+    assert stats(neo4j_store) == tiny_expected
 
 
 def test_a_new_word_in_an_open_vocabulary_is_kept_with_a_warning(store, tmp_path):
