@@ -236,6 +236,8 @@ class Neo4jStore(Store):
         pool = ThreadPoolExecutor(WRITERS)
         try:
             with self._reaching():
+                if not self._schema_made:  # a dry run or a first write by this object: the hints name its indexes
+                    self.ensure_schema()
                 return list(pool.map(run, jobs))
         except StoreUnavailable as exc:
             raise StoreUnavailable(
@@ -333,10 +335,7 @@ class Neo4jStore(Store):
         return self._run(nodes, relationships, _COMPARE_NODES, _COMPARE_RELATIONSHIPS, None)
 
     def _run(self, nodes, relationships, node_query: str, rel_query: str, progress: Progress | None) -> WriteResult:
-        """Every node before any relationship, so each relationship finds its ends; on a server
-        this object has not yet given its schema (a dry run, a first write), made first."""
-        if not self._schema_made:
-            self.ensure_schema()
+        """Every node before any relationship, so each relationship finds its ends."""
         result, stamp = WriteResult(), now_stamp()
         for created, updated in self._write_all(self._node_jobs(nodes, node_query, stamp), progress):
             result.nodes_created += created
