@@ -85,12 +85,7 @@ def join(out: Collected, part: Collected, rows: list, again: Callable[[list], No
     out.derived |= part.derived  # an id made from an identity is only ever made from that identity
     made = [node.id for node, _ in part.added[begin[3] :]]
     if len(set(made)) == len(made) and not any(i in out.nodes for i in made):  # every row as it was read
-        out.rows += len(part.starts)
-        out.errors += part.errors[begin[0] :]
-        out.warnings += part.warnings[begin[1] :]
-        out.pending += part.pending[begin[2] :]
-        out.nodes.update((node.id, (node, where)) for node, where in part.added[begin[3] :])
-        out.bad |= {origin for origin, _ in part.starts if origin in part.bad}
+        _take(out, part, begin, part.mark(), [origin for origin, _ in part.starts])
         return
     ends = [start for _, start in part.starts[1:]] + [part.mark()]
     for row, (origin, start), end in zip(rows, part.starts, ends):
@@ -98,14 +93,18 @@ def join(out: Collected, part: Collected, rows: list, again: Callable[[list], No
         ids = {node.id for node, _ in nodes}
         if len(ids) < len(nodes) or any(i in out.nodes for i in ids):
             again([row])
-            continue
-        out.rows += 1
-        out.errors += part.errors[start[0] : end[0]]
-        out.warnings += part.warnings[start[1] : end[1]]
-        out.pending += part.pending[start[2] : end[2]]
-        out.nodes.update((node.id, (node, where)) for node, where in nodes)
-        if origin in part.bad:
-            out.bad.add(origin)
+        else:
+            _take(out, part, start, end, [origin])
+
+
+def _take(out: Collected, part: Collected, start: tuple, end: tuple, origins: list) -> None:
+    """The rows of ``origins`` as ``part`` read them, between its marks ``start`` and ``end``."""
+    out.rows += len(origins)
+    out.errors += part.errors[start[0] : end[0]]
+    out.warnings += part.warnings[start[1] : end[1]]
+    out.pending += part.pending[start[2] : end[2]]
+    out.nodes.update((node.id, (node, where)) for node, where in part.added[start[3] : end[3]])
+    out.bad.update(origin for origin in origins if origin in part.bad)
 
 
 def _read_run(run: tuple[int, int], run_rows: int) -> Collected:
