@@ -161,7 +161,7 @@ class EmbeddedStore(Store):
 
     def brief(self, ids: Iterable[str]) -> dict[str, Node]:
         graph = self.graph
-        return {i: self._node(i, graph) for i in ids if i in graph}
+        return {i: self._node(graph, i) for i in ids if i in graph}
 
     def ids_by(self, label: str, prop: str, values: Iterable) -> dict:
         wanted, found = set(values), {}
@@ -181,8 +181,10 @@ class EmbeddedStore(Store):
 
     # -- graph primitives ---------------------------------------------------------------
 
-    def _node(self, node_id: str, graph: nx.MultiDiGraph | None = None) -> Node:
-        data = (self.graph if graph is None else graph).nodes[node_id]
+    @staticmethod
+    def _node(graph: nx.MultiDiGraph, node_id: str) -> Node:
+        """One node's brief, from the graph the caller holds (``graph`` checks the file each time)."""
+        data = graph.nodes[node_id]
         return Node(node_id, frozenset(data["labels"]), briefly(data["properties"]))
 
     def search_candidates(self, name: str, ids: list[str], latin: str | None, limit: int) -> list[Node]:
@@ -199,7 +201,7 @@ class EmbeddedStore(Store):
             )
 
         found = sorted(filter(hit, self._name_index().candidates(name, ids, latin)))
-        return [self._node(i) for i in found[:limit]]
+        return [self._node(graph, i) for i in found[:limit]]
 
     def ranked(self, match: Match, offset: int, limit: int, cap: int) -> tuple[int, list[tuple[Node, int]]]:
         graph, scored = self.graph, []
@@ -209,7 +211,7 @@ class EmbeddedStore(Store):
             if score := match.score(node):
                 scored.append((node, score))
         scored = sorted(scored, key=rank_key)[:cap]
-        return len(scored), [(self._node(n.id), score) for n, score in scored[offset : offset + limit]]
+        return len(scored), [(self._node(graph, n.id), score) for n, score in scored[offset : offset + limit]]
 
     def _name_index(self) -> NameIndex:
         """Built at the first search of each version of the graph (a city's: 0.5 s), then kept."""
@@ -226,7 +228,7 @@ class EmbeddedStore(Store):
             for u, v, key, data, other in edges:
                 if data["type"] in allowed:
                     rel = Relationship(data["type"], u, v, dict(data["properties"]), key)
-                    steps.append(Step(at, rel, self._node(other)))
+                    steps.append(Step(at, rel, self._node(graph, other)))
         steps.sort(key=lambda s: (s.at, s.relationship.type, s.other.id, s.relationship.key))
         return steps[:limit]
 
@@ -333,7 +335,7 @@ class EmbeddedStore(Store):
             for node, data in graph.nodes(data=True)
             if label in data["labels"] and all(data["properties"].get(k) == v for k, v in equals.items())
         )
-        return {node: self._node(node, graph) for node in sorted(found)}
+        return {node: self._node(graph, node) for node in sorted(found)}
 
     def relationships_of(
         self,
